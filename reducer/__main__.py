@@ -1,0 +1,3 @@
+from reducer.cli import main
+
+main(prog_name="reducer")

@@ -1,0 +1,193 @@
+"""Compile a ``@triton.jit`` kernel for an Ascend target on a machine without an NPU or CANN.
+
+The backend assumes CANN is installed in two places: the npubin stage asks ``NPUUtils().get_arch()``
+for ``--target`` and looks for ``bishengir-compile`` only on ``PATH``. Both are substituted here for the
+duration of one compile, and every stage is wrapped so that its output (TTIR, linalg) and the exit
+status of a failing subprocess are recorded even when a later stage fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FRONTEND = "frontend"
+TTADAPTER = "ttadapter"
+NPUBIN = "npubin"
+
+OUTCOME_OK = "ok"
+OUTCOME_MLIR_OK_HIVMC_MISSING = "mlir-ok, hivmc missing"
+OUTCOME_FAILED = "failed"
+
+# "Cannot find hivmc" alone is not enough: bishengir prints it at start-up (version probe) on every run.
+HIVMC_MISSING_MARKER = "External hivmc run fails"
+
+
+@dataclass
+class CompileRecord:
+    """What one compile produced: the IR of every stage that ran and how it ended."""
+
+    kernel_name: str
+    target: str
+    ttir: str | None = None
+    ttadapter: str | None = None
+    failed_stage: str | None = None
+    outcome: str = OUTCOME_OK
+    error: str = ""
+    returncode: int | None = None
+
+    @property
+    def is_failure(self) -> bool:
+        """True for a real compiler failure; a missing hivmc after a clean MLIR pipeline is not one."""
+        return self.outcome == OUTCOME_FAILED
+
+
+class _FakeNPUUtils:
+    """Stands in for ``NPUUtils``, whose ``get_arch`` needs CANN, and answers with the chosen target."""
+
+    target = "Ascend910B3"
+
+    def get_arch(self) -> str:
+        return self.target
+
+
+def ascendnpuir_bin_dir() -> Path | None:
+    """Folder of the ``ascendnpu-ir`` wheel's binaries, which the backend does not search by itself."""
+    spec = importlib.util.find_spec("ascendnpuir")
+    if spec is None or spec.origin is None:
+        return None
+    folder = Path(spec.origin).parent / "bin"
+    return folder if (folder / "bishengir-compile").is_file() else None
+
+
+def _ascend_backend_class() -> Any:
+    """The backend class as the compiler uses it (a separate module object from an ordinary import)."""
+    from triton.backends import backends
+
+    return backends["ascend"].compiler
+
+
+@contextlib.contextmanager
+def _patched_environment(cache_dir: str) -> Iterator[None]:
+    """Fresh cache, no speed-opt shortcut, no overrides, and bishengir-compile findable on PATH."""
+    saved = dict(os.environ)
+    os.environ["TRITON_CACHE_DIR"] = cache_dir
+    os.environ["TRITON_ALWAYS_COMPILE"] = "1"
+    for name in ("TRITON_ASCEND_COMPILE_SPEED_OPT", "TRITON_KERNEL_OVERRIDE", "TRITON_KERNEL_DUMP", "USE_IR_LOC"):
+        os.environ.pop(name, None)
+    folder = ascendnpuir_bin_dir()
+    if folder is not None:
+        os.environ["PATH"] = f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _patched_backend(record: CompileRecord) -> Iterator[None]:
+    """Replace ``NPUUtils`` in the backend module and wrap each stage to record its output and error."""
+    cls = _ascend_backend_class()
+    module_globals = cls.add_stages.__globals__
+    original_add_stages = cls.add_stages
+    original_utils = module_globals.get("NPUUtils")
+    fake = type("NPUUtils", (_FakeNPUUtils,), {"target": record.target})
+
+    def add_stages(self: Any, stages: dict[str, Callable[..., Any]], options: Any) -> None:
+        original_add_stages(self, stages, options)
+        for ext in list(stages):
+            stages[ext] = _recording_stage(ext, stages[ext], record)
+
+    module_globals["NPUUtils"] = fake
+    cls.add_stages = add_stages
+    try:
+        yield
+    finally:
+        cls.add_stages = original_add_stages
+        module_globals["NPUUtils"] = original_utils
+
+
+def _recording_stage(ext: str, stage: Callable[[Any, Any], Any], record: CompileRecord) -> Callable[[Any, Any], Any]:
+    """Wrap one stage: keep its text output, and on failure keep the subprocess's stderr and exit status."""
+
+    def run(src: Any, metadata: Any) -> Any:
+        try:
+            out = stage(src, metadata)
+        except subprocess.CalledProcessError as exc:
+            record.returncode = exc.returncode
+            record.error = "\n".join(t for t in (_text(exc.stderr), _text(exc.stdout)) if t) or str(exc)
+            record.failed_stage = _stage_name(ext)
+            raise
+        except Exception as exc:
+            record.error = str(exc)
+            record.failed_stage = _stage_name(ext)
+            raise
+        if ext == "ttir":
+            record.ttir = str(out)
+        elif ext == "ttadapter":
+            record.ttadapter = str(out)
+        return out
+
+    return run
+
+
+def _stage_name(ext: str) -> str:
+    """Map a backend stage key to the names the reducer uses ('ttir' is in-process, i.e. frontend)."""
+    return {"ttadapter": TTADAPTER, "npubin": NPUBIN}.get(ext, FRONTEND)
+
+
+def _text(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+
+
+def compile_for_ascend(
+    fn: Any,
+    signature: dict[str, str],
+    constants: dict[str, Any],
+    target: str = "Ascend910B3",
+    options: dict[str, Any] | None = None,
+) -> CompileRecord:
+    """Compile ``fn`` for ``GPUTarget("npu", target, 0)`` and record each stage's IR and the outcome.
+
+    Constexpr arguments may be left out of ``signature``: they are added as ``"constexpr"``.
+    """
+    import triton
+    from triton.backends.compiler import GPUTarget
+
+    name = getattr(fn, "__name__", None) or getattr(getattr(fn, "fn", None), "__name__", "kernel")
+    record = CompileRecord(kernel_name=name, target=target)
+    full_signature = dict(signature)
+    for key in constants:
+        full_signature.setdefault(key, "constexpr")
+    with tempfile.TemporaryDirectory(prefix="kernel_compile_") as cache_dir:
+        with _patched_environment(cache_dir), _patched_backend(record):
+            try:
+                src = triton.compiler.ASTSource(fn, full_signature, dict(constants))
+                triton.compile(src, target=GPUTarget("npu", target, 0), options=options)
+            except Exception as exc:
+                if record.failed_stage is None:
+                    record.failed_stage = FRONTEND
+                    record.error = str(exc)
+    _classify(record)
+    return record
+
+
+def _classify(record: CompileRecord) -> None:
+    """Tell a real failure from the expected end of the pipeline on a machine without hivmc."""
+    if record.failed_stage is None:
+        record.outcome = OUTCOME_OK
+    elif record.failed_stage == NPUBIN and HIVMC_MISSING_MARKER in record.error:
+        record.outcome = OUTCOME_MLIR_OK_HIVMC_MISSING
+        record.failed_stage = None
+    else:
+        record.outcome = OUTCOME_FAILED

@@ -1,0 +1,100 @@
+"""Parse and print MLIR generic form with xdsl, knowing nothing about the dialects.
+
+Every dialect except builtin stays unregistered, so xdsl never re-verifies or reformats an op it half-knows:
+what we print is what the real tools read back.
+"""
+
+from __future__ import annotations
+
+import io
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import Builtin, ModuleOp, UnregisteredOp
+from xdsl.ir import Operation
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import ParseError as XdslParseError
+
+from reducer.errors import InputError
+
+
+class ParseError(InputError):
+    """The text is not MLIR that xdsl can hold (generic form expected)."""
+
+    hint = "convert with `triton-adapter-opt FILE --mlir-print-op-generic` first"
+
+
+def _context() -> Context:
+    ctx = Context(allow_unregistered=True)
+    ctx.load_dialect(Builtin)
+    return ctx
+
+
+def strip_locations(text: str) -> str:
+    """Drop `loc(...)` trailers and `#locN = ...` aliases: xdsl cannot resolve aliases defined after use."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+            continue
+        if text.startswith("loc(", i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.$#")):
+            depth, j = 0, i + 3
+            while j < n:
+                c = text[j]
+                if c == '"':
+                    j += 1
+                    while j < n and text[j] != '"':
+                        j += 2 if text[j] == "\\" else 1
+                elif c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            while out and out[-1].endswith(" "):
+                out[-1] = out[-1][:-1]
+            i = j + 1
+            continue
+        out.append(ch)
+        i += 1
+    lines = [ln for ln in "".join(out).split("\n") if not ln.lstrip().startswith("#loc")]
+    return "\n".join(lines)
+
+
+def parse_module(text: str, name: str = "<input>") -> ModuleOp:
+    """Parse MLIR text; raise `ParseError` with xdsl's caret message when it cannot."""
+    if "loc(" in text:
+        text = strip_locations(text)
+    try:
+        return Parser(_context(), text, name).parse_module()
+    except XdslParseError as err:
+        raise ParseError(f"cannot parse {name}: {err}") from err
+    except Exception as err:  # xdsl raises assorted errors (verify, value errors) on odd input
+        raise ParseError(f"cannot parse {name}: {type(err).__name__}: {err}") from err
+
+
+def print_module(module: Operation) -> str:
+    """Generic-form text, newline-terminated, as the real tools accept it."""
+    stream = io.StringIO()
+    Printer(stream=stream, print_generic_format=True).print_op(module)
+    stream.write("\n")
+    return stream.getvalue()
+
+
+def op_name(op: Operation) -> str:
+    """The real op name (`tt.load`), also for ops xdsl keeps unregistered."""
+    if isinstance(op, UnregisteredOp):
+        return op.op_name.data
+    return op.name
+
+
+def count_ops(module: Operation) -> int:
+    """Every operation, the module, functions and terminators included: the size we minimise."""
+    return sum(1 for _ in module.walk())

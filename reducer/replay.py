@@ -1,0 +1,119 @@
+"""Replay a stage on IR text and turn the run into an outcome and a signature."""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+
+from reducer import signature as sigmod
+from reducer.outcome import Outcome, classify
+from reducer.runner import DEFAULT_ENV, RunEnv, RunResult, run_stage, run_tool
+from reducer.signature import Signature
+from reducer.toolchain import Stage, StageOptions, locate_parser
+
+
+@dataclass
+class Observation:
+    outcome: Outcome
+    signature: Signature | None
+    run: RunResult
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One stage, one target and option set, one environment: a reproducible experiment."""
+
+    stage: Stage
+    options: StageOptions = field(default_factory=StageOptions)
+    timeout: float = 120.0
+    env: RunEnv = DEFAULT_ENV
+
+    def observe(self, text: str, *, find_pass: bool = False) -> Observation:
+        run = run_stage(self.stage, text, self.options, timeout=self.timeout, env=self.env)
+        outcome = classify(run)
+        if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
+            outcome = Outcome.INVALID_INPUT
+        pass_name = self.failing_pass(text) if find_pass and outcome.is_failure else None
+        return Observation(outcome, sigmod.compute(self.stage, outcome, run, pass_name), run)
+
+    def parses(self, text: str) -> bool:
+        """True when the tool parses and verifies `text` with no pass run."""
+        parser = locate_parser(self.stage)
+        if parser is None:
+            return True
+        run = run_tool(
+            [str(parser), self.stage.input_name, "-o", "parsed.mlir"],
+            input_name=self.stage.input_name,
+            input_text=text,
+            timeout=min(self.timeout, 60.0),
+            env=self.env,
+        )
+        return run.returncode == 0
+
+    def failing_pass(self, text: str) -> str | None:
+        """Ask MLIR's crash reproducer which pass failed (adapter only: bishengir retries internally)."""
+        if self.stage is not Stage.ADAPTER:
+            return None
+        run = run_stage(
+            self.stage,
+            text,
+            self.options,
+            timeout=self.timeout,
+            env=self.env,
+            extra_args=["--mlir-pass-pipeline-crash-reproducer=reproducer.mlir"],
+        )
+        return sigmod.failing_pass(run.stderr)
+
+
+@dataclass
+class Tally:
+    """How often each signature (or a pass) came back over repeated runs."""
+
+    runs: int
+    counts: collections.Counter[str]
+    signatures: dict[str, Signature]
+    outcomes: collections.Counter[str]
+
+    @property
+    def dominant(self) -> Signature | None:
+        if not self.counts:
+            return None
+        sig_id, _ = self.counts.most_common(1)[0]
+        return self.signatures[sig_id]
+
+    def rate(self, sig: Signature | None) -> float:
+        if sig is None:
+            return 0.0
+        return self.counts.get(sig.id, 0) / self.runs if self.runs else 0.0
+
+
+def tally(replay: Replay, text: str, runs: int) -> tuple[Tally, Observation]:
+    """Run `runs` times; return the counts and the first observation of the dominant signature."""
+    counts: collections.Counter[str] = collections.Counter()
+    outcomes: collections.Counter[str] = collections.Counter()
+    sigs: dict[str, Signature] = {}
+    first: dict[str, Observation] = {}
+    last: Observation | None = None
+    for i in range(runs):
+        obs = replay.observe(text, find_pass=(i == 0))
+        last = obs
+        outcomes[obs.outcome.value] += 1
+        if obs.signature is not None:
+            sid = obs.signature.id
+            counts[sid] += 1
+            if sid not in sigs:
+                sigs[sid] = obs.signature
+                first[sid] = obs
+    result = Tally(runs, counts, sigs, outcomes)
+    dom = result.dominant
+    assert last is not None
+    return result, (first[dom.id] if dom is not None else last)
+
+
+# Environments tried when a failure is flaky; a rate of 1.0 under one makes reduction reliable.
+KNOBS = (
+    RunEnv(aslr=True),
+    RunEnv(malloc_perturb=165),
+    RunEnv(malloc_check=3),
+    RunEnv(aslr=True, malloc_perturb=165),
+)

@@ -1,0 +1,303 @@
+"""Crash signatures: what makes two failures the same bug.
+
+A signature is stage + outcome class + a normalized key message (+ failing pass and top
+frames as evidence). Everything that moves when the IR shrinks or the machine changes
+(paths, temp dirs, SSA names, locations, addresses, numbers) is masked, so a signature
+computed on a 300-op kernel still matches its 8-op reduction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+from dataclasses import asdict, dataclass, field
+
+from reducer.outcome import HIVMC_MISSING, Outcome, first_error_line
+from reducer.runner import RunResult
+from reducer.toolchain import Stage
+
+TOP_FRAMES = 5
+
+# --- normalization -------------------------------------------------------------------------
+
+_LOC = re.compile(r'loc\((?:"[^"]*"|[^()]|\([^()]*\))*\)')
+_QUOTED_PATH_LOC = re.compile(r'"?(?:/[^\s":]+)+"?:\d+:\d+:?\s*')
+_TMP = re.compile(r"/tmp/[^\s'\"`:)]*")
+_PATH = re.compile(r"(?:/[\w.+@~-]+)+/([\w.+-]+)")
+_SSA = re.compile(r"%[\w$.-]+(?:#\d+)?")
+_SYMBOL = re.compile(r"@[\w$.-]+")
+_ADDR = re.compile(r"0x[0-9a-fA-F]+")
+_NUMBER = re.compile(r"(?<![\w.<])-?\d+(?:\.\d+)?(?![\w])")
+_SPACES = re.compile(r"\s+")
+# `File.cpp:123` names a line in the compiler's source: stable, and it tells bugs apart.
+_SOURCE_LINE = re.compile(r"\b([\w+-]+\.(?:cpp|cc|c|h|hpp|inc|td)):(\d+)")
+
+
+def normalize_message(text: str) -> str:
+    """Mask what varies between runs, machines and reduction steps; keep what names the bug."""
+    text = _LOC.sub("", text)
+    text = _TMP.sub("<tmp>", text)
+    text = _QUOTED_PATH_LOC.sub("", text)
+    text = _PATH.sub(r"\1", text)
+    text = text.replace("<unknown>:0: ", "")
+    text = _SSA.sub("%<v>", text)
+    text = _SYMBOL.sub("@<sym>", text)
+    text = _ADDR.sub("<addr>", text)
+    kept: list[str] = []
+
+    def stash(m: re.Match[str]) -> str:
+        kept.append(f"{m.group(1)}:{m.group(2)}")
+        return chr(0xE000 + len(kept) - 1)  # a placeholder with no digits in it
+
+    text = _SOURCE_LINE.sub(stash, text)
+    text = _NUMBER.sub("<N>", text)
+    text = re.sub("[\ue000-\uf8ff]", lambda m: kept[ord(m.group(0)) - 0xE000], text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# --- key message ---------------------------------------------------------------------------
+
+_ASSERT_LINE = re.compile(r"^(?:[\w.+-]+: )?(?P<file>\S+?):(?P<line>\d+): (?P<func>.*?)(?P<assert>Assertion `.*' failed\.)")
+_UNREACHABLE = re.compile(r"(?P<msg>[^\n]*)\n?UNREACHABLE executed at (?P<where>[^\n!]+)!?")
+_LLVM_ERROR = re.compile(r"^LLVM ERROR: (?P<msg>.*)$", re.M)
+_FAILED_PASS = re.compile(r"Pipeline failed while executing \[`(?P<pass>[^`]+)`")
+_RUNNING_PASS = re.compile(r"^\s*\d+\.\s+Running pass '(?P<pass>[^']+)'", re.M)
+
+
+def key_message(outcome: Outcome, stderr: str) -> str:
+    """The one line that names the bug, before normalization."""
+    if outcome is Outcome.ASSERTION:
+        for line in stderr.splitlines():
+            if "Assertion `" in line:
+                m = _ASSERT_LINE.match(line)
+                if m:
+                    base = m.group("file").rsplit("/", 1)[-1]
+                    return f"{base}:{m.group('line')}: {m.group('func')}{m.group('assert')}"
+                return line[line.index("Assertion `"):]
+    if outcome is Outcome.UNREACHABLE:
+        m = _UNREACHABLE.search(stderr)
+        if m:
+            where = m.group("where").rsplit("/", 1)[-1]
+            msg = m.group("msg").strip()
+            return f"{msg} (UNREACHABLE at {where})" if msg else f"UNREACHABLE at {where}"
+    if outcome is Outcome.LLVM_ERROR:
+        m = _LLVM_ERROR.search(stderr)
+        if m:
+            return "LLVM ERROR: " + m.group("msg").strip()
+    line = first_error_line(stderr)
+    if line is None:
+        return ""
+    return line[line.index("error: ") + len("error: "):] if "error: " in line else line
+
+
+def failing_pass(stderr: str) -> str | None:
+    m = _FAILED_PASS.search(stderr) or _RUNNING_PASS.search(stderr)
+    return m.group("pass") if m else None
+
+
+# --- frames --------------------------------------------------------------------------------
+
+# `#3 0x00007f.. (/lib/x86_64-linux-gnu/libc.so.6+0x3c050)` or `#5 0x.. raise ./signal/raise.c:27:6`
+_FRAME_SYMBOLIZED = re.compile(
+    r"^\s*#(?P<n>\d+) 0x[0-9a-f]+ (?:(?P<sym>[^(]+?) )?(?:\((?P<mod>[^)+]+)\+(?P<off>0x[0-9a-f]+)\)|(?P<loc>\S+:\d+:\d+))?\s*$"
+)
+# `9  triton-adapter-opt 0x000055555747c8b1` (symbolization disabled)
+_FRAME_RAW = re.compile(r"^\s*(?P<n>\d+)\s+(?P<mod>\S+)\s+(?P<addr>0x[0-9a-f]+)(?:\s+(?P<sym>.*))?$")
+_CRASH_MACHINERY = re.compile(
+    r"libc\.so|libpthread|ld-linux|linux-vdso|raise|abort|gsignal|__pthread_kill|_nl_load_domain|"
+    r"__assert_fail|__restore_rt|llvm::sys::|SignalHandler|PrintStackTrace|RunSignalHandlers"
+)
+# Where a PIE binary is mapped when ASLR is off; frames become module offsets by subtraction.
+_NO_ASLR_BASE = {"x86_64": 0x555555554000, "aarch64": 0xAAAAAAAAA000}
+
+
+def _frames_raw(stderr: str) -> list[tuple[str, str]]:
+    """(module, where) for every stack frame, in order; `where` is a symbol or +0xoffset."""
+    base = _NO_ASLR_BASE.get(platform.machine(), 0)
+    frames: list[tuple[str, str]] = []
+    for line in stderr.splitlines():
+        m = _FRAME_SYMBOLIZED.match(line)
+        if m:
+            mod = (m.group("mod") or "").rsplit("/", 1)[-1]
+            sym = (m.group("sym") or "").strip()
+            where = sym or (f"+{m.group('off')}" if m.group("off") else "?")
+            frames.append((mod, where))
+            continue
+        m = _FRAME_RAW.match(line)
+        if m and not line.lstrip().startswith(("0.", "1.", "2.")):
+            mod = m.group("mod").rsplit("/", 1)[-1]
+            sym = (m.group("sym") or "").strip()
+            sym = re.sub(r"\s*\+\s*\d+$", "", sym)
+            addr = int(m.group("addr"), 16)
+            where = sym or (f"+{hex(addr - base)}" if mod.endswith("-opt") or "bishengir" in mod or
+                            "triton" in mod or "npuc" in mod else "?")
+            if where != "?" and not sym and addr < base:
+                where = f"+{hex(addr)}"
+            frames.append((mod, where))
+    return frames
+
+
+def top_frames(stderr: str, count: int = TOP_FRAMES) -> list[str]:
+    """The frames that tell bugs apart: after the signal handler and libc's abort path."""
+    frames = _frames_raw(stderr)
+    if not frames:
+        return []
+    start = 0
+    for i, (mod, where) in enumerate(frames[:14]):
+        if _CRASH_MACHINERY.search(mod) or _CRASH_MACHINERY.search(where):
+            start = i + 1
+    picked = [f"{mod}{where}" if where.startswith("+") else where for mod, where in frames[start:]
+              if not _CRASH_MACHINERY.search(mod)]
+    return picked[:count]
+
+
+# --- the signature -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signature:
+    stage: str
+    outcome: str
+    message: str
+    failing_pass: str | None = None
+    frames: list[str] = field(default_factory=list)
+    detail: str = ""  # the first `error:` line beside an assertion: a readable title
+
+    @property
+    def id(self) -> str:
+        """Short stable id of the default match: stage, class, key message (frames if none)."""
+        basis = self.message if self.message else "|".join(self.frames)
+        return _digest(f"{self.stage}|{self.outcome}|{basis}")
+
+    @property
+    def strict_id(self) -> str:
+        return _digest(f"{self.stage}|{self.outcome}|{self.message}|{'|'.join(self.frames)}")
+
+    @property
+    def title(self) -> str:
+        tool = Stage(self.stage).tool_name
+        what = Outcome(self.outcome).label
+        text = self.detail or self.message or (f"at {self.frames[0]}" if self.frames else "no message")
+        where = f" in {self.failing_pass}" if self.failing_pass else ""
+        return f"{tool}: {what}{where}: {_shorten(text, 110)}"
+
+    def matches(self, other: Signature, strict: bool = False) -> bool:
+        if strict:
+            return self.strict_id == other.strict_id
+        return self.id == other.id
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["id"] = self.id
+        data["strict_id"] = self.strict_id
+        data["title"] = self.title
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Signature:
+        sig = cls(
+            stage=str(data["stage"]),
+            outcome=str(data["outcome"]),
+            message=str(data.get("message", "")),
+            failing_pass=data.get("failing_pass") or None,  # type: ignore[arg-type]
+            frames=list(data.get("frames") or []),  # type: ignore[arg-type]
+            detail=str(data.get("detail", "")),
+        )
+        return sig
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def compute(stage: Stage, outcome: Outcome, run: RunResult, pass_name: str | None = None) -> Signature | None:
+    """The signature of a failing run; None when the run did not fail."""
+    if not outcome.is_failure:
+        return None
+    stderr = run.stderr
+    raw = key_message(outcome, stderr)
+    message = normalize_message(raw)
+    if outcome is Outcome.TIMEOUT:
+        message = "timeout"
+    detail = ""
+    if outcome in (Outcome.ASSERTION, Outcome.SIGNAL, Outcome.SELF_CAUGHT_CRASH, Outcome.UNREACHABLE):
+        first = first_error_line(stderr)
+        if first and not HIVMC_MISSING.search(first):
+            detail = normalize_message(first[first.index("error: ") + 7:] if "error: " in first else first)
+    if outcome is Outcome.SIGNAL and run.signal is not None:
+        message = message or ""
+        signame = _signal_name(run.signal)
+        message = f"{signame}: {message}" if message else ""
+        detail = detail or signame
+    return Signature(
+        stage=stage.value,
+        outcome=outcome.value,
+        message=message,
+        failing_pass=pass_name or failing_pass(stderr),
+        frames=top_frames(stderr),
+        detail=detail,
+    )
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What `--expect` asks for: a signature id, or a whole signature (strict match possible)."""
+
+    id: str
+    signature: Signature | None = None
+
+    def met_by(self, sig: Signature | None, strict: bool = False) -> bool:
+        if sig is None:
+            return False
+        if strict and self.signature is not None:
+            return sig.strict_id == self.signature.strict_id
+        return sig.id == self.id
+
+
+_ID = re.compile(r"^[0-9a-f]{12}$")
+
+
+def parse_expectation(arg: str) -> Expectation:
+    """An id (12 hex digits), a signature JSON file, or a repro whose header line holds the JSON."""
+    from pathlib import Path
+
+    from reducer.errors import SignatureFileError
+
+    if _ID.match(arg):
+        return Expectation(arg)
+    path = Path(arg)
+    if not path.is_file():
+        raise SignatureFileError(
+            f"--expect {arg}: neither a 12-digit signature id nor a file",
+            "pass the id printed by `reducer check` or a signature.json",
+        )
+    text = path.read_text(errors="replace")
+    for candidate in [text] + [line.lstrip("/ ").split(":", 1)[-1] for line in text.splitlines()[:5]]:
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "signature" in data and isinstance(data["signature"], dict):
+            data = data["signature"]
+        if isinstance(data, dict) and "stage" in data and "outcome" in data:
+            sig = Signature.from_dict(data)
+            return Expectation(sig.id, sig)
+    raise SignatureFileError(f"--expect {arg}: no signature JSON found in the file", "use `reducer check --json`")
