@@ -79,6 +79,18 @@ def _run_guarded(fn: Callable[[], int]) -> None:
     except (InputError, ReducerError) as err:
         click.echo(f"reducer: error: {err.one_line()}", err=True)
         code = exitcodes.BAD_INPUT
+    except OSError as err:
+        click.echo(f"reducer: error: {err.strerror or err}: {err.filename or ''} (check the path and permissions)",
+                   err=True)
+        code = exitcodes.BAD_INPUT
+    except Exception as err:  # a reducer bug: one line unless asked for the traceback
+        import os
+
+        if os.environ.get("REDUCER_DEBUG"):
+            raise
+        click.echo(f"reducer: internal error: {type(err).__name__}: {err} (rerun with REDUCER_DEBUG=1 and report it)",
+                   err=True)
+        code = exitcodes.INTERNAL
     sys.exit(code)
 
 
@@ -161,6 +173,145 @@ def check(file: Path, stage: str | None, target: str, npu_options: tuple[str, ..
         return exitcodes.OK
 
     _run_guarded(go)
+
+
+# --- reduce -------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write (default: ./reduced-NAME.mlir).")
+@_stage_option
+@_target_option
+@_npu_option
+@_timeout_option
+@click.option("--expect", metavar="SIG", help="Signature id or file INPUT must show (default: INPUT's own).")
+@click.option("--strict", is_flag=True, help="Top frames must match too.")
+@click.option("--test", "test_script", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Custom interestingness script: called with the candidate path, exit 0 = interesting.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel tests [default: all cores].")
+@click.option("--timeout-per-test", type=float, default=None, help="Seconds per test [default: 10x the original run].")
+@click.option("--max-time", type=float, default=None, help="Stop after this many seconds with the best so far.")
+@click.option("--passes", default=None, help="Comma-separated pass names (see `reducer passes`).")
+@click.option("--runs", type=click.IntRange(1, 100), default=1, show_default=True,
+              help="Runs of the original (and attempts per test with --allow-flaky).")
+@click.option("--allow-flaky", is_flag=True, help="Reduce a flaky failure, retrying each test --runs times.")
+@click.option("--no-pass-level", is_flag=True, help="Skip pass-level isolation.")
+@click.option("--save", "save_to", is_flag=False, flag_value="repros", default=None, metavar="[DIR]",
+              help="Also save the result as a lit repro under DIR (default repros/).")
+@click.option("--quiet", "-q", is_flag=True, help="No live status line.")
+def reduce(input_file: Path, output: Path | None, stage: str | None, target: str, npu_options: tuple[str, ...],
+           timeout: float, expect: str | None, strict: bool, test_script: Path | None, jobs: int | None,
+           timeout_per_test: float | None, max_time: float | None, passes: str | None, runs: int,
+           allow_flaky: bool, no_pass_level: bool, save_to: str | None, quiet: bool) -> None:
+    """Shrink INPUT while the SAME crash signature persists; write the minimal IR."""
+
+    def go() -> int:
+        import os
+
+        from reducer.passes.registry import resolve
+        from reducer.reduce import ReduceRequest, Reduction, default_output
+        from reducer.signature import parse_expectation
+        from reducer.source import load
+        from reducer.status import StatusLine
+        from reducer.toolchain import Stage
+
+        pass_names = [p.strip() for p in passes.split(",") if p.strip()] if passes else None
+        if pass_names:
+            resolve(pass_names)
+        source = load(input_file, Stage(stage) if stage else None)
+        out = output or default_output(source, Path.cwd())
+        if out.resolve() == input_file.resolve():
+            raise UsageError("the output would overwrite INPUT", "choose another -o path")
+        request = ReduceRequest(
+            source=source, options=_options(target, npu_options), out=out,
+            expect=parse_expectation(expect) if expect else None, test_script=test_script, strict=strict,
+            jobs=jobs or os.cpu_count() or 1, timeout=timeout, timeout_per_test=timeout_per_test,
+            max_time=max_time, passes=pass_names, runs=runs, allow_flaky=allow_flaky,
+            pass_level=not no_pass_level,
+        )
+        line = StatusLine(enabled=not quiet)
+        reduction = Reduction(request, status=line.update)
+        interrupted = _run_interruptibly(reduction.run, reduction.stop)
+        line.done()
+        report = reduction.report
+        if report is None:
+            return exitcodes.INTERRUPTED
+        click.echo(_summary(report, line.elapsed()))
+        if save_to and not interrupted and report.signature is not None:
+            from reducer.repros import save_repro
+
+            saved = save_repro(out, Path(save_to), options=request.options)
+            click.echo(saved.message)
+        return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
+
+    _run_guarded(go)
+
+
+def _run_interruptibly(fn: Callable[[], object], stop: Any) -> bool:
+    """Run `fn` in a worker thread so Ctrl-C only sets `stop`; the best result is still written."""
+    import threading
+
+    box: dict[str, BaseException] = {}
+
+    def target() -> None:
+        try:
+            fn()
+        except BaseException as err:  # re-raised in the main thread below
+            box["err"] = err
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    interrupted = False
+    while worker.is_alive():
+        try:
+            worker.join(0.2)
+        except KeyboardInterrupt:
+            interrupted = True
+            stop.set()
+            click.echo("\nreducer: stopping, keeping the best result so far...", err=True)
+    if "err" in box:
+        raise box["err"]
+    return interrupted
+
+
+def _summary(report: Any, seconds: float) -> str:
+    src = report.request.source
+    before_lines = len(src.text.splitlines())
+    after_lines = len(report.text.splitlines())
+    rows = [
+        ("output", str(report.request.out)),
+        ("signature", f"{report.signature.id}  {report.signature.title}" if report.signature else "(custom test)"),
+        ("ops", f"{report.ops_before} -> {report.ops_after}"),
+        ("lines", f"{before_lines} -> {after_lines}"),
+        ("bytes", f"{len(src.text)} -> {len(report.text)}"),
+        ("tests", f"{report.tests} (+{report.cache_hits} cache hits)"),
+        ("wall", f"{seconds:.1f}s"),
+        ("final check", f"{report.final_matches}/{report.final_runs} runs show the signature"
+                        + (" (custom form)" if report.custom_form else " (generic form)")),
+    ]
+    if report.pass_level is not None:
+        rows.append(("pass-level", f"{report.pass_level_path} via {report.pass_level.how}: "
+                                   f"{report.pass_level.pipeline_text}"))
+    wins = report.winners()[:6]
+    if wins:
+        rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" for n, o, _ in wins)))
+    if report.slipped:
+        rows.append(("slipped", f"{sum(report.slipped.values())} candidates showed another bug (rejected)"))
+    if report.stopped:
+        rows.append(("stopped", "early (Ctrl-C or --max-time): this is the best result so far"))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+@main.command()
+def passes() -> None:
+    """List the reduction passes in registry order."""
+    from reducer.passes.registry import describe
+
+    rows = describe()
+    width = max(len(n) for n, _ in rows)
+    for name, text in rows:
+        click.echo(f"{name:<{width}}  {text}")
 
 
 if __name__ == "__main__":

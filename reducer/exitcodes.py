@@ -6,6 +6,7 @@
   2  usage error (unknown option, contradictory options, unknown pass)
   3  bad input (missing, empty, binary, not MLIR, wrong stage, does not fail, too flaky)
   4  a compiler binary is missing
+  5  internal error (a reducer bug; REDUCER_DEBUG=1 shows the traceback)
   130 interrupted (Ctrl-C); the best result so far is written
 """
 
@@ -14,4 +15,5 @@ NOT_INTERESTING = 1
 USAGE = 2
 BAD_INPUT = 3
 TOOL_MISSING = 4
+INTERNAL = 5
 INTERRUPTED = 130

@@ -50,7 +50,10 @@ _LABELS = {
     Outcome.UNKNOWN_FAILURE: "failure without a diagnostic",
 }
 
-HIVMC_MISSING = re.compile(r"Cannot find hivmc|External hivmc run fails")
+# Printed at start-up of every run without CANN, failing or not: never a bug by itself.
+HIVMC_MISSING = re.compile(r"Cannot find hivmc|External hivmc run fails|hivmc --version|detect hivmc version")
+# Printed only once the whole MLIR pipeline has finished and the external step would start.
+_HIVMC_REACHED = re.compile(r"External hivmc run fails")
 _ASSERT = re.compile(r"Assertion `.*' failed", re.S)
 _UNREACHABLE = re.compile(r"UNREACHABLE executed")
 _LLVM_ERROR = re.compile(r"^LLVM ERROR:", re.M)
@@ -74,7 +77,7 @@ def classify(run: RunResult) -> Outcome:
         return Outcome.SIGNAL
     if _STACK_DUMP.search(err):
         return Outcome.SELF_CAUGHT_CRASH
-    if HIVMC_MISSING.search(err) and not _other_errors(err):
+    if _HIVMC_REACHED.search(err) and not _other_errors(err):
         return Outcome.PASSED_MLIR
     if _ERROR_LINE.search(err):
         # Whether the input itself was invalid is settled by a parse-only run (see check.py).
@@ -82,11 +85,22 @@ def classify(run: RunResult) -> Outcome:
     return Outcome.UNKNOWN_FAILURE
 
 
+# Wrapper diagnostics that every failure of a pipeline prints: they name no bug.
+_GENERIC_ERRORS = re.compile(
+    r"Failed to run BiShengHIR pipeline|Failures have been detected while processing an MLIR pass pipeline"
+)
+
+
 def first_error_line(stderr: str) -> str | None:
+    """The first `error:` diagnostic that names something specific."""
+    fallback = None
     for line in stderr.splitlines():
         if _ERROR_LINE.search(line) and not HIVMC_MISSING.search(line):
+            if _GENERIC_ERRORS.search(line):
+                fallback = fallback or line.strip()
+                continue
             return line.strip()
-    return None
+    return fallback
 
 
 def _other_errors(stderr: str) -> bool:

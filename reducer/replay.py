@@ -27,9 +27,12 @@ class Replay:
     options: StageOptions = field(default_factory=StageOptions)
     timeout: float = 120.0
     env: RunEnv = DEFAULT_ENV
+    # A pass-level replay runs only these arguments (e.g. one `--pass-pipeline=`) instead of the stage's.
+    pipeline: tuple[str, ...] | None = None
 
     def observe(self, text: str, *, find_pass: bool = False) -> Observation:
-        run = run_stage(self.stage, text, self.options, timeout=self.timeout, env=self.env)
+        run = run_stage(self.stage, text, self.options, timeout=self.timeout, env=self.env,
+                        pipeline=self.pipeline)
         outcome = classify(run)
         if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
             outcome = Outcome.INVALID_INPUT

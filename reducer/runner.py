@@ -50,6 +50,7 @@ class RunResult:
     timed_out: bool = False
     argv: list[str] = field(default_factory=list)
     output_text: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
 
     @property
     def signal(self) -> int | None:
@@ -90,6 +91,7 @@ def run_tool(
     timeout: float,
     env: RunEnv = DEFAULT_ENV,
     output_name: str | None = None,
+    collect: tuple[str, ...] = (),
 ) -> RunResult:
     """Run `argv` with `input_name` written into a fresh temp dir that becomes its cwd."""
     with tempfile.TemporaryDirectory(prefix="reducer-run-") as tmp:
@@ -121,6 +123,7 @@ def run_tool(
             out_path = Path(tmp, output_name)
             if out_path.is_file():
                 produced = out_path.read_text(errors="replace")
+        files = {name: Path(tmp, name).read_text(errors="replace") for name in collect if Path(tmp, name).is_file()}
         return RunResult(
             returncode=None if timed_out else proc.returncode,
             stdout=out.decode(errors="replace"),
@@ -129,6 +132,7 @@ def run_tool(
             timed_out=timed_out,
             argv=argv,
             output_text=produced,
+            files=files,
         )
 
 
@@ -141,10 +145,13 @@ def run_stage(
     env: RunEnv = DEFAULT_ENV,
     extra_args: list[str] | None = None,
     keep_output: bool = False,
+    pipeline: tuple[str, ...] | None = None,
+    collect: tuple[str, ...] = (),
 ) -> RunResult:
-    """Replay `stage` on `text` the way the backend would."""
+    """Replay `stage` on `text` the way the backend would (or with `pipeline` instead of its passes)."""
     tool = locate(stage)
-    argv = [str(tool.path), stage.input_name] + stage_args(stage, opts) + (extra_args or [])
+    args = [*pipeline, "-o", stage.output_name] if pipeline is not None else stage_args(stage, opts)
+    argv = [str(tool.path), stage.input_name] + args + (extra_args or [])
     return run_tool(
         argv,
         input_name=stage.input_name,
@@ -152,4 +159,5 @@ def run_stage(
         timeout=timeout,
         env=env,
         output_name=stage.output_name if keep_output else None,
+        collect=collect,
     )

@@ -62,7 +62,7 @@ def normalize_message(text: str) -> str:
 _ASSERT_LINE = re.compile(r"^(?:[\w.+-]+: )?(?P<file>\S+?):(?P<line>\d+): (?P<func>.*?)(?P<assert>Assertion `.*' failed\.)")
 _UNREACHABLE = re.compile(r"(?P<msg>[^\n]*)\n?UNREACHABLE executed at (?P<where>[^\n!]+)!?")
 _LLVM_ERROR = re.compile(r"^LLVM ERROR: (?P<msg>.*)$", re.M)
-_FAILED_PASS = re.compile(r"Pipeline failed while executing \[`(?P<pass>[^`]+)`")
+_FAILED_PASS = re.compile(r"Pipeline failed while executing \[?`(?P<pass>[^`]+)`")
 _RUNNING_PASS = re.compile(r"^\s*\d+\.\s+Running pass '(?P<pass>[^']+)'", re.M)
 
 

@@ -10,10 +10,12 @@ import triton.language as tl
 @triton.jit
 def repeat_row(x_ptr, out_ptr, M, N, stride_out, BM: tl.constexpr, BN: tl.constexpr):
     pid = tl.program_id(0)
-    src = tl.make_block_ptr(x_ptr, shape=(M, N), strides=(0, 1), offsets=(pid * BM, 0),
-                            block_shape=(BM, BN), order=(1, 0))
-    dst = tl.make_block_ptr(out_ptr, shape=(M, N), strides=(stride_out, 1), offsets=(pid * BM, 0),
-                            block_shape=(BM, BN), order=(1, 0))
+    src = tl.make_block_ptr(
+        x_ptr, shape=(M, N), strides=(0, 1), offsets=(pid * BM, 0), block_shape=(BM, BN), order=(1, 0)
+    )
+    dst = tl.make_block_ptr(
+        out_ptr, shape=(M, N), strides=(stride_out, 1), offsets=(pid * BM, 0), block_shape=(BM, BN), order=(1, 0)
+    )
     tile = tl.load(src, boundary_check=(0, 1))
     tl.store(dst, tile * 2.0, boundary_check=(0, 1))
 

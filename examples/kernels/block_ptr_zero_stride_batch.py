@@ -9,23 +9,50 @@ import triton.language as tl
 
 
 @triton.jit
-def add_shared_matrix(x_ptr, w_ptr, out_ptr, B, M, N, stride_xb, stride_xm,
-                      BB: tl.constexpr, BM: tl.constexpr, BN: tl.constexpr):
+def add_shared_matrix(
+    x_ptr, w_ptr, out_ptr, B, M, N, stride_xb, stride_xm, BB: tl.constexpr, BM: tl.constexpr, BN: tl.constexpr
+):
     pid_b = tl.program_id(0)
     pid_m = tl.program_id(1)
-    x_blk = tl.make_block_ptr(x_ptr, shape=(B, M, N), strides=(stride_xb, stride_xm, 1),
-                              offsets=(pid_b * BB, pid_m * BM, 0), block_shape=(BB, BM, BN), order=(2, 1, 0))
-    w_blk = tl.make_block_ptr(w_ptr, shape=(B, M, N), strides=(0, N, 1),
-                              offsets=(pid_b * BB, pid_m * BM, 0), block_shape=(BB, BM, BN), order=(2, 1, 0))
-    o_blk = tl.make_block_ptr(out_ptr, shape=(B, M, N), strides=(stride_xb, stride_xm, 1),
-                              offsets=(pid_b * BB, pid_m * BM, 0), block_shape=(BB, BM, BN), order=(2, 1, 0))
+    x_blk = tl.make_block_ptr(
+        x_ptr,
+        shape=(B, M, N),
+        strides=(stride_xb, stride_xm, 1),
+        offsets=(pid_b * BB, pid_m * BM, 0),
+        block_shape=(BB, BM, BN),
+        order=(2, 1, 0),
+    )
+    w_blk = tl.make_block_ptr(
+        w_ptr,
+        shape=(B, M, N),
+        strides=(0, N, 1),
+        offsets=(pid_b * BB, pid_m * BM, 0),
+        block_shape=(BB, BM, BN),
+        order=(2, 1, 0),
+    )
+    o_blk = tl.make_block_ptr(
+        out_ptr,
+        shape=(B, M, N),
+        strides=(stride_xb, stride_xm, 1),
+        offsets=(pid_b * BB, pid_m * BM, 0),
+        block_shape=(BB, BM, BN),
+        order=(2, 1, 0),
+    )
     x = tl.load(x_blk, boundary_check=(0, 1, 2))
     w = tl.load(w_blk, boundary_check=(0, 1, 2))
     tl.store(o_blk, x + w, boundary_check=(0, 1, 2))
 
 
-SIGNATURE = {"x_ptr": "*fp16", "w_ptr": "*fp16", "out_ptr": "*fp16", "B": "i32", "M": "i32", "N": "i32",
-             "stride_xb": "i32", "stride_xm": "i32"}
+SIGNATURE = {
+    "x_ptr": "*fp16",
+    "w_ptr": "*fp16",
+    "out_ptr": "*fp16",
+    "B": "i32",
+    "M": "i32",
+    "N": "i32",
+    "stride_xb": "i32",
+    "stride_xm": "i32",
+}
 CONSTANTS = {"BB": 2, "BM": 8, "BN": 64}
 
 

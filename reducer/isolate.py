@@ -1,0 +1,83 @@
+"""Pass-level isolation: the IR just before the failing pass, and the shortest pipeline that still fails.
+
+MLIR's local crash reproducer names a pass and saves its input, but it has blamed the wrong
+pass on IR that was already invalid; so every candidate is re-checked against the original
+signature before it is trusted, falling back to a prefix/suffix scan of the stage's passes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from reducer.replay import Replay
+from reducer.runner import run_stage
+from reducer.signature import Signature
+from reducer.toolchain import Stage, adapter_pipeline
+
+_RESOURCES = re.compile(r"\{-#.*?#-\}", re.S)
+_PIPELINE = re.compile(r'pipeline:\s*"(?P<p>(?:[^"\\]|\\.)*)"')
+REPRODUCER = "reproducer.mlir"
+
+
+@dataclass(frozen=True)
+class PassLevel:
+    """A smaller experiment that shows the same bug: `replay` on `text`."""
+
+    text: str
+    replay: Replay
+    pipeline: tuple[str, ...]
+    how: str  # "local reproducer" or "pipeline suffix"
+
+    @property
+    def pipeline_text(self) -> str:
+        return " ".join(self.pipeline)
+
+
+def isolate(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
+    """Find a pass-level experiment with the same signature, or None (bishengir, or nothing holds)."""
+    if replay.stage is not Stage.ADAPTER or replay.pipeline is not None:
+        return None
+    found = _from_reproducer(replay, text, expected)
+    return found or _from_suffix_scan(replay, text, expected)
+
+
+def _holds(candidate: Replay, text: str, expected: Signature) -> bool:
+    obs = candidate.observe(text)
+    return obs.signature is not None and obs.signature.id == expected.id
+
+
+def _from_reproducer(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
+    run = run_stage(
+        replay.stage, text, replay.options, timeout=replay.timeout, env=replay.env,
+        extra_args=[f"--mlir-pass-pipeline-crash-reproducer={REPRODUCER}",
+                    "--mlir-pass-pipeline-local-reproducer", "--mlir-disable-threading"],
+        collect=(REPRODUCER,),
+    )
+    repro = run.files.get(REPRODUCER)
+    if not repro:
+        return None
+    m = _PIPELINE.search(repro)
+    if not m:
+        return None
+    before = _RESOURCES.sub("", repro).strip() + "\n"
+    pipeline = (f"--pass-pipeline={m.group('p')}",)
+    candidate = replace(replay, pipeline=pipeline)
+    if _holds(candidate, before, expected):
+        return PassLevel(before, candidate, pipeline, "local reproducer")
+    return None
+
+
+def _from_suffix_scan(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
+    """Run the first k passes to get IR_k, then check whether passes k.. alone reproduce on it."""
+    passes = adapter_pipeline(replay.options)
+    for k in range(len(passes) - 1, 0, -1):
+        prefix = run_stage(replay.stage, text, replay.options, timeout=replay.timeout, env=replay.env,
+                           pipeline=tuple(passes[:k]), keep_output=True)
+        if prefix.returncode != 0 or not prefix.output_text:
+            continue  # the prefix itself fails: the bug is earlier
+        suffix = tuple(passes[k:])
+        candidate = replace(replay, pipeline=suffix)
+        if _holds(candidate, prefix.output_text, expected):
+            return PassLevel(prefix.output_text, candidate, suffix, "pipeline suffix")
+    return None

@@ -1,0 +1,1 @@
+"""Reduction passes, one per module; `registry` names them all."""

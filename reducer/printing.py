@@ -1,0 +1,21 @@
+"""Round trips through the tool's own printer: generic form for reducing, custom form for people."""
+
+from __future__ import annotations
+
+from reducer.runner import DEFAULT_ENV, RunEnv, run_tool
+from reducer.toolchain import Stage, locate_parser
+
+
+def reprint(stage: Stage, text: str, *, generic: bool, timeout: float = 60.0, env: RunEnv = DEFAULT_ENV) -> str | None:
+    """The tool's printout of `text` with no pass run (locations dropped), or None if it cannot parse it."""
+    parser = locate_parser(stage)
+    if parser is None:
+        return None
+    argv = [str(parser), stage.input_name, "-o", "printed.mlir"]
+    if generic:
+        argv.append("--mlir-print-op-generic")
+    run = run_tool(argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env,
+                   output_name="printed.mlir")
+    if run.returncode != 0 or run.output_text is None:
+        return None
+    return run.output_text

@@ -1,0 +1,319 @@
+"""`reducer reduce`: from a failing IR file to the smallest IR that shows the same signature.
+
+Order of work: baseline (the input must fail as described), pass-level isolation (smaller, faster
+experiment), reduction of the pass-level input, reduction of the full-stage input (seeded by the
+pass-level result when that also fails the whole stage), then a final re-check under the full pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from reducer import atomic
+from reducer.check import CheckReport, check_file
+from reducer.errors import FlakyFailure, NotInteresting, ReducerError
+from reducer.interesting import ScriptTest, SignatureTest
+from reducer.isolate import PassLevel, isolate
+from reducer.mlir.module import count_ops, parse_module
+from reducer.passes.base import PassContext
+from reducer.printing import reprint
+from reducer.replay import Replay
+from reducer.runner import DEFAULT_ENV, RunEnv, run_tool
+from reducer.search import ReduceResult, Stats
+from reducer.search import reduce as search
+from reducer.signature import Expectation, Signature
+from reducer.source import Source
+from reducer.toolchain import Stage, StageOptions, locate_parser
+
+FINAL_RUNS = 5
+
+
+class Slipped(ReducerError):
+    """The final result no longer shows the original signature under the full pipeline."""
+
+
+@dataclass
+class ReduceRequest:
+    source: Source
+    options: StageOptions
+    out: Path
+    expect: Expectation | None = None
+    test_script: Path | None = None
+    strict: bool = False
+    jobs: int = 1
+    timeout: float = 120.0
+    timeout_per_test: float | None = None
+    max_time: float | None = None
+    passes: Sequence[str] | None = None
+    runs: int = 1
+    allow_flaky: bool = False
+    pass_level: bool = True
+    env: RunEnv = DEFAULT_ENV
+
+
+@dataclass
+class Phase:
+    name: str
+    result: ReduceResult
+    seconds: float
+
+
+@dataclass
+class ReduceReport:
+    request: ReduceRequest
+    signature: Signature | None
+    baseline: CheckReport | None
+    text: str
+    ops_before: int
+    ops_after: int
+    phases: list[Phase] = field(default_factory=list)
+    pass_level: PassLevel | None = None
+    pass_level_text: str | None = None
+    pass_level_path: Path | None = None
+    final_matches: int = 0
+    final_runs: int = 0
+    custom_form: bool = False
+    stopped: bool = False
+    slipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def tests(self) -> int:
+        return sum(p.result.stats.tests for p in self.phases)
+
+    @property
+    def cache_hits(self) -> int:
+        return sum(p.result.stats.cache_hits for p in self.phases)
+
+    def winners(self) -> list[tuple[str, int, int]]:
+        """(pass, ops saved, bytes saved) summed over phases, biggest first."""
+        acc: dict[str, list[int]] = {}
+        for phase in self.phases:
+            for name, per in phase.result.stats.per_pass.items():
+                if per.accepted:
+                    slot = acc.setdefault(name, [0, 0])
+                    slot[0] += per.ops_saved
+                    slot[1] += per.bytes_saved
+        return sorted(((n, o, b) for n, (o, b) in acc.items()), key=lambda r: (-r[1], -r[2], r[0]))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "signature": self.signature.to_dict() if self.signature else None,
+            "input": {"ops": self.ops_before, "bytes": len(self.request.source.text),
+                      "lines": len(self.request.source.text.splitlines())},
+            "output": {"path": str(self.request.out), "ops": self.ops_after, "bytes": len(self.text),
+                       "lines": len(self.text.splitlines()), "custom_form": self.custom_form},
+            "tests": self.tests,
+            "cache_hits": self.cache_hits,
+            "seconds": round(sum(p.seconds for p in self.phases), 2),
+            "phases": [{"name": p.name, "tests": p.result.stats.tests, "ops_before": p.result.initial_ops,
+                        "ops_after": p.result.final_ops, "seconds": round(p.seconds, 2)} for p in self.phases],
+            "passes_won": [{"pass": n, "ops": o, "bytes": b} for n, o, b in self.winners()],
+            "pass_level": None if self.pass_level is None else {
+                "pipeline": list(self.pass_level.pipeline), "how": self.pass_level.how,
+                "path": str(self.pass_level_path) if self.pass_level_path else None,
+                "ops": _ops(self.pass_level_text or "")},
+            "final_check": f"{self.final_matches}/{self.final_runs}",
+            "stopped": self.stopped,
+            "slipped": self.slipped,
+            "stage": self.request.source.stage.value,
+            "options": self.request.options.as_dict(),
+        }
+
+
+def _ops(text: str) -> int:
+    try:
+        return count_ops(parse_module(text))
+    except ReducerError:
+        return sum(1 for line in text.splitlines() if line.strip())
+
+
+def default_output(source: Source, cwd: Path) -> Path:
+    stem = source.path.name.split(".")[0] if source.path else "input"
+    return cwd / f"reduced-{stem}.mlir"
+
+
+def _run_opt(stage: Stage, env: RunEnv, timeout: float) -> Callable[[str, Sequence[str]], str | None] | None:
+    """The tool's own canonicalize/cse/symbol-dce, as a reduction pass."""
+    parser = locate_parser(stage)
+    if parser is None:
+        return None
+
+    def run(text: str, flags: Sequence[str]) -> str | None:
+        argv = [str(parser), stage.input_name, *flags, "--mlir-print-op-generic", "-o", "opt.mlir"]
+        result = run_tool(argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env,
+                          output_name="opt.mlir")
+        return result.output_text if result.returncode == 0 else None
+
+    return run
+
+
+class Reduction:
+    """One reduction run; `stop` (Ctrl-C, --max-time) ends it with the best result kept."""
+
+    def __init__(self, request: ReduceRequest, status: Callable[[str], None] | None = None) -> None:
+        self.req = request
+        self.status = status or (lambda _line: None)
+        self.stop = threading.Event()
+        self.report: ReduceReport | None = None
+        self._phase_name = ""
+
+    # --- baseline -------------------------------------------------------------------------
+
+    def baseline(self) -> tuple[CheckReport | None, Signature | None]:
+        req = self.req
+        if req.test_script is not None:
+            test = ScriptTest(req.test_script, req.source.path.suffix if req.source.path else ".mlir",
+                              req.timeout_per_test or req.timeout)
+            if not test(req.source.text):
+                raise NotInteresting(
+                    f"{req.source.path}: the test script does not find the input interesting (exit != 0)",
+                    "the script must exit 0 on the original input",
+                )
+            return None, None
+        report = check_file(req.source, req.options, runs=req.runs, timeout=req.timeout, env=req.env,
+                            explore_knobs=False)
+        sig = report.signature
+        if sig is None:
+            raise NotInteresting(
+                f"{req.source.path}: does not fail ({report.outcome.label})",
+                "nothing to reduce; pass the IR of a kernel that fails to compile",
+            )
+        if req.expect is not None and not req.expect.met_by(sig, strict=req.strict):
+            raise NotInteresting(
+                f"{req.source.path}: fails with signature {sig.id}, not the expected {req.expect.id}",
+                "check the --expect id with `reducer check`",
+            )
+        if report.flaky and not req.allow_flaky:
+            raise FlakyFailure(
+                f"{req.source.path}: flaky, the failure came back in {report.rate:.0%} of {req.runs} runs",
+                "pass --allow-flaky to reduce with repeated tests, or find a knob with `reducer check --runs 20`",
+            )
+        return report, sig
+
+    # --- the whole run --------------------------------------------------------------------
+
+    def run(self) -> ReduceReport:
+        req = self.req
+        if req.max_time is not None:
+            timer = threading.Timer(req.max_time, self.stop.set)
+            timer.daemon = True
+            timer.start()
+        self.status("checking the input")
+        baseline, sig = self.baseline()
+        per_test = req.timeout_per_test
+        if per_test is None:
+            spent = baseline.first.run.seconds if baseline else 1.0
+            per_test = req.timeout if sig and sig.outcome == "timeout" else max(5.0, 10 * spent)
+        replay = Replay(req.source.stage, req.options, per_test, req.env)
+        if sig is not None:
+            expectation = Expectation(sig.id, sig)
+            attempts = max(1, req.runs) if baseline and baseline.flaky else 1
+            full_test: Callable[[str], bool] = SignatureTest(replay, expectation, req.strict, attempts)
+        else:
+            assert req.test_script is not None
+            full_test = ScriptTest(req.test_script, ".mlir", per_test)
+
+        start_text = reprint(req.source.stage, req.source.text, generic=True) or req.source.text
+        if start_text != req.source.text and not full_test(start_text):
+            start_text = req.source.text  # the generic printout lost the bug: reduce the text as given
+        report = ReduceReport(req, sig, baseline, start_text, _ops(req.source.text), _ops(start_text))
+        self.report = report
+        self._write(start_text)
+
+        if sig is not None and req.pass_level and not self.stop.is_set():
+            self.status("isolating the failing pass")
+            level = isolate(replay, start_text, sig)
+            if level is not None:
+                report.pass_level = level
+                level_text = reprint(req.source.stage, level.text, generic=True) or level.text
+                level_test = SignatureTest(level.replay, Expectation(sig.id, sig), req.strict)
+                if level_test(level_text):
+                    level_path = req.out.with_name(req.out.stem + ".pass-level.mlir")
+                    header = f"// reducer: replay with {level.pipeline_text}\n"
+
+                    def write_level(text: str, _h: str = header, _p: Path = level_path) -> None:
+                        atomic.write_text(_p, _h + text)
+                        report.pass_level_text = text
+
+                    write_level(level_text)
+                    report.pass_level_path = level_path
+                    result = self._phase("pass-level", level_text, level_test, write_level)
+                    report.pass_level_text = result.text
+                    # The pass-level result often fails the whole stage too: a much better seed.
+                    if _ops(result.text) < _ops(start_text) and full_test(result.text):
+                        start_text = result.text
+                        self._write(start_text)
+
+        if not self.stop.is_set():
+            result = self._phase("full-stage", start_text, full_test, self._write)
+            report.text = result.text
+        report.ops_after = _ops(report.text)
+        report.stopped = self.stop.is_set()
+        if isinstance(full_test, SignatureTest):
+            report.slipped = dict(full_test.slipped)
+        self.finish(report, full_test)
+        return report
+
+    def _phase(self, name: str, text: str, test: Callable[[str], bool],
+               on_improve: Callable[[str], None]) -> ReduceResult:
+        import time
+
+        self._phase_name = name
+        t0 = time.monotonic()
+        result = search(
+            text, test, self.req.passes, self.req.jobs,
+            context=PassContext(run_opt=_run_opt(self.req.source.stage, self.req.env, 60.0)),
+            on_improve=on_improve, on_status=self._on_status, stop=self.stop,
+        )
+        assert self.report is not None
+        self.report.phases.append(Phase(name, result, time.monotonic() - t0))
+        return result
+
+    def _on_status(self, stats: Stats) -> None:
+        done = sum(p.result.stats.tests for p in self.report.phases) if self.report else 0
+        self.status(f"{self._phase_name}: {stats.ops} ops, {stats.bytes} bytes, tests {done + stats.tests}, "
+                    f"cache hits {stats.cache_hits}, pass {stats.current_pass}")
+
+    def _write(self, text: str) -> None:
+        atomic.write_text(self.req.out, text)
+        if self.report is not None:
+            self.report.text = text
+
+    # --- final check ----------------------------------------------------------------------
+
+    def finish(self, report: ReduceReport, test: Callable[[str], bool]) -> None:
+        """Re-run the result under the full pipeline; print it in custom form when that keeps the bug."""
+        sig = report.signature
+        text = report.text
+        custom = reprint(self.req.source.stage, text, generic=False)
+        if custom is not None and custom != text and test(custom):
+            text = custom
+            report.custom_form = True
+        report.text = text
+        self._write(text)
+        if sig is None:
+            report.final_runs = report.final_matches = 1 if test(text) else 0
+        else:
+            self.status("final check")
+            replay = Replay(self.req.source.stage, self.req.options, self.req.timeout, self.req.env)
+            report.final_runs = FINAL_RUNS
+            for _ in range(FINAL_RUNS):
+                obs = replay.observe(text)
+                if obs.signature is not None and obs.signature.id == sig.id:
+                    report.final_matches += 1
+        sidecar = self.req.out.with_name(self.req.out.name + ".json")
+        atomic.write_text(sidecar, json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n")
+        flaky_ok = self.req.allow_flaky and report.final_matches > 0
+        if report.final_matches != report.final_runs and not flaky_ok:
+            raise Slipped(
+                f"the reduced IR showed the signature in only {report.final_matches}/{report.final_runs} final runs",
+                f"kept at {self.req.out}; please report this reducer bug",
+            )
+
+
+def with_out(request: ReduceRequest, out: Path) -> ReduceRequest:
+    return replace(request, out=out)

@@ -1,0 +1,30 @@
+"""The schedule as data: tiers of pass names, each tier repeated until a round shrinks nothing, and the whole
+list repeated until a full round shrinks nothing. Big cuts come first so the fine passes see small IR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    passes: tuple[str, ...]
+
+
+DEFAULT_SCHEDULE: tuple[Tier, ...] = (
+    Tier("cuts", ("inline-regions", "erase-ops", "drop-unused-funcs", "inline-calls")),
+    Tier("great", ("erase-ops", "inline-regions", "drop-func-args", "drop-func-results", "opt")),
+    Tier("simplify", ("constants-zero", "constants-one", "dense-splat", "shrink-shapes", "drop-attributes")),
+    Tier("last-ditch", ("lines",)),
+)
+
+TEXT_SCHEDULE: tuple[Tier, ...] = (Tier("lines", ("lines",)),)
+
+
+def schedule_pass_names(schedule: tuple[Tier, ...]) -> list[str]:
+    seen: list[str] = []
+    for tier in schedule:
+        seen.extend(p for p in tier.passes if p not in seen)
+    return seen
