@@ -99,42 +99,65 @@ def failing_pass(stderr: str) -> str | None:
 
 # --- frames --------------------------------------------------------------------------------
 
-# `#3 0x00007f.. (/lib/x86_64-linux-gnu/libc.so.6+0x3c050)` or `#5 0x.. raise ./signal/raise.c:27:6`
-_FRAME_SYMBOLIZED = re.compile(
-    r"^\s*#(?P<n>\d+) 0x[0-9a-f]+ (?:(?P<sym>[^(]+?) )?(?:\((?P<mod>[^)+]+)\+(?P<off>0x[0-9a-f]+)\)|(?P<loc>\S+:\d+:\d+))?\s*$"
-)
-# `9  triton-adapter-opt 0x000055555747c8b1` (symbolization disabled)
-_FRAME_RAW = re.compile(r"^\s*(?P<n>\d+)\s+(?P<mod>\S+)\s+(?P<addr>0x[0-9a-f]+)(?:\s+(?P<sym>.*))?$")
+# Symbolized: `#4 0x0000aaaacd0457e0 mlir::foo(int) (/path/triton-adapter-opt+0x2e57e0)`,
+# `#3 0x00007f.. (/lib/x86_64-linux-gnu/libc.so.6+0x3c050)`, `#5 0x.. raise ./signal/raise.c:27:6`
+_FRAME_SYMBOLIZED = re.compile(r"^\s*#\d+ 0x[0-9a-fA-F]+ (?P<rest>.*?)\s*$")
+_MODULE_OFFSET = re.compile(r"\((?P<mod>[^()]+?)\+(?P<off>0x[0-9a-fA-F]+)\)$")
+# Symbolization disabled: `9  triton-adapter-opt 0x000055555747c8b1` (optionally `symbol + 12`)
+_FRAME_RAW = re.compile(r"^\s*\d+\s+(?P<mod>\S+)\s+(?P<addr>0x[0-9a-fA-F]+)(?:\s+(?P<sym>.*))?$")
 _CRASH_MACHINERY = re.compile(
-    r"libc\.so|libpthread|ld-linux|linux-vdso|raise|abort|gsignal|__pthread_kill|_nl_load_domain|"
+    r"libc\.so|libpthread|ld-linux|linux-vdso|\braise\b|\babort\b|gsignal|__pthread_kill|_nl_load_domain|"
     r"__assert_fail|__restore_rt|llvm::sys::|SignalHandler|PrintStackTrace|RunSignalHandlers"
 )
 # Where a PIE binary is mapped when ASLR is off; frames become module offsets by subtraction.
 _NO_ASLR_BASE = {"x86_64": 0x555555554000, "aarch64": 0xAAAAAAAAA000}
+_OWN_MODULES = re.compile(r"-opt$|bishengir|triton|npuc")
+
+
+def _symbol_name(sym: str) -> str:
+    """`ns::f(args) const` -> `ns::f`: argument lists are long and say nothing more."""
+    sym = re.sub(r"\s+\S+:\d+:\d+$", "", sym.strip())  # trailing `file.c:27:6`
+    depth = 0
+    for i, ch in enumerate(sym):
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth = max(0, depth - 1)
+        elif ch == "(" and depth == 0 and i > 0 and not sym.startswith("operator", max(0, i - 8)):
+            return sym[:i]
+    return sym
 
 
 def _frames_raw(stderr: str) -> list[tuple[str, str]]:
-    """(module, where) for every stack frame, in order; `where` is a symbol or +0xoffset."""
+    """(module, where) for every stack frame, in order; `where` is a symbol name or +0xoffset."""
     base = _NO_ASLR_BASE.get(platform.machine(), 0)
     frames: list[tuple[str, str]] = []
-    for line in stderr.splitlines():
+    in_dump = False
+    for raw_line in stderr.splitlines():
+        line = re.sub(r"^E\s+", "", raw_line)  # pytest's failure prefix, in pasted logs
+        if line.startswith("Stack dump"):
+            in_dump = True
+            continue
         m = _FRAME_SYMBOLIZED.match(line)
         if m:
-            mod = (m.group("mod") or "").rsplit("/", 1)[-1]
-            sym = (m.group("sym") or "").strip()
-            where = sym or (f"+{m.group('off')}" if m.group("off") else "?")
+            rest = m.group("rest")
+            mo = _MODULE_OFFSET.search(rest)
+            mod = mo.group("mod").rsplit("/", 1)[-1] if mo else ""
+            sym = _symbol_name(rest[: mo.start()] if mo else rest)
+            where = sym or (f"+{mo.group('off')}" if mo else "?")
             frames.append((mod, where))
             continue
         m = _FRAME_RAW.match(line)
-        if m and not line.lstrip().startswith(("0.", "1.", "2.")):
+        if m and in_dump:
             mod = m.group("mod").rsplit("/", 1)[-1]
-            sym = (m.group("sym") or "").strip()
-            sym = re.sub(r"\s*\+\s*\d+$", "", sym)
+            sym = _symbol_name(re.sub(r"\s*\+\s*\d+$", "", m.group("sym") or ""))
             addr = int(m.group("addr"), 16)
-            where = sym or (f"+{hex(addr - base)}" if mod.endswith("-opt") or "bishengir" in mod or
-                            "triton" in mod or "npuc" in mod else "?")
-            if where != "?" and not sym and addr < base:
-                where = f"+{hex(addr)}"
+            if sym:
+                where = sym
+            elif _OWN_MODULES.search(mod):
+                where = f"+{hex(addr - base)}" if addr >= base else f"+{hex(addr)}"
+            else:
+                where = "?"
             frames.append((mod, where))
     return frames
 

@@ -186,14 +186,15 @@ class InlineRegions(ModulePass[Target]):
 
     def collect(self, module: ModuleOp, ctx: PassContext) -> list[Target]:
         found: list[Target] = []
+        merges: list[Target] = []
         for op in module.walk():
             found.extend(Target(op, v) for v in range(_variants(op)))
             for region in op.regions:
                 for block in list(region.blocks)[1:]:
                     preds = structure.predecessors(block)
                     if len(preds) == 1 and op_name(preds[0]) == "cf.br":
-                        found.append(Target(None, 0, block))
-        return found
+                        merges.append(Target(None, 0, block))
+        return found + merges  # merges last: they only tidy up
 
     def edit(self, module: ModuleOp, chosen: list[Target], ctx: PassContext) -> bool:
         first_variant: dict[int, Target] = {}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import IntegerAttr
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IntegerAttr
+from xdsl.ir import Operation
 
 from reducer.mlir.module import op_name, print_module
 from reducer.passes.base import PassContext, Subject
@@ -22,6 +23,19 @@ SMALL = 2
 def _dims(text: str) -> list[int]:
     sizes = {int(d) for m in _SHAPED.finditer(text) for d in m.group(2).split("x") if d}
     return sorted((d for d in sizes if d > SMALL), reverse=True)
+
+
+def _splat_dense(op: Operation, mapping: dict[int, int]) -> None:
+    """A non-splat dense literal cannot keep its element count in a smaller type: make it a splat first."""
+    for store in (op.properties, op.attributes):
+        for key, attr in list(store.items()):
+            if (
+                isinstance(attr, DenseIntOrFPElementsAttr)
+                and len(attr) > 1
+                and any(d in mapping for d in attr.get_shape())
+                and not attr.is_splat()
+            ):
+                store[key] = DenseIntOrFPElementsAttr.from_list(attr.type, [attr.get_values()[0]])  # type: ignore[list-item]
 
 
 class ShrinkShapes:
@@ -41,6 +55,7 @@ class ShrinkShapes:
             return None
         module = subject.module.clone()
         for op in module.walk():
+            _splat_dense(op, mapping)
             if op_name(op) != "tt.make_range":
                 continue
             start, end = op.properties.get("start"), op.properties.get("end")

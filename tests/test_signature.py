@@ -1,0 +1,114 @@
+"""Signature normalization and frame parsing, on captured stderr shapes (no binaries needed)."""
+
+from __future__ import annotations
+
+from reducer.outcome import Outcome, classify
+from reducer.runner import RunResult
+from reducer.signature import compute, normalize_message, top_frames
+from reducer.toolchain import Stage
+
+ASSERT_STDERR = """<unknown>:0: error: strides must not be zero
+triton-adapter-opt: /root/agent_1/workspace/j_X/llvm-project/mlir/include/mlir/IR/StorageUniquerSupport.h:180: \
+static ConcreteT mlir::detail::StorageUserBase<X>::get(MLIRContext *) [ConcreteT = mlir::StridedLayoutAttr]: \
+Assertion `succeeded( ConcreteT::verifyInvariants(getDefaultDiagnosticEmitFn(ctx), args...))' failed.
+PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace.
+Stack dump:
+0.\tProgram arguments: /home/someone/venv/triton-adapter-opt kernel.ttir.mlir
+ #0 0x00005574b50410c8 (/home/someone/venv/triton-adapter-opt+0x203e0c8)
+ #1 0x00005574b503ebce (/home/someone/venv/triton-adapter-opt+0x203bbce)
+ #2 0x00005574b504175d (/home/someone/venv/triton-adapter-opt+0x203e75d)
+ #3 0x00007f80a5e5a050 (/lib/x86_64-linux-gnu/libc.so.6+0x3c050)
+ #4 0x00007f80a5ea8eec __pthread_kill_implementation ./nptl/./nptl/pthread_kill.c:44:76
+ #5 0x00007f80a5e59fb2 raise ./signal/../sysdeps/posix/raise.c:27:6
+ #6 0x00007f80a5e44472 abort ./stdlib/./stdlib/abort.c:81:7
+ #7 0x00007f80a5e44395 _nl_load_domain ./intl/./intl/loadmsgcat.c:1177:9
+ #8 0x00007f80a5e52ec2 (/lib/x86_64-linux-gnu/libc.so.6+0x34ec2)
+ #9 0x00005574b4f2b8b1 (/home/someone/venv/triton-adapter-opt+0x1f288b1)
+#10 0x00005574b4f2b7df (/home/someone/venv/triton-adapter-opt+0x1f287df)
+"""
+
+RAW_STDERR = """Stack dump:
+0.\tProgram arguments: triton-adapter-opt kernel.ttir.mlir
+0  triton-adapter-opt 0x00005555575920c8
+1  triton-adapter-opt 0x000055555758fbce
+2  triton-adapter-opt 0x000055555759275d
+3  libc.so.6          0x00007ffff7a5a050
+4  libc.so.6          0x00007ffff7aa8eec
+5  libc.so.6          0x00007ffff7a59fb2 gsignal + 18
+6  libc.so.6          0x00007ffff7a44472 abort + 211
+7  libc.so.6          0x00007ffff7a44395
+8  libc.so.6          0x00007ffff7a52ec2
+9  triton-adapter-opt 0x000055555747c8b1
+10 triton-adapter-opt 0x000055555747c7df
+"""
+
+
+def test_normalize_masks_what_moves() -> None:
+    a = normalize_message('loc("/tmp/tmpab12/kernel.ttadapter.mlir":12:3): ub overflow, requires 10485760 bits '
+                          "while 1572864 bits available! %arg3 @kernel_a 0xdeadbeef")
+    b = normalize_message('loc("/tmp/tmpzz99/kernel.ttadapter.mlir":2:1): ub overflow, requires 2374144 bits '
+                          "while 1572864 bits available! %12 @other 0x1234")
+    assert a == b
+    assert "<N>" in a and "/tmp" not in a and "kernel_a" not in a
+
+
+def test_normalize_keeps_compiler_source_lines() -> None:
+    a = normalize_message("UNREACHABLE executed at /root/b/llvm/TritonToLinalgPass.cpp:412!")
+    b = normalize_message("UNREACHABLE executed at /root/b/llvm/TritonToLinalgPass.cpp:977!")
+    assert "TritonToLinalgPass.cpp:412" in a
+    assert a != b
+    assert "/root" not in a
+
+
+def test_symbolized_and_raw_frames_agree_on_offsets() -> None:
+    symbolized = top_frames(ASSERT_STDERR)
+    raw = top_frames(RAW_STDERR)
+    assert symbolized[:2] == ["triton-adapter-opt+0x1f288b1", "triton-adapter-opt+0x1f287df"]
+    assert raw[:2] == symbolized[:2]
+
+
+def test_symbol_frames_from_an_older_build() -> None:
+    log = """Stack dump:
+ #0 0x0000aaaacdd0ef80 llvm::sys::PrintStackTrace(llvm::raw_ostream&, int) (/home/u/x/triton-adapter-opt+0xfaef80)
+ #1 0x0000aaaacdd0ca30 llvm::sys::RunSignalHandlers() (/home/u/x/triton-adapter-opt+0xfaca30)
+ #2 0x0000aaaacdd0cb78 SignalHandler(int) Signals.cpp:0:0
+ #3 0x0000ffffb7d3e7c0 (linux-vdso.so.1+0x7c0)
+ #4 0x0000aaaacd0457e0 mlir::mulOpFoldResult(mlir::OpFoldResult const&) (/home/u/x/triton-adapter-opt+0x2e57e0)
+ #5 0x0000aaaaccecc3a4 mlir::triton::BlockData::mulBlock(mlir::triton::BlockData&) (/home/u/x/triton-adapter-opt+0x16c3a4)
+"""
+    assert top_frames(log) == ["mlir::mulOpFoldResult", "mlir::triton::BlockData::mulBlock"]
+
+
+def _run(stderr: str, code: int | None, timed_out: bool = False) -> RunResult:
+    return RunResult(returncode=code, stdout="", stderr=stderr, seconds=0.01, timed_out=timed_out)
+
+
+def test_classes_from_exit_status_and_stderr() -> None:
+    assert classify(_run("", 0)) is Outcome.PASSED
+    assert classify(_run(ASSERT_STDERR, -6)) is Outcome.ASSERTION
+    assert classify(_run("foo\nUNREACHABLE executed at /x/A.cpp:3!\nStack dump:\n", -6)) is Outcome.UNREACHABLE
+    assert classify(_run("LLVM ERROR: out of range\n", 1)) is Outcome.LLVM_ERROR
+    assert classify(_run(RAW_STDERR, -11)) is Outcome.SIGNAL
+    assert classify(_run("Stack dump:\n0. Program arguments: bishengir-compile\n", 1)) is Outcome.SELF_CAUGHT_CRASH
+    assert classify(_run("", None, timed_out=True)) is Outcome.TIMEOUT
+    hivmc = ('[ERROR] Cannot find hivmc under $PATH\nloc("k.mlir":1:1): error: External hivmc run fails, '
+             "returning module before running external compiler\n[ERROR] Failed to run BiShengIR pipeline\n")
+    assert classify(_run(hivmc, 1)) is Outcome.PASSED_MLIR
+    ub = '[ERROR] Cannot find hivmc under $PATH\nloc("k.mlir":2:3): error: ub overflow, requires 9 bits\n'
+    assert classify(_run(ub, 1)) is Outcome.DIAGNOSTIC
+
+
+def test_signal_without_message_is_told_apart_by_frames() -> None:
+    other = RAW_STDERR.replace("0x000055555747c8b1", "0x000055555747aaaa")
+    one = compute(Stage.ADAPTER, Outcome.SIGNAL, _run(RAW_STDERR, -11))
+    two = compute(Stage.ADAPTER, Outcome.SIGNAL, _run(other, -11))
+    assert one is not None and two is not None
+    assert one.message == "" and one.id != two.id
+
+
+def test_same_message_same_id_across_paths_and_numbers() -> None:
+    err = 'loc("/tmp/a/kernel.ttadapter.mlir":2:3): error: ub overflow, requires {} bits while 1572864 bits available!'
+    one = compute(Stage.BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(10485760), 1))
+    two = compute(Stage.BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(2374144).replace("/a/", "/b/"), 1))
+    assert one is not None and two is not None and one.id == two.id
+    assert compute(Stage.ADAPTER, Outcome.DIAGNOSTIC, _run(err.format(1), 1)).id != one.id  # stage counts
