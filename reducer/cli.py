@@ -18,37 +18,59 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # --- options defined once, shared by every command (pip-tools style) ----------------------
 
+
 def _stage_option(f: F) -> F:
     return click.option(
-        "--stage", type=click.Choice(["adapter", "bishengir"]), default=None,
+        "--stage",
+        type=click.Choice(["adapter", "bishengir"]),
+        default=None,
         help="Stage to replay (inferred from the IR when omitted).",
     )(f)
 
 
 def _target_option(f: F) -> F:
     return click.option(
-        "--target", default="Ascend910B3", show_default=True, envvar="REDUCER_TARGET",
+        "--target",
+        default="Ascend910B3",
+        show_default=True,
+        envvar="REDUCER_TARGET",
         help="Ascend target the backend compiles for.",
     )(f)
 
 
 def _npu_option(f: F) -> F:
     return click.option(
-        "--option", "npu_options", multiple=True, metavar="KEY=VALUE",
+        "--option",
+        "npu_options",
+        multiple=True,
+        metavar="KEY=VALUE",
         help="An NPUOptions field that changes the command line (e.g. multibuffer=False).",
     )(f)
 
 
 def _timeout_option(f: F) -> F:
-    return click.option("--timeout", type=float, default=120.0, show_default=True,
-                        help="Seconds before one compiler run counts as a hang.")(f)
+    return click.option(
+        "--timeout",
+        type=float,
+        default=120.0,
+        show_default=True,
+        help="Seconds before one compiler run counts as a hang.",
+    )(f)
 
 
 def _options(target: str, npu_options: tuple[str, ...]):
     from reducer.toolchain import StageOptions
 
-    known = {"compile_on_910_95", "force_simt_template", "enable_nd2nz_on_vector", "enable_select_analysis",
-             "enable_linearize", "named_ops", "multibuffer", "enable_auto_bind_sub_block"}
+    known = {
+        "compile_on_910_95",
+        "force_simt_template",
+        "enable_nd2nz_on_vector",
+        "enable_select_analysis",
+        "enable_linearize",
+        "named_ops",
+        "multibuffer",
+        "enable_auto_bind_sub_block",
+    }
     fields: dict[str, Any] = {}
     extra: dict[str, str] = {}
     for item in npu_options:
@@ -80,16 +102,18 @@ def _run_guarded(fn: Callable[[], int]) -> None:
         click.echo(f"reducer: error: {err.one_line()}", err=True)
         code = exitcodes.BAD_INPUT
     except OSError as err:
-        click.echo(f"reducer: error: {err.strerror or err}: {err.filename or ''} (check the path and permissions)",
-                   err=True)
+        click.echo(
+            f"reducer: error: {err.strerror or err}: {err.filename or ''} (check the path and permissions)", err=True
+        )
         code = exitcodes.BAD_INPUT
     except Exception as err:  # a reducer bug: one line unless asked for the traceback
         import os
 
         if os.environ.get("REDUCER_DEBUG"):
             raise
-        click.echo(f"reducer: internal error: {type(err).__name__}: {err} (rerun with REDUCER_DEBUG=1 and report it)",
-                   err=True)
+        click.echo(
+            f"reducer: internal error: {type(err).__name__}: {err} (rerun with REDUCER_DEBUG=1 and report it)", err=True
+        )
         code = exitcodes.INTERNAL
     sys.exit(code)
 
@@ -102,6 +126,7 @@ def main() -> None:
 
 # --- doctor -------------------------------------------------------------------------------
 
+
 @main.command()
 def doctor() -> None:
     """Show the compilers found, their versions and optional helpers."""
@@ -109,8 +134,7 @@ def doctor() -> None:
     def go() -> int:
         from reducer.toolchain import Stage, find_helper, locate, package_version
 
-        rows = [("triton-ascend", package_version("triton-ascend")),
-                ("ascendnpu-ir", package_version("ascendnpu-ir"))]
+        rows = [("triton-ascend", package_version("triton-ascend")), ("ascendnpu-ir", package_version("ascendnpu-ir"))]
         missing = 0
         for stage in Stage:
             try:
@@ -133,19 +157,34 @@ def doctor() -> None:
 
 # --- check --------------------------------------------------------------------------------
 
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @_stage_option
 @_target_option
 @_npu_option
 @_timeout_option
-@click.option("--runs", type=click.IntRange(1, 1000), default=1, show_default=True,
-              help="Repeat the run; report how often the signature came back.")
+@click.option(
+    "--runs",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="Repeat the run; report how often the signature came back.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--expect", metavar="SIG", help="Signature id or file: exit 0 exactly when FILE shows that bug.")
 @click.option("--strict", is_flag=True, help="With --expect: top frames must match too.")
-def check(file: Path, stage: str | None, target: str, npu_options: tuple[str, ...], timeout: float,
-          runs: int, as_json: bool, expect: str | None, strict: bool) -> None:
+def check(
+    file: Path,
+    stage: str | None,
+    target: str,
+    npu_options: tuple[str, ...],
+    timeout: float,
+    runs: int,
+    as_json: bool,
+    expect: str | None,
+    strict: bool,
+) -> None:
     """Replay the failing stage on FILE, classify the outcome, print the crash signature.
 
     Exit codes: 0 done (with --expect: same bug), 1 with --expect: not the same bug,
@@ -161,8 +200,7 @@ def check(file: Path, stage: str | None, target: str, npu_options: tuple[str, ..
         expectation = parse_expectation(expect) if expect else None
         opts = _options(target, npu_options)
         source = load(file, Stage(stage) if stage else None)
-        report = check_file(source, opts, runs=runs, timeout=timeout,
-                            explore_knobs=runs > 1 and expectation is None)
+        report = check_file(source, opts, runs=runs, timeout=timeout, explore_knobs=runs > 1 and expectation is None)
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, sort_keys=True))
         else:
@@ -170,12 +208,16 @@ def check(file: Path, stage: str | None, target: str, npu_options: tuple[str, ..
         if expectation is not None:
             # With --runs N a flaky bug counts when it showed up at least once.
             met = report.signature is not None and any(
-                expectation.met_by(sig, strict=strict) for sig in report.tally.signatures.values())
+                expectation.met_by(sig, strict=strict) for sig in report.tally.signatures.values()
+            )
             return exitcodes.OK if met else exitcodes.NOT_INTERESTING
         if report.outcome.value == "timeout":
             tool = report.source.stage.tool_name
-            click.echo(f"reducer: error: {tool} did not finish within {timeout:g}s (a hang?); "
-                       "raise --timeout if it is only slow", err=True)
+            click.echo(
+                f"reducer: error: {tool} did not finish within {timeout:g}s (a hang?); "
+                "raise --timeout if it is only slow",
+                err=True,
+            )
             return exitcodes.BAD_INPUT
         return exitcodes.OK
 
@@ -183,6 +225,7 @@ def check(file: Path, stage: str | None, target: str, npu_options: tuple[str, ..
 
 
 # --- reduce -------------------------------------------------------------------------------
+
 
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path))
@@ -193,23 +236,55 @@ def check(file: Path, stage: str | None, target: str, npu_options: tuple[str, ..
 @_timeout_option
 @click.option("--expect", metavar="SIG", help="Signature id or file INPUT must show (default: INPUT's own).")
 @click.option("--strict", is_flag=True, help="Top frames must match too.")
-@click.option("--test", "test_script", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Custom interestingness script: called with the candidate path, exit 0 = interesting.")
+@click.option(
+    "--test",
+    "test_script",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Custom interestingness script: called with the candidate path, exit 0 = interesting.",
+)
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel tests [default: all cores].")
 @click.option("--timeout-per-test", type=float, default=None, help="Seconds per test [default: 10x the original run].")
 @click.option("--max-time", type=float, default=None, help="Stop after this many seconds with the best so far.")
 @click.option("--passes", default=None, help="Comma-separated pass names (see `reducer passes`).")
-@click.option("--runs", type=click.IntRange(1, 100), default=1, show_default=True,
-              help="Runs of the original (and attempts per test with --allow-flaky).")
+@click.option(
+    "--runs",
+    type=click.IntRange(1, 100),
+    default=1,
+    show_default=True,
+    help="Runs of the original (and attempts per test with --allow-flaky).",
+)
 @click.option("--allow-flaky", is_flag=True, help="Reduce a flaky failure, retrying each test --runs times.")
 @click.option("--no-pass-level", is_flag=True, help="Skip pass-level isolation.")
-@click.option("--save", "save_to", is_flag=False, flag_value="repros", default=None, metavar="[DIR]",
-              help="Also save the result as a lit repro under DIR (default repros/).")
+@click.option(
+    "--save",
+    "save_to",
+    is_flag=False,
+    flag_value="repros",
+    default=None,
+    metavar="[DIR]",
+    help="Also save the result as a lit repro under DIR (default repros/).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No live status line.")
-def reduce(input_file: Path, output: Path | None, stage: str | None, target: str, npu_options: tuple[str, ...],
-           timeout: float, expect: str | None, strict: bool, test_script: Path | None, jobs: int | None,
-           timeout_per_test: float | None, max_time: float | None, passes: str | None, runs: int,
-           allow_flaky: bool, no_pass_level: bool, save_to: str | None, quiet: bool) -> None:
+def reduce(
+    input_file: Path,
+    output: Path | None,
+    stage: str | None,
+    target: str,
+    npu_options: tuple[str, ...],
+    timeout: float,
+    expect: str | None,
+    strict: bool,
+    test_script: Path | None,
+    jobs: int | None,
+    timeout_per_test: float | None,
+    max_time: float | None,
+    passes: str | None,
+    runs: int,
+    allow_flaky: bool,
+    no_pass_level: bool,
+    save_to: str | None,
+    quiet: bool,
+) -> None:
     """Shrink INPUT while the SAME crash signature persists; write the minimal IR."""
 
     def go() -> int:
@@ -230,10 +305,19 @@ def reduce(input_file: Path, output: Path | None, stage: str | None, target: str
         if out.resolve() == input_file.resolve():
             raise UsageError("the output would overwrite INPUT", "choose another -o path")
         request = ReduceRequest(
-            source=source, options=_options(target, npu_options), out=out,
-            expect=parse_expectation(expect) if expect else None, test_script=test_script, strict=strict,
-            jobs=jobs or os.cpu_count() or 1, timeout=timeout, timeout_per_test=timeout_per_test,
-            max_time=max_time, passes=pass_names, runs=runs, allow_flaky=allow_flaky,
+            source=source,
+            options=_options(target, npu_options),
+            out=out,
+            expect=parse_expectation(expect) if expect else None,
+            test_script=test_script,
+            strict=strict,
+            jobs=jobs or os.cpu_count() or 1,
+            timeout=timeout,
+            timeout_per_test=timeout_per_test,
+            max_time=max_time,
+            passes=pass_names,
+            runs=runs,
+            allow_flaky=allow_flaky,
             pass_level=not no_pass_level,
         )
         line = StatusLine(enabled=not quiet)
@@ -293,12 +377,16 @@ def _summary(report: Any, seconds: float) -> str:
         ("bytes", f"{len(src.text)} -> {len(report.text)}"),
         ("tests", f"{report.tests} (+{report.cache_hits} cache hits)"),
         ("wall", f"{seconds:.1f}s"),
-        ("final check", f"{report.final_matches}/{report.final_runs} runs show the signature"
-                        + (" (custom form)" if report.custom_form else " (generic form)")),
+        (
+            "final check",
+            f"{report.final_matches}/{report.final_runs} runs show the signature"
+            + (" (custom form)" if report.custom_form else " (generic form)"),
+        ),
     ]
     if report.pass_level is not None:
-        rows.append(("pass-level", f"{report.pass_level_path} via {report.pass_level.how}: "
-                                   f"{report.pass_level.pipeline_text}"))
+        rows.append(
+            ("pass-level", f"{report.pass_level_path} via {report.pass_level.how}: {report.pass_level.pipeline_text}")
+        )
     wins = report.winners()[:6]
     if wins:
         rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" for n, o, _ in wins)))
@@ -312,10 +400,17 @@ def _summary(report: Any, seconds: float) -> str:
 
 # --- repros -------------------------------------------------------------------------------
 
+
 def _repros_option(f: F) -> F:
-    return click.option("--repros", "repros_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=Path("repros"), show_default=True, envvar="REDUCER_REPROS",
-                        help="The lit suite of repros.")(f)
+    return click.option(
+        "--repros",
+        "repros_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("repros"),
+        show_default=True,
+        envvar="REDUCER_REPROS",
+        help="The lit suite of repros.",
+    )(f)
 
 
 @main.command()

@@ -52,8 +52,12 @@ class ScriptTest:
             path = Path(tmp, "candidate" + self.suffix)
             path.write_text(text)
             proc = subprocess.Popen(
-                [str(self.script.resolve()), str(path)], cwd=tmp, stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                [str(self.script.resolve()), str(path)],
+                cwd=tmp,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
             )
             try:
                 return proc.wait(timeout=self.timeout) == 0

@@ -49,9 +49,16 @@ def _holds(candidate: Replay, text: str, expected: Signature) -> bool:
 
 def _from_reproducer(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
     run = run_stage(
-        replay.stage, text, replay.options, timeout=replay.timeout, env=replay.env,
-        extra_args=[f"--mlir-pass-pipeline-crash-reproducer={REPRODUCER}",
-                    "--mlir-pass-pipeline-local-reproducer", "--mlir-disable-threading"],
+        replay.stage,
+        text,
+        replay.options,
+        timeout=replay.timeout,
+        env=replay.env,
+        extra_args=[
+            f"--mlir-pass-pipeline-crash-reproducer={REPRODUCER}",
+            "--mlir-pass-pipeline-local-reproducer",
+            "--mlir-disable-threading",
+        ],
         collect=(REPRODUCER,),
     )
     repro = run.files.get(REPRODUCER)
@@ -72,8 +79,15 @@ def _from_suffix_scan(replay: Replay, text: str, expected: Signature) -> PassLev
     """Run the first k passes to get IR_k, then check whether passes k.. alone reproduce on it."""
     passes = adapter_pipeline(replay.options)
     for k in range(len(passes) - 1, 0, -1):
-        prefix = run_stage(replay.stage, text, replay.options, timeout=replay.timeout, env=replay.env,
-                           pipeline=tuple(passes[:k]), keep_output=True)
+        prefix = run_stage(
+            replay.stage,
+            text,
+            replay.options,
+            timeout=replay.timeout,
+            env=replay.env,
+            pipeline=tuple(passes[:k]),
+            keep_output=True,
+        )
         if prefix.returncode != 0 or not prefix.output_text:
             continue  # the prefix itself fails: the bug is earlier
         suffix = tuple(passes[k:])

@@ -60,6 +60,7 @@ _LLVM_ERROR = re.compile(r"^LLVM ERROR:", re.M)
 _STACK_DUMP = re.compile(r"^Stack dump:", re.M)
 _ERROR_LINE = re.compile(r"(?:^|: )error: ", re.M)
 
+
 def classify(run: RunResult) -> Outcome:
     """Pure function of one run: exit status and stderr decide."""
     err = run.stderr

@@ -14,8 +14,9 @@ def reprint(stage: Stage, text: str, *, generic: bool, timeout: float = 60.0, en
     argv = [str(parser), stage.input_name, "-o", "printed.mlir"]
     if generic:
         argv.append("--mlir-print-op-generic")
-    run = run_tool(argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env,
-                   output_name="printed.mlir")
+    run = run_tool(
+        argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env, output_name="printed.mlir"
+    )
     if run.returncode != 0 or run.output_text is None:
         return None
     return run.output_text

@@ -59,10 +59,16 @@ class Redactor:
 
     def leaks(self, text: str) -> list[str]:
         """What private data `text` still holds (empty when clean)."""
-        found = [w for w in self.secrets if (w in text if w.startswith("/") else
-                                             re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text))]
+        found = [
+            w
+            for w in self.secrets
+            if (w in text if w.startswith("/") else re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text))
+        ]
         found += [m.group(0) for m in _HOME.finditer(text)]
         found += [m.group(0) for m in _TMP.finditer(text)]
-        found += [m.group(0) for m in _ABS_PATH.finditer(text)
-                  if not m.group(0).startswith(_PUBLIC_PREFIXES) and m.group(0).count("/") >= 2]
+        found += [
+            m.group(0)
+            for m in _ABS_PATH.finditer(text)
+            if not m.group(0).startswith(_PUBLIC_PREFIXES) and m.group(0).count("/") >= 2
+        ]
         return sorted(set(found))

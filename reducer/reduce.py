@@ -102,20 +102,40 @@ class ReduceReport:
     def to_dict(self) -> dict[str, object]:
         return {
             "signature": self.signature.to_dict() if self.signature else None,
-            "input": {"ops": self.ops_before, "bytes": len(self.request.source.text),
-                      "lines": len(self.request.source.text.splitlines())},
-            "output": {"path": str(self.request.out), "ops": self.ops_after, "bytes": len(self.text),
-                       "lines": len(self.text.splitlines()), "custom_form": self.custom_form},
+            "input": {
+                "ops": self.ops_before,
+                "bytes": len(self.request.source.text),
+                "lines": len(self.request.source.text.splitlines()),
+            },
+            "output": {
+                "path": str(self.request.out),
+                "ops": self.ops_after,
+                "bytes": len(self.text),
+                "lines": len(self.text.splitlines()),
+                "custom_form": self.custom_form,
+            },
             "tests": self.tests,
             "cache_hits": self.cache_hits,
             "seconds": round(sum(p.seconds for p in self.phases), 2),
-            "phases": [{"name": p.name, "tests": p.result.stats.tests, "ops_before": p.result.initial_ops,
-                        "ops_after": p.result.final_ops, "seconds": round(p.seconds, 2)} for p in self.phases],
+            "phases": [
+                {
+                    "name": p.name,
+                    "tests": p.result.stats.tests,
+                    "ops_before": p.result.initial_ops,
+                    "ops_after": p.result.final_ops,
+                    "seconds": round(p.seconds, 2),
+                }
+                for p in self.phases
+            ],
             "passes_won": [{"pass": n, "ops": o, "bytes": b} for n, o, b in self.winners()],
-            "pass_level": None if self.pass_level is None else {
-                "pipeline": list(self.pass_level.pipeline), "how": self.pass_level.how,
+            "pass_level": None
+            if self.pass_level is None
+            else {
+                "pipeline": list(self.pass_level.pipeline),
+                "how": self.pass_level.how,
                 "path": str(self.pass_level_path) if self.pass_level_path else None,
-                "ops": _ops(self.pass_level_text or "")},
+                "ops": _ops(self.pass_level_text or ""),
+            },
             "final_check": f"{self.final_matches}/{self.final_runs}",
             "stopped": self.stopped,
             "slipped": self.slipped,
@@ -144,8 +164,9 @@ def _run_opt(stage: Stage, env: RunEnv, timeout: float) -> Callable[[str, Sequen
 
     def run(text: str, flags: Sequence[str]) -> str | None:
         argv = [str(parser), stage.input_name, *flags, "--mlir-print-op-generic", "-o", "opt.mlir"]
-        result = run_tool(argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env,
-                          output_name="opt.mlir")
+        result = run_tool(
+            argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env, output_name="opt.mlir"
+        )
         return result.output_text if result.returncode == 0 else None
 
     return run
@@ -166,16 +187,20 @@ class Reduction:
     def baseline(self) -> tuple[CheckReport | None, Signature | None]:
         req = self.req
         if req.test_script is not None:
-            test = ScriptTest(req.test_script, req.source.path.suffix if req.source.path else ".mlir",
-                              req.timeout_per_test or req.timeout)
+            test = ScriptTest(
+                req.test_script,
+                req.source.path.suffix if req.source.path else ".mlir",
+                req.timeout_per_test or req.timeout,
+            )
             if not test(req.source.text):
                 raise NotInteresting(
                     f"{req.source.path}: the test script does not find the input interesting (exit != 0)",
                     "the script must exit 0 on the original input",
                 )
             return None, None
-        report = check_file(req.source, req.options, runs=req.runs, timeout=req.timeout, env=req.env,
-                            explore_knobs=False)
+        report = check_file(
+            req.source, req.options, runs=req.runs, timeout=req.timeout, env=req.env, explore_knobs=False
+        )
         sig = report.signature
         if sig is None:
             raise NotInteresting(
@@ -258,16 +283,22 @@ class Reduction:
         self.finish(report, full_test)
         return report
 
-    def _phase(self, name: str, text: str, test: Callable[[str], bool],
-               on_improve: Callable[[str], None]) -> ReduceResult:
+    def _phase(
+        self, name: str, text: str, test: Callable[[str], bool], on_improve: Callable[[str], None]
+    ) -> ReduceResult:
         import time
 
         self._phase_name = name
         t0 = time.monotonic()
         result = search(
-            text, test, self.req.passes, self.req.jobs,
+            text,
+            test,
+            self.req.passes,
+            self.req.jobs,
             context=PassContext(run_opt=_run_opt(self.req.source.stage, self.req.env, 60.0)),
-            on_improve=on_improve, on_status=self._on_status, stop=self.stop,
+            on_improve=on_improve,
+            on_status=self._on_status,
+            stop=self.stop,
         )
         assert self.report is not None
         self.report.phases.append(Phase(name, result, time.monotonic() - t0))
@@ -275,8 +306,10 @@ class Reduction:
 
     def _on_status(self, stats: Stats) -> None:
         done = sum(p.result.stats.tests for p in self.report.phases) if self.report else 0
-        self.status(f"{self._phase_name}: {stats.ops} ops, {stats.bytes} bytes, tests {done + stats.tests}, "
-                    f"cache hits {stats.cache_hits}, pass {stats.current_pass}")
+        self.status(
+            f"{self._phase_name}: {stats.ops} ops, {stats.bytes} bytes, tests {done + stats.tests}, "
+            f"cache hits {stats.cache_hits}, pass {stats.current_pass}"
+        )
 
     def _write(self, text: str) -> None:
         atomic.write_text(self.req.out, text)

@@ -31,8 +31,7 @@ class Replay:
     pipeline: tuple[str, ...] | None = None
 
     def observe(self, text: str, *, find_pass: bool = False) -> Observation:
-        run = run_stage(self.stage, text, self.options, timeout=self.timeout, env=self.env,
-                        pipeline=self.pipeline)
+        run = run_stage(self.stage, text, self.options, timeout=self.timeout, env=self.env, pipeline=self.pipeline)
         outcome = classify(run)
         if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
             outcome = Outcome.INVALID_INPUT

@@ -62,6 +62,7 @@ class SaveResult:
 
 # --- reading -------------------------------------------------------------------------------
 
+
 def strip_header(text: str) -> str:
     return _HEADER_LINE.sub("", text).lstrip("\n")
 
@@ -71,7 +72,7 @@ def read_repro(path: Path) -> Repro | None:
     first = text.splitlines()[0] if text else ""
     if not first.startswith(HEADER):
         return None
-    data = json.loads(first[len(HEADER):])
+    data = json.loads(first[len(HEADER) :])
     return Repro(path, Signature.from_dict(data), strip_header(text))
 
 
@@ -87,6 +88,7 @@ def all_repros(root: Path, include_fixed: bool = False) -> list[Repro]:
 
 
 # --- writing -------------------------------------------------------------------------------
+
 
 def _filecheck_literal(text: str) -> str:
     """A FileCheck pattern for a normalized message: masks become {{.*}}, the rest is literal."""
@@ -142,8 +144,10 @@ def render(sig: Signature, ir: str, stderr: str, options: StageOptions, fixed_no
     tool = locate(stage)
     header = sig.to_dict()
     header["tool_version"] = tool.version
-    header["versions"] = {"triton-ascend": package_version("triton-ascend"),
-                          "ascendnpu-ir": package_version("ascendnpu-ir")}
+    header["versions"] = {
+        "triton-ascend": package_version("triton-ascend"),
+        "ascendnpu-ir": package_version("ascendnpu-ir"),
+    }
     header["target"] = options.target
     out = [HEADER + json.dumps(header, sort_keys=True), f"// REQUIRES: {stage.tool_name}"]
     if fixed_note:
@@ -183,11 +187,14 @@ def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> S
     text, stage, obs = _observe(path, options)
     sig = obs.signature
     if sig is None:
-        raise NotInteresting(f"{path}: does not fail ({obs.outcome.label}); not saved",
-                             "save the IR of a failing kernel (`reducer check` tells)")
+        raise NotInteresting(
+            f"{path}: does not fail ({obs.outcome.label}); not saved",
+            "save the IR of a failing kernel (`reducer check` tells)",
+        )
     if sig.outcome == Outcome.TIMEOUT.value:
-        raise InputError(f"{path}: a hang cannot be pinned by a lit RUN line; not saved",
-                         "report it with `reducer report` instead")
+        raise InputError(
+            f"{path}: a hang cannot be pinned by a lit RUN line; not saved", "report it with `reducer report` instead"
+        )
     ir = prepare_input(stage, reprint(stage, text, generic=False) or text)
     redactor = Redactor.for_this_machine()
     ir = redactor.text(ir)
@@ -197,8 +204,10 @@ def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> S
         ir = prepare_input(stage, redactor.text(text))
         again = Replay(stage, options).observe(ir)
         if again.signature is None or again.signature.id != sig.id:
-            raise NotInteresting(f"{path}: the cleaned IR no longer shows signature {sig.id}; not saved",
-                                 "save the unprinted file with `reducer reduce --save`")
+            raise NotInteresting(
+                f"{path}: the cleaned IR no longer shows signature {sig.id}; not saved",
+                "save the unprinted file with `reducer reduce --save`",
+            )
     content = redactor.text(render(sig, ir, again.run.stderr, options))
     folder = root / stage.value
     new = Repro(folder / "new.mlir", sig, ir)
@@ -207,11 +216,17 @@ def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> S
             continue
         if new.size < old.size:
             atomic.write_text(old.path, content)
-            return SaveResult(old.path, "replaced",
-                              f"replaced {old.path} (signature {sig.id}): the new repro is smaller "
-                              f"({new.size[0]} ops vs {old.size[0]})")
-        return SaveResult(old.path, "kept-existing",
-                          f"signature {sig.id} is already in {old.path} ({old.size[0]} ops <= {new.size[0]}): kept it")
+            return SaveResult(
+                old.path,
+                "replaced",
+                f"replaced {old.path} (signature {sig.id}): the new repro is smaller "
+                f"({new.size[0]} ops vs {old.size[0]})",
+            )
+        return SaveResult(
+            old.path,
+            "kept-existing",
+            f"signature {sig.id} is already in {old.path} ({old.size[0]} ops <= {new.size[0]}): kept it",
+        )
     dest = folder / f"{_next_number(root):04d}-{slug(sig)}.mlir"
     atomic.write_text(dest, content)
     return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title})")
@@ -234,7 +249,9 @@ def recheck(root: Path, options: StageOptions | None = None, move: bool = True) 
         same = obs.signature is not None and obs.signature.id == repro.signature.id
         moved = None
         if not same and move and not obs.outcome.is_failure:
-            versions = f"triton-ascend {package_version('triton-ascend')}, ascendnpu-ir {package_version('ascendnpu-ir')}"
+            versions = (
+                f"triton-ascend {package_version('triton-ascend')}, ascendnpu-ir {package_version('ascendnpu-ir')}"
+            )
             note = f"fixed: no longer fails with {versions} ({obs.outcome.value})"
             moved = root / "fixed" / repro.stage.value / repro.path.name
             atomic.write_text(moved, render(repro.signature, repro.ir, "", options, fixed_note=note))

@@ -28,6 +28,8 @@ _TMP = re.compile(r"/tmp/[^\s'\"`:)]*")
 _PATH = re.compile(r"(?:/[\w.+@~-]+)+/([\w.+-]+)")
 _SSA = re.compile(r"%[\w$.-]+(?:#\d+)?")
 _SYMBOL = re.compile(r"@[\w$.-]+")
+# A quoted bare identifier is a user symbol (`'_pick_scale__i32__'`); quoted op names have a dot and stay.
+_QUOTED_NAME = re.compile(r"'[A-Za-z_][\w$]*'")
 _ADDR = re.compile(r"0x[0-9a-fA-F]+")
 _NUMBER = re.compile(r"(?<![\w.<])-?\d+(?:\.\d+)?(?![\w])")
 _SPACES = re.compile(r"\s+")
@@ -44,6 +46,7 @@ def normalize_message(text: str) -> str:
     text = text.replace("<unknown>:0: ", "")
     text = _SSA.sub("%<v>", text)
     text = _SYMBOL.sub("@<sym>", text)
+    text = _QUOTED_NAME.sub("'<sym>'", text)
     text = _ADDR.sub("<addr>", text)
     kept: list[str] = []
 
@@ -59,7 +62,9 @@ def normalize_message(text: str) -> str:
 
 # --- key message ---------------------------------------------------------------------------
 
-_ASSERT_LINE = re.compile(r"^(?:[\w.+-]+: )?(?P<file>\S+?):(?P<line>\d+): (?P<func>.*?)(?P<assert>Assertion `.*' failed\.)")
+_ASSERT_LINE = re.compile(
+    r"^(?:[\w.+-]+: )?(?P<file>\S+?):(?P<line>\d+): (?P<func>.*?)(?P<assert>Assertion `.*' failed\.)"
+)
 _UNREACHABLE = re.compile(r"(?P<msg>[^\n]*)\n?UNREACHABLE executed at (?P<where>[^\n!]+)!?")
 _LLVM_ERROR = re.compile(r"^LLVM ERROR: (?P<msg>.*)$", re.M)
 _FAILED_PASS = re.compile(r"Pipeline failed while executing \[?`(?P<pass>[^`]+)`")
@@ -75,7 +80,7 @@ def key_message(outcome: Outcome, stderr: str) -> str:
                 if m:
                     base = m.group("file").rsplit("/", 1)[-1]
                     return f"{base}:{m.group('line')}: {m.group('func')}{m.group('assert')}"
-                return line[line.index("Assertion `"):]
+                return line[line.index("Assertion `") :]
     if outcome is Outcome.UNREACHABLE:
         m = _UNREACHABLE.search(stderr)
         if m:
@@ -89,7 +94,7 @@ def key_message(outcome: Outcome, stderr: str) -> str:
     line = first_error_line(stderr)
     if line is None:
         return ""
-    return line[line.index("error: ") + len("error: "):] if "error: " in line else line
+    return line[line.index("error: ") + len("error: ") :] if "error: " in line else line
 
 
 def failing_pass(stderr: str) -> str | None:
@@ -171,8 +176,11 @@ def top_frames(stderr: str, count: int = TOP_FRAMES) -> list[str]:
     for i, (mod, where) in enumerate(frames[:14]):
         if _CRASH_MACHINERY.search(mod) or _CRASH_MACHINERY.search(where):
             start = i + 1
-    picked = [f"{mod}{where}" if where.startswith("+") else where for mod, where in frames[start:]
-              if not _CRASH_MACHINERY.search(mod)]
+    picked = [
+        f"{mod}{where}" if where.startswith("+") else where
+        for mod, where in frames[start:]
+        if not _CRASH_MACHINERY.search(mod)
+    ]
     return picked[:count]
 
 
@@ -255,7 +263,7 @@ def compute(stage: Stage, outcome: Outcome, run: RunResult, pass_name: str | Non
     if outcome in (Outcome.ASSERTION, Outcome.SIGNAL, Outcome.SELF_CAUGHT_CRASH, Outcome.UNREACHABLE):
         first = first_error_line(stderr)
         if first and not HIVMC_MISSING.search(first):
-            detail = normalize_message(first[first.index("error: ") + 7:] if "error: " in first else first)
+            detail = normalize_message(first[first.index("error: ") + 7 :] if "error: " in first else first)
     if outcome is Outcome.SIGNAL and run.signal is not None:
         message = message or ""
         signame = _signal_name(run.signal)

@@ -15,10 +15,11 @@ class StatusLine:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         # Logs and CI get a plain line now and then instead of carriage-return redraws.
         self.interval = interval if self.tty else 5.0
-        self._last = 0.0
         self._width = 0
         self._lock = threading.Lock()
         self.start = time.monotonic()
+        # On a terminal draw at once; in logs only once a run has lasted a while (short runs stay quiet).
+        self._last = 0.0 if self.tty else self.start
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start

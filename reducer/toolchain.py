@@ -95,9 +95,7 @@ def _candidates(stage: Stage) -> list[Path]:
 
 def _read_version(path: Path) -> str:
     try:
-        out = subprocess.run(
-            [str(path), "--version"], capture_output=True, text=True, timeout=30, check=False
-        ).stdout
+        out = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=30, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
     # bishengir: "bishengir-compile 1.2.0 (<build root> <hash> <date>)"; adapter: "LLVM version 20.0.0git"

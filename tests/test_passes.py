@@ -264,3 +264,14 @@ def test_printed_candidates_verify_in_triton_adapter_opt(fixture):
     for name, out in outputs.items():
         r = subprocess.run([str(ADAPTER), "-"], input=out, capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, f"{fixture} after {name}: {r.stderr[:500]}"
+
+
+def test_bypass_ops_passes_an_operand_through():
+    text = load("control_flow.generic.mlir")
+    out = apply_all("bypass-ops", text)
+    assert out is not None
+    found = names(out)
+    # the loop became its init (the load), the mulf/addf/exp chain links became their operands
+    assert "scf.for" not in found and "arith.mulf" not in found and "arith.addf" not in found
+    assert "tt.load" in found and "tt.store" in found
+    assert re.search(r'"tt.store"\(%\w+, %\w+\)', out)

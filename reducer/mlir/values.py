@@ -1,8 +1,8 @@
 """Where a replacement value comes from when a pass removes the op that defined it.
 
 Order of preference, cheapest final IR first: an existing function argument of the type (costs no op), the
-nearest dominating value, a new function argument for scalars and pointers, a zero `arith.constant`, and at
-last a new argument of any type.
+nearest dominating value, a new function argument (still no op; impossible when the function has callers), and
+a zero `arith.constant` (one op, so it only pays when the erased op was bigger).
 """
 
 from __future__ import annotations
@@ -114,15 +114,13 @@ def stand_in(op: Operation, t: Attribute, avoid: frozenset[int] = frozenset()) -
         owner = value.owner
         if value.type == t and not (isinstance(owner, Operation) and id(owner) in avoid):
             return value
-    if func is not None and _is_scalar(t):
+    if func is not None:
         arg = funcs.add_argument(func, t)
         if arg is not None:
             return arg
     zero = zero_attr(t)
     if zero is not None:
         return insert_constant(op, t, zero)
-    if func is not None:
-        return funcs.add_argument(func, t)
     return None
 
 

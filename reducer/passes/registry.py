@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from reducer.errors import UnknownPass
 from reducer.passes.base import ReductionPass
+from reducer.passes.bypass_ops import BypassOps
 from reducer.passes.constants import ConstantsOne, ConstantsZero, DenseSplat
 from reducer.passes.drop_attributes import DropAttributes
 from reducer.passes.erase_ops import EraseOps
@@ -18,6 +19,7 @@ from reducer.passes.shrink_shapes import ShrinkShapes
 _ALL: tuple[ReductionPass, ...] = (
     InlineRegions(),
     EraseOps(),
+    BypassOps(),
     DropUnusedFuncs(),
     InlineCalls(),
     DropFuncArgs(),

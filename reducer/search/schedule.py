@@ -15,7 +15,7 @@ class Tier:
 
 DEFAULT_SCHEDULE: tuple[Tier, ...] = (
     Tier("cuts", ("inline-regions", "erase-ops", "drop-unused-funcs", "inline-calls")),
-    Tier("great", ("erase-ops", "inline-regions", "drop-func-args", "drop-func-results", "opt")),
+    Tier("great", ("erase-ops", "bypass-ops", "inline-regions", "drop-func-args", "drop-func-results", "opt")),
     Tier("simplify", ("constants-zero", "constants-one", "dense-splat", "shrink-shapes", "drop-attributes")),
     Tier("last-ditch", ("lines",)),
 )

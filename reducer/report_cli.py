@@ -1,0 +1,97 @@
+"""`reducer report`: the click command. The lead registers it with `main.add_command(report)` in cli.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reducer import exitcodes
+
+
+@click.command()
+@click.argument("repro", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for issue.md and bundle.tar.gz [default: ./report-<signature id>].",
+)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Only scan REPRO (a report folder or file) for private data: exit 1 listing what leaks.",
+)
+@click.option(
+    "--input",
+    "original",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The original, unreduced input, attached to the bundle.",
+)
+@click.option(
+    "--target",
+    default=None,
+    envvar="REDUCER_TARGET",
+    help="Ascend target [default: the sidecar's or repro header's, else Ascend910B3].",
+)
+@click.option(
+    "--option",
+    "npu_options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An NPUOptions field that changes the command line (e.g. multibuffer=False).",
+)
+@click.option(
+    "--secret",
+    "secrets",
+    multiple=True,
+    metavar="WORD",
+    help="Another word to redact (a project or cluster name); repeatable.",
+)
+@click.option(
+    "--timeout", type=float, default=120.0, show_default=True, help="Seconds before one compiler run counts as a hang."
+)
+def report(
+    repro: Path,
+    out_dir: Path | None,
+    check_only: bool,
+    original: Path | None,
+    target: str | None,
+    npu_options: tuple[str, ...],
+    secrets: tuple[str, ...],
+    timeout: float,
+) -> None:
+    """Write an upstream issue (issue.md) and an attachment bundle for REPRO, redacted.
+
+    REPRO is a saved repro (repros/<stage>/NNNN-*.mlir) or any failing IR file; a `reducer reduce`
+    sidecar (REPRO.json) next to it fills in the origin. With --check, REPRO is a report folder or file
+    to scan: exit 0 when clean, 1 when private data remains.
+    """
+    from reducer.cli import _options, _run_guarded
+
+    def go() -> int:
+        from reducer.report import default_options, find_leaks, find_sidecar, write_report
+
+        if check_only:
+            leaks = find_leaks(repro, secrets)
+            for leak in leaks:
+                click.echo(f"{leak.where}: {leak.text}")
+            if leaks:
+                click.echo(f"reducer: {len(leaks)} private strings left in {repro}", err=True)
+                return exitcodes.NOT_INTERESTING
+            click.echo(f"{repro}: clean")
+            return exitcodes.OK
+        sidecar = find_sidecar(repro)
+        if target is None and not npu_options:
+            opts = default_options(repro, sidecar)
+        else:
+            opts = _options(target or default_options(repro, sidecar).target, npu_options)
+        result = write_report(
+            repro, out_dir, original=original, sidecar=sidecar, options=opts, secrets=secrets, timeout=timeout
+        )
+        click.echo(result.message)
+        return exitcodes.OK
+
+    _run_guarded(go)

@@ -1,0 +1,161 @@
+"""`reducer capture`: dump folders, logs, and a real no-NPU capture of examples/launch_all.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from reducer.capture import discover, match_log, parse_log
+from reducer.capture_cli import capture
+from reducer.toolchain import Stage
+
+ROOT = Path(__file__).resolve().parent.parent
+IR = ROOT / "examples" / "ir"
+LAUNCH_ALL = ROOT / "examples" / "launch_all.py"
+
+# Kernel function names of the files examples/launch_all.py launches by default.
+LAUNCHED = {"vector_add", "softmax_row", "repeat_row", "add_shared_matrix", "gated_copy", "accumulate_steps",
+            "dot_precision_none"}
+
+
+def _dump_tree(tmp: Path) -> Path:
+    """TRITON_KERNEL_DUMP (`<hash>/<kernel>.ttir`), TRITON_DEBUG (`kernel.*.mlir`) and cache-style copies."""
+    root = tmp / "dump"
+    (root / "Hx1").mkdir(parents=True)
+    shutil.copy(IR / "block_ptr_zero_stride.ttir", root / "Hx1" / "repeat_row.ttir")
+    (root / "Dbg2").mkdir()
+    shutil.copy(IR / "block_ptr_zero_stride.ttir", root / "Dbg2" / "kernel.ttir.mlir")  # same text: one entry
+    (root / "Dbg3").mkdir()
+    shutil.copy(IR / "vector_add.ttadapter.mlir", root / "Dbg3" / "kernel.ttadapter.mlir")
+    (root / "C4").mkdir()
+    shutil.copy(IR / "softmax_row.ttir", root / "C4" / "softmax_row.ttir")
+    shutil.copy(IR / "softmax_row.ttadapter.mlir", root / "C4" / "softmax_row.ttadapter")
+    (root / "C4" / "softmax_row.json").write_text("{}")
+    return root
+
+
+def test_discover_names_kernels_and_stages(tmp_path: Path) -> None:
+    found = discover(_dump_tree(tmp_path))
+    got = {(c.kernel, c.kind, c.stage) for c in found}
+    assert got == {
+        ("repeat_row", "ttir", Stage.ADAPTER),
+        ("vector_add", "ttadapter", Stage.BISHENGIR),  # named from func.func @vector_add, not "kernel"
+        ("softmax_row", "ttir", Stage.ADAPTER),
+        ("softmax_row", "ttadapter", Stage.BISHENGIR),
+    }
+    repeat = next(c for c in found if c.kernel == "repeat_row")
+    assert len(repeat.duplicates) == 1 and repeat.duplicates[0].name == "kernel.ttir.mlir"
+
+
+def test_capture_folder_table_and_json(tmp_path: Path) -> None:
+    root = _dump_tree(tmp_path)
+    result = CliRunner().invoke(capture, [str(root)])
+    assert result.exit_code == 0, result.output
+    assert "repeat_row" in result.output and "bishengir (bishengir-compile)" in result.output
+    result = CliRunner().invoke(capture, [str(root), "--json"])
+    data = json.loads(result.output)
+    assert {d["kernel"] for d in data} == {"repeat_row", "vector_add", "softmax_row"}
+
+
+_LOG = """\
+tests/test_ops.py:41: in test_repeat
+    repeat_row[grid](x, out, out.shape[0], out.shape[1], out.stride(0), BM=16, BN=32)
+../triton/compiler/compiler.py:297: in compile
+E               triton.compiler.errors.MLIRCompilationError:
+E               ///------------------[ERROR][Triton][BEG]------------------
+E               [ConvertTritonIRToLinalgIR] encounters error:
+E               <unknown>:0: error: strides must not be zero
+E               triton-adapter-opt: StorageUniquerSupport.h:180: Assertion `succeeded(...)' failed.
+E               PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/
+E
+E               [INFO]: The compiled kernel cache is in /home/u/.triton/cache/Hx1
+E               ///------------------[ERROR][Triton][END]------------------
+later:
+E               [ConvertLinalgRToBinary] encounters error:
+E               loc("x.py":3:1): error: ub overflow, requires 10485760 bits while 1572864 bits available!
+E               ///------------------[ERROR][Triton][END]------------------
+"""
+
+
+def test_log_names_stage_kernel_and_points_to_ir(tmp_path: Path) -> None:
+    root = _dump_tree(tmp_path)
+    failures = parse_log(_LOG)
+    assert [f.stage for f in failures] == [Stage.ADAPTER, Stage.BISHENGIR]
+    first = failures[0]
+    assert first.kernel == "repeat_row"
+    assert "strides must not be zero" in first.message
+    assert first.cache_dir == "/home/u/.triton/cache/Hx1"
+    match_log(failures, [root])
+    assert first.matches and first.matches[0].path == root / "Hx1" / "repeat_row.ttir"
+    assert all(m.kind == "ttadapter" for m in failures[1].matches)
+
+    log = tmp_path / "pytest.log"
+    log.write_text(_LOG)
+    result = CliRunner().invoke(capture, [str(log), "--dump", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "[ConvertTritonIRToLinalgIR] -> stage adapter" in result.output
+    assert "kernel:  repeat_row" in result.output
+    assert f"reducer check {root / 'Hx1' / 'repeat_row.ttir'}" in result.output
+
+
+def test_capture_rejects_files_without_errors(tmp_path: Path) -> None:
+    log = tmp_path / "quiet.log"
+    log.write_text("all tests passed\n")
+    result = CliRunner().invoke(capture, [str(log)])
+    assert result.exit_code == 3
+    assert "no MLIRCompilationError" in result.output
+
+
+@pytest.fixture(scope="module")
+def captured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    pytest.importorskip("torch")
+    out = tmp_path_factory.mktemp("cap") / "capture"
+    result = CliRunner().invoke(capture, ["-o", str(out), "--no-npu", "--", sys.executable, str(LAUNCH_ALL)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_capture_records_every_launched_kernel_without_npu(captured: tuple[Path, str]) -> None:
+    out, output = captured
+    index = json.loads((out / "index.json").read_text())
+    assert index["mode"] == "compile-only" and index["returncode"] == 0
+    kernels = index["kernels"]
+    assert {k["kernel"] for k in kernels} == LAUNCHED
+    assert len(kernels) == 8  # vector_add twice: once healthy, once with the rejected maxnreg keyword
+    by = {(k["kernel"], k["outcome"]): k for k in kernels}
+    for name in ("repeat_row", "add_shared_matrix", "gated_copy", "accumulate_steps"):
+        rec = by[(name, "failed")]
+        assert rec["failed_stage"] == "adapter" and (Path(rec["folder"]) / f"{name}.ttir").is_file()
+        assert "ttadapter" not in rec
+    healthy = by[("vector_add", "passed")]
+    assert (Path(healthy["folder"]) / "vector_add.ttadapter.mlir").is_file()
+    assert healthy["signature"]["x_ptr"] == "*fp32" and healthy["constants"] == {"BLOCK": 1024}
+    assert "maxnreg" in by[("vector_add", "frontend-error")]["error"]
+    assert "default_dot_input_precision" in by[("dot_precision_none", "frontend-error")]["error"]
+    assert "captured 8 kernels" in output and str(out) in output
+
+
+def test_capture_output_folder_replays_like_a_dump(captured: tuple[Path, str]) -> None:
+    out, _ = captured
+    found = discover(out)
+    assert {c.kernel for c in found} == LAUNCHED - {"dot_precision_none"}
+    assert {c.outcome for c in found if c.kernel == "repeat_row"} == {"failed"}
+
+
+def test_hook_is_inert_without_the_variables(tmp_path: Path) -> None:
+    from reducer.capture import install_hook
+
+    install_hook()  # REDUCER_CAPTURE_DIR is unset here: must not patch this test process
+    import triton.runtime.jit as jit
+
+    assert not getattr(jit.JITFunction, "_reducer_capture", False)
+
+
+def test_commands_are_click_commands() -> None:
+    assert isinstance(capture, click.Command)

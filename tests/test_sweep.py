@@ -1,0 +1,113 @@
+"""`reducer sweep` on a real no-NPU capture of examples/launch_all.py: grouping, triage, repros, resume."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reducer.capture_cli import sweep
+from reducer.sweep import _group, _kernels
+
+ROOT = Path(__file__).resolve().parent.parent
+LAUNCH_ALL = ROOT / "examples" / "launch_all.py"
+ZERO_STRIDE = "29bc26900f9e"  # block_ptr_zero_stride (repeat_row) and block_ptr_zero_stride_batch (add_shared_matrix)
+LAUNCHED = {"vector_add", "softmax_row", "repeat_row", "add_shared_matrix", "gated_copy", "accumulate_steps",
+            "dot_precision_none"}
+
+
+def test_grouping_keeps_the_smallest_example_and_every_kernel() -> None:
+    entries = [
+        {"kernel": "a", "path": "a.ttir", "bytes": 300, "failure": True, "id": "x" * 12, "title": "t",
+         "outcome": "assertion", "stage": "adapter"},
+        {"kernel": "b", "path": "b.ttir", "bytes": 200, "failure": True, "id": "x" * 12, "title": "t",
+         "outcome": "assertion", "stage": "adapter"},
+        {"kernel": "c", "path": "c.ttir", "bytes": 100, "failure": True, "id": "y" * 12, "title": "u",
+         "outcome": "diagnostic-error", "stage": "adapter"},
+        {"kernel": "d", "path": "d.ttir", "bytes": 50, "failure": False, "id": None, "title": "passed",
+         "outcome": "passed", "stage": "adapter"},
+    ]
+    groups = _group(entries)
+    assert [(g.id, sorted(g.kernels), g.example["kernel"]) for g in groups] == [
+        ("x" * 12, ["a", "b"], "b"), ("y" * 12, ["c"], "c")]
+    kernels = _kernels(entries, [{"kernel": "e", "outcome": "frontend-error", "error": "KeyError: maxnreg"}])
+    assert kernels["d"]["outcome"] == "passed" and kernels["e"]["outcome"] == "frontend-error"
+    assert kernels["a"]["ids"] == ["x" * 12]
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    pytest.importorskip("torch")
+    base = tmp_path_factory.mktemp("sweep")
+    out, repros = base / "capture", base / "repros"
+    args = ["-o", str(out), "--repros", str(repros), "-j", "2", "--max-time-per-bug", "20", "-q", "--no-npu",
+            "--", sys.executable, str(LAUNCH_ALL)]
+    t0 = time.monotonic()
+    result = CliRunner().invoke(sweep, args)
+    seconds = time.monotonic() - t0
+    assert result.exit_code == 0, result.output
+    return {"out": out, "repros": repros, "output": result.output, "seconds": seconds,
+            "triage": json.loads((out / "triage.json").read_text())}
+
+
+def test_same_bug_in_two_kernels_is_one_signature(swept: dict[str, object]) -> None:
+    triage = swept["triage"]
+    by_id = {g["id"]: g for g in triage["signatures"]}
+    assert set(by_id[ZERO_STRIDE]["kernels"]) == {"repeat_row", "add_shared_matrix"}
+    assert by_id[ZERO_STRIDE]["example"]["kernel"] == "repeat_row"  # the smaller input
+
+
+def test_different_bugs_are_different_signatures(swept: dict[str, object]) -> None:
+    triage = swept["triage"]
+    owner = {k: g["id"] for g in triage["signatures"] for k in g["kernels"]}
+    assert len(triage["signatures"]) == 3
+    assert owner["gated_copy"] != owner["accumulate_steps"]
+    assert len({owner["gated_copy"], owner["accumulate_steps"], owner["repeat_row"]}) == 3
+
+
+def test_triage_names_every_kernel_and_saves_repros(swept: dict[str, object]) -> None:
+    out, repros, triage = swept["out"], swept["repros"], swept["triage"]
+    md = (out / "triage.md").read_text()
+    for name in LAUNCHED:
+        assert name in md, name
+    assert (out / "triage.html").is_file()
+    kernels = {k["kernel"]: k for k in triage["kernels"]}
+    assert kernels["dot_precision_none"]["outcome"] == "frontend-error"
+    assert kernels["vector_add"]["outcome"] == "passed" and kernels["softmax_row"]["outcome"] == "passed"
+    assert triage["summary"]["frontend_errors"] == 2
+    for g in triage["signatures"]:
+        assert g["status"] == "new", g
+        repro = Path(g["repro"])
+        assert repro.is_file() and repro.is_relative_to(repros)
+        assert f'"id": "{g["id"]}"' in repro.read_text().splitlines()[0]
+    assert len(list(repros.rglob("*.mlir"))) == 3
+
+
+def test_rerun_resumes_from_the_state_file(swept: dict[str, object]) -> None:
+    out, repros = swept["out"], swept["repros"]
+    lines_before = (out / "state.jsonl").read_text().count("\n")
+    t0 = time.monotonic()
+    result = CliRunner().invoke(sweep, [str(out), "--repros", str(repros), "-j", "2", "-q"])
+    seconds = time.monotonic() - t0
+    assert result.exit_code == 0, result.output
+    triage = json.loads((out / "triage.json").read_text())
+    s = triage["summary"]
+    assert s["checked"] == 0 and s["resumed"] == s["files"] == 8
+    assert (out / "state.jsonl").read_text().count("\n") == lines_before  # nothing re-run
+    assert [g["status"] for g in triage["signatures"]] == ["new"] * 3  # reductions reused too
+    assert seconds < swept["seconds"] / 2
+    assert len(list(repros.rglob("*.mlir"))) == 3
+
+
+def test_a_fresh_sweep_finds_the_bugs_known(swept: dict[str, object], tmp_path: Path) -> None:
+    out, repros = swept["out"], swept["repros"]
+    result = CliRunner().invoke(sweep, [str(out), "-o", str(tmp_path / "again"), "--repros", str(repros), "-q"])
+    assert result.exit_code == 0, result.output
+    triage = json.loads((tmp_path / "again" / "triage.json").read_text())
+    assert triage["summary"]["checked"] == 8
+    assert {g["status"] for g in triage["signatures"]} == {"known"}
+    assert len(list(repros.rglob("*.mlir"))) == 3  # deduped: nothing new written
