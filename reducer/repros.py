@@ -31,7 +31,7 @@ from reducer.toolchain import Stage, StageOptions, locate, package_version, prep
 
 HEADER = "// REDUCER-SIGNATURE: "
 _HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|NOTE):.*\n?", re.M)
-_MASK = re.compile(r"<N>|%<v>|@<sym>|<addr>|<tmp>")
+_MASK = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>")
 
 
 @dataclass(frozen=True)

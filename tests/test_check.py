@@ -25,6 +25,17 @@ FAILING = {
     "if_return_else_update.ttir": ("assertion", "cast-ranked-tensor"),
     "multi_return_helper_loop.ttir": ("diagnostic-error", "unresolved-materialization"),
     "ub_overflow_elementwise.ttadapter.mlir": ("diagnostic-error", "ub-overflow"),
+    "fused_add_rmsnorm_quant_wide.ttadapter.mlir": ("diagnostic-error", "ub-overflow"),
+    "moe_expert_ffn_shared_scale.ttir": ("assertion", "zero-stride"),
+    "nested_return_then_guard.ttir": ("unreachable", "unsupported-control-flow"),
+    "pointer_table_copy.ttir": ("signal", "segv-table-copy"),
+    "pointer_table_gather_2d.ttir": ("signal", "segv-table-gather"),
+    "pointer_table_unused.ttir": ("assertion", "memref-element-type"),
+    "pointer_tensor_where.ttir": ("assertion", "dyn-cast-op-result"),
+    "pointer_to_int_store.ttir": ("diagnostic-error", "index-cast-dims"),
+    "noinline_scalar_helper.ttir": ("diagnostic-error", "call-invalid-function"),
+    "noinline_pointer_helper.ttir": ("diagnostic-error", "unresolved-materialization-ptr"),
+    "sort_int64.ttadapter.mlir": ("diagnostic-error", "vsort-element-type"),
 }
 KEY_TEXT = {
     "zero-stride": "verifyInvariants",
@@ -33,6 +44,15 @@ KEY_TEXT = {
     "cast-ranked-tensor": "To = mlir::RankedTensorType",
     "unresolved-materialization": "failed to legalize unresolved materialization",
     "ub-overflow": "ub overflow, requires <N> bits while <N> bits available!",
+    "unsupported-control-flow": "Encounter unsupported control flow (UNREACHABLE at TritonToLinalgPass.cpp:475)",
+    "segv-table-copy": "",  # no message: the frames decide
+    "segv-table-gather": "",
+    "memref-element-type": "StorageUserBase<mlir::MemRefType",
+    "dyn-cast-op-result": "To = mlir::OpResult",
+    "index-cast-dims": "'arith.index_cast' op failed to verify",
+    "call-invalid-function": "'tt.call' op '<sym>' does not reference a valid function",
+    "unresolved-materialization-ptr": "to '!tt.ptr<f32>'",
+    "vsort-element-type": "'hivm.hir.vsort' op failed to verify",
 }
 HEALTHY = {
     "vector_add.ttir": "passed",
@@ -55,6 +75,9 @@ def test_failing_examples_get_their_class_and_key_message(name: str) -> None:
     assert report.outcome.value == outcome
     assert report.signature is not None
     assert KEY_TEXT[label] in report.signature.message
+    if outcome == "signal":
+        assert report.signature.message == "" and len(report.signature.frames) == 5
+        assert report.first.run.signal == 11
 
 
 def test_same_bug_same_id_and_different_bugs_different_ids() -> None:

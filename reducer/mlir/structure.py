@@ -61,3 +61,27 @@ def predecessors(block: Block) -> list[Operation]:
         if term is not None:
             preds.extend(term for succ in term.successors if succ is block)
     return preds
+
+
+def dangling_reference(module: Operation) -> str | None:
+    """The first operand or successor that points outside `module` (an erased or detached def), else None.
+
+    This is what a parse of the printed text would reject; checking it in memory is ~100x cheaper than
+    printing and re-parsing, which dominates the reducer's own time otherwise.
+    """
+    from xdsl.ir import BlockArgument, ErasedSSAValue, OpResult
+
+    for op in module.walk():
+        for operand in op.operands:
+            if isinstance(operand, ErasedSSAValue):
+                return f"{op_name(op)} uses an erased value"
+            if isinstance(operand, OpResult):
+                if not module.is_ancestor(operand.op):
+                    return f"{op_name(op)} uses a result of a detached {op_name(operand.op)}"
+            elif isinstance(operand, BlockArgument):
+                if not module.is_ancestor(operand.block):
+                    return f"{op_name(op)} uses an argument of a detached block"
+        for succ in op.successors:
+            if not module.is_ancestor(succ):
+                return f"{op_name(op)} branches to a detached block"
+    return None

@@ -67,7 +67,8 @@ class ModulePass(ABC, Generic[T]):
     def targets(self, subject: Subject, ctx: PassContext) -> int:
         return 0 if subject.module is None else len(self.collect(subject.module, ctx))
 
-    def apply(self, subject: Subject, chosen: Sequence[int], ctx: PassContext) -> str | None:
+    def apply_module(self, subject: Subject, chosen: Sequence[int], ctx: PassContext) -> ModuleOp | None:
+        """The edited clone itself, so the search can skip printing and re-parsing what it will not test."""
         if subject.module is None:
             return None
         module = subject.module.clone()
@@ -75,4 +76,8 @@ class ModulePass(ABC, Generic[T]):
         picked = [found[i] for i in sorted(set(chosen)) if i < len(found)]
         if not picked or not self.edit(module, picked, ctx):
             return None
-        return print_module(module)
+        return module
+
+    def apply(self, subject: Subject, chosen: Sequence[int], ctx: PassContext) -> str | None:
+        module = self.apply_module(subject, chosen, ctx)
+        return None if module is None else print_module(module)

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reducer.mlir.module import ParseError, parse_module
+from reducer.mlir.module import ParseError
 from reducer.passes.base import PassContext, ReductionPass
 from reducer.passes.registry import resolve
 from reducer.search.cache import ResultCache
@@ -42,7 +42,7 @@ def _tiers(
         chosen = list(schedule)
     else:
         chosen = list(DEFAULT_SCHEDULE if structured else TEXT_SCHEDULE)
-    tiers = [resolve(t.passes) for t in chosen]  # unknown names fail here, before any test
+    tiers = [resolve(t.passes) for t in chosen]
     return [[p for p in tier if structured or not p.needs_module] for tier in tiers]
 
 
@@ -59,23 +59,36 @@ def reduce(
     stop: threading.Event | None = None,
     max_time: float | None = None,
     cache: ResultCache | None = None,
+    reparse: bool = False,
 ) -> ReduceResult:
     """Shrink `text` (MLIR generic form, or any text) while `is_interesting` holds; return the best found.
 
     `passes` (names) replaces the schedule with one tier; unknown names raise `UnknownPass` up front. Text that
     does not parse is reduced line by line. `stop` (or `max_time` seconds) ends the search with the best so far.
-    The initial text is assumed interesting and is not tested.
+    The initial text is assumed interesting and is not tested. `reparse` forces the print + parse check on
+    every module-pass candidate (by default they are checked for dangling references in memory).
     """
-    try:
-        parse_module(text)
-        structured = True
-    except ParseError:
-        structured = False
-    tiers = _tiers(passes, schedule, structured)
+    _tiers(passes, schedule, True)  # unknown names fail here, before any parse or test
     stop = stop if stop is not None else threading.Event()
-    problem = Problem(
-        text, is_interesting, structured=structured, cache=cache, on_improve=on_improve, on_status=on_status, stop=stop
-    )
+
+    def problem_for(structured: bool) -> Problem:
+        return Problem(
+            text,
+            is_interesting,
+            structured=structured,
+            cache=cache,
+            on_improve=on_improve,
+            on_status=on_status,
+            stop=stop,
+            reparse=reparse,
+        )
+
+    try:
+        problem = problem_for(True)
+    except ParseError:
+        problem = problem_for(False)
+    structured = problem.structured
+    tiers = _tiers(passes, schedule, structured)
     initial = problem.best.key
     ctx = context if context is not None else PassContext()
     timer = threading.Timer(max_time, stop.set) if max_time is not None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterator
 
-from reducer.passes.base import PassContext, ReductionPass
+from reducer.passes.base import ModulePass, PassContext, ReductionPass
 from reducer.search.parallel import SpeculativeRunner
 from reducer.search.problem import Candidate, Problem
 
@@ -38,7 +38,7 @@ def run_pass(problem: Problem, pass_: ReductionPass, ctx: PassContext, runner: S
         def proposals(subject: Candidate = subject, n: int = n, size: int = size, start: int = start):
             for step in _plan(n, size, start):
                 chosen = range(step[1], min(step[1] + step[0], n))
-                yield step, problem.prepare(_apply(problem, pass_, subject, chosen, ctx))
+                yield step, _propose(problem, pass_, subject, chosen, ctx)
 
         won = runner.first(proposals())
         if won is None:
@@ -64,9 +64,12 @@ def _count(problem: Problem, pass_: ReductionPass, ctx: PassContext) -> int:
         return 0
 
 
-def _apply(problem: Problem, pass_: ReductionPass, subject: Candidate, chosen: range, ctx: PassContext) -> str | None:
+def _propose(problem: Problem, pass_: ReductionPass, subject: Candidate, chosen: range, ctx: PassContext):
+    """The pass's edit as a testable candidate (None: impossible, invalid, not smaller, or the pass failed)."""
     try:
-        return pass_.apply(subject, chosen, ctx)
+        if isinstance(pass_, ModulePass) and problem.structured:
+            return problem.prepare_module(pass_.apply_module(subject, chosen, ctx))
+        return problem.prepare(pass_.apply(subject, chosen, ctx))
     except Exception:
         _record_error(problem, pass_, f"apply{list(chosen)[:8]}")
         return None

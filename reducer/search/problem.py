@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from xdsl.dialects.builtin import ModuleOp
 
 from reducer.mlir.module import ParseError, count_ops, parse_module, print_module
+from reducer.mlir.structure import dangling_reference
 from reducer.search.cache import ResultCache
 
 Predicate = Callable[[str], bool]
@@ -63,7 +64,11 @@ def line_count(text: str) -> int:
 
 
 class Problem:
-    """Current best + predicate + stats. `structured` means every candidate must parse as MLIR."""
+    """Current best + predicate + stats. `structured` means every candidate must parse as MLIR.
+
+    `reparse` makes module-pass candidates go through the full print + parse check too (slower, for debugging
+    a pass that prints what the parser refuses).
+    """
 
     def __init__(
         self,
@@ -75,8 +80,10 @@ class Problem:
         on_improve: Callable[[str], None] | None = None,
         on_status: Callable[[Stats], None] | None = None,
         stop: threading.Event | None = None,
+        reparse: bool = False,
     ) -> None:
         self.is_interesting = is_interesting
+        self.reparse = reparse
         self.structured = structured
         self.cache = cache if cache is not None else ResultCache()
         self.on_improve = on_improve
@@ -119,6 +126,31 @@ class Problem:
                 self.stats.invalid += 1
                 self.stats.for_pass(self.stats.current_pass).invalid += 1
                 return None
+            if cand.key >= self.best.key:
+                self.stats.not_smaller += 1
+                return None
+        return cand
+
+    def prepare_module(self, module: ModuleOp | None) -> Candidate | None:
+        """Like `prepare`, for a module a pass edited in memory: checked for dangling references instead of
+        re-parsed (unless `reparse`), and not even printed when it has more ops than the best."""
+        if module is None:
+            return None
+        if self.reparse:
+            return self.prepare(print_module(module))
+        problem = dangling_reference(module)
+        ops = count_ops(module)
+        with self._lock:
+            if problem is not None:
+                self.stats.invalid += 1
+                self.stats.for_pass(self.stats.current_pass).invalid += 1
+                return None
+            if ops > self.best.key[0]:
+                self.stats.not_smaller += 1
+                return None
+        text = print_module(module)
+        cand = Candidate(text, (ops, len(text)), module)
+        with self._lock:
             if cand.key >= self.best.key:
                 self.stats.not_smaller += 1
                 return None
