@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from reducer import exitcodes
-from reducer.cli import _npu_option, _options, _run_guarded, _run_interruptibly, _target_option, _timeout_option
 from reducer.errors import InputError, UsageError
+from reducer.options import npu_option, run_guarded, run_interruptibly, stage_options, target_option, timeout_option
 
 # Options may follow PATH; after `--` nothing is parsed, so the command keeps its own options.
 _PASSTHROUGH = {"ignore_unknown_options": True}
@@ -55,7 +55,7 @@ def _rel(path: Path | str, root: Path) -> str:
 
 @click.command(context_settings=_PASSTHROUGH)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="PATH | -- COMMAND...")
-@_target_option
+@target_option
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="Capture folder [default: ./capture-<time>].")
 @click.option(
     "--dump",
@@ -86,10 +86,10 @@ def capture(
             return _capture_folder(path, as_json)
         if path is not None:
             return _capture_log(path, dumps, as_json)
-        _options(target, ())  # validates --target before running anything
+        stage_options(target, ())  # validates --target before running anything
         return _capture_command(command, target, out, npu, as_json)
 
-    _run_guarded(go)
+    run_guarded(go)
 
 
 def _capture_folder(path: Path, as_json: bool) -> int:
@@ -209,9 +209,9 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
 
 @click.command(context_settings=_PASSTHROUGH)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="PATH | -- COMMAND...")
-@_target_option
-@_npu_option
-@_timeout_option
+@target_option
+@npu_option
+@timeout_option
 @click.option(
     "-o",
     "--out",
@@ -266,7 +266,7 @@ def sweep(
         from reducer.status import StatusLine
         from reducer.sweep import Sweep, SweepRequest
 
-        options = _options(target, npu_options)
+        options = stage_options(target, npu_options)
         path, command = _split(args)
         if path is None and not command:
             raise UsageError("nothing to sweep", "pass a capture/dump folder or `-- COMMAND ...`")
@@ -297,7 +297,7 @@ def sweep(
         line = StatusLine(enabled=not quiet)
         job = Sweep(request, status=line.update)
         box: dict[str, Any] = {}
-        interrupted = _run_interruptibly(lambda: box.setdefault("result", job.run()), job.stop)
+        interrupted = run_interruptibly(lambda: box.setdefault("result", job.run()), job.stop)
         line.done()
         result = box.get("result")
         if result is None:
@@ -309,7 +309,7 @@ def sweep(
             click.echo(_sweep_summary(data, dest))
         return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
 
-    _run_guarded(go)
+    run_guarded(go)
 
 
 def _sweep_summary(data: dict[str, Any], dest: Path) -> str:

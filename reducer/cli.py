@@ -3,119 +3,23 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from reducer import exitcodes
-from reducer.errors import InputError, ReducerError, ToolNotFound, UsageError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-# --- options defined once, shared by every command (pip-tools style) ----------------------
-
-
-def _stage_option(f: F) -> F:
-    return click.option(
-        "--stage",
-        type=click.Choice(["adapter", "bishengir"]),
-        default=None,
-        help="Stage to replay (inferred from the IR when omitted).",
-    )(f)
-
-
-def _target_option(f: F) -> F:
-    return click.option(
-        "--target",
-        default="Ascend910B3",
-        show_default=True,
-        envvar="REDUCER_TARGET",
-        help="Ascend target the backend compiles for.",
-    )(f)
-
-
-def _npu_option(f: F) -> F:
-    return click.option(
-        "--option",
-        "npu_options",
-        multiple=True,
-        metavar="KEY=VALUE",
-        help="An NPUOptions field that changes the command line (e.g. multibuffer=False).",
-    )(f)
-
-
-def _timeout_option(f: F) -> F:
-    return click.option(
-        "--timeout",
-        type=float,
-        default=120.0,
-        show_default=True,
-        help="Seconds before one compiler run counts as a hang.",
-    )(f)
-
-
-def _options(target: str, npu_options: tuple[str, ...]):
-    from reducer.toolchain import StageOptions
-
-    known = {
-        "compile_on_910_95",
-        "force_simt_template",
-        "enable_nd2nz_on_vector",
-        "enable_select_analysis",
-        "enable_linearize",
-        "named_ops",
-        "multibuffer",
-        "enable_auto_bind_sub_block",
-    }
-    fields: dict[str, Any] = {}
-    extra: dict[str, str] = {}
-    for item in npu_options:
-        if "=" not in item:
-            raise UsageError(f"--option {item}: expected KEY=VALUE")
-        key, value = item.split("=", 1)
-        if key in known:
-            low = value.lower()
-            fields[key] = None if low == "none" else low in ("1", "true", "yes")
-        else:
-            extra[key] = value
-    return StageOptions(target=target, extra=extra, **fields)
-
-
-def _run_guarded(fn: Callable[[], int]) -> None:
-    """Map library errors to one line on stderr and the contract's exit codes; no tracebacks."""
-    try:
-        code = fn()
-    except KeyboardInterrupt:
-        click.echo("reducer: interrupted", err=True)
-        code = exitcodes.INTERRUPTED
-    except ToolNotFound as err:
-        click.echo(f"reducer: error: {err.one_line()}", err=True)
-        code = exitcodes.TOOL_MISSING
-    except UsageError as err:
-        click.echo(f"reducer: error: {err.one_line()}", err=True)
-        code = exitcodes.USAGE
-    except (InputError, ReducerError) as err:
-        click.echo(f"reducer: error: {err.one_line()}", err=True)
-        code = exitcodes.BAD_INPUT
-    except OSError as err:
-        click.echo(
-            f"reducer: error: {err.strerror or err}: {err.filename or ''} (check the path and permissions)", err=True
-        )
-        code = exitcodes.BAD_INPUT
-    except Exception as err:  # a reducer bug: one line unless asked for the traceback
-        import os
-
-        if os.environ.get("REDUCER_DEBUG"):
-            raise
-        click.echo(
-            f"reducer: internal error: {type(err).__name__}: {err} (rerun with REDUCER_DEBUG=1 and report it)", err=True
-        )
-        code = exitcodes.INTERNAL
-    sys.exit(code)
+from reducer.errors import ToolNotFound, UsageError
+from reducer.options import (
+    npu_option,
+    repros_option,
+    run_guarded,
+    run_interruptibly,
+    stage_option,
+    stage_options,
+    target_option,
+    timeout_option,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,7 +56,7 @@ def doctor() -> None:
             click.echo(f"{key:<{width}}  {value}")
         return exitcodes.TOOL_MISSING if missing else exitcodes.OK
 
-    _run_guarded(go)
+    run_guarded(go)
 
 
 # --- check --------------------------------------------------------------------------------
@@ -160,10 +64,10 @@ def doctor() -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@_stage_option
-@_target_option
-@_npu_option
-@_timeout_option
+@stage_option
+@target_option
+@npu_option
+@timeout_option
 @click.option(
     "--runs",
     type=click.IntRange(1, 1000),
@@ -198,7 +102,7 @@ def check(
         from reducer.toolchain import Stage
 
         expectation = parse_expectation(expect) if expect else None
-        opts = _options(target, npu_options)
+        opts = stage_options(target, npu_options)
         source = load(file, Stage(stage) if stage else None)
         report = check_file(source, opts, runs=runs, timeout=timeout, explore_knobs=runs > 1 and expectation is None)
         if as_json:
@@ -221,7 +125,7 @@ def check(
             return exitcodes.BAD_INPUT
         return exitcodes.OK
 
-    _run_guarded(go)
+    run_guarded(go)
 
 
 # --- reduce -------------------------------------------------------------------------------
@@ -230,10 +134,10 @@ def check(
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write (default: ./reduced-NAME.mlir).")
-@_stage_option
-@_target_option
-@_npu_option
-@_timeout_option
+@stage_option
+@target_option
+@npu_option
+@timeout_option
 @click.option("--expect", metavar="SIG", help="Signature id or file INPUT must show (default: INPUT's own).")
 @click.option("--strict", is_flag=True, help="Top frames must match too.")
 @click.option(
@@ -306,7 +210,7 @@ def reduce(
             raise UsageError("the output would overwrite INPUT", "choose another -o path")
         request = ReduceRequest(
             source=source,
-            options=_options(target, npu_options),
+            options=stage_options(target, npu_options),
             out=out,
             expect=parse_expectation(expect) if expect else None,
             test_script=test_script,
@@ -322,7 +226,7 @@ def reduce(
         )
         line = StatusLine(enabled=not quiet)
         reduction = Reduction(request, status=line.update)
-        interrupted = _run_interruptibly(reduction.run, reduction.stop)
+        interrupted = run_interruptibly(reduction.run, reduction.stop)
         line.done()
         report = reduction.report
         if report is None:
@@ -335,34 +239,7 @@ def reduce(
             click.echo(saved.message)
         return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
 
-    _run_guarded(go)
-
-
-def _run_interruptibly(fn: Callable[[], object], stop: Any) -> bool:
-    """Run `fn` in a worker thread so Ctrl-C only sets `stop`; the best result is still written."""
-    import threading
-
-    box: dict[str, BaseException] = {}
-
-    def target() -> None:
-        try:
-            fn()
-        except BaseException as err:  # re-raised in the main thread below
-            box["err"] = err
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    interrupted = False
-    while worker.is_alive():
-        try:
-            worker.join(0.2)
-        except KeyboardInterrupt:
-            interrupted = True
-            stop.set()
-            click.echo("\nreducer: stopping, keeping the best result so far...", err=True)
-    if "err" in box:
-        raise box["err"]
-    return interrupted
+    run_guarded(go)
 
 
 def _summary(report: Any, seconds: float) -> str:
@@ -401,40 +278,28 @@ def _summary(report: Any, seconds: float) -> str:
 # --- repros -------------------------------------------------------------------------------
 
 
-def _repros_option(f: F) -> F:
-    return click.option(
-        "--repros",
-        "repros_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("repros"),
-        show_default=True,
-        envvar="REDUCER_REPROS",
-        help="The lit suite of repros.",
-    )(f)
-
-
 @main.command()
 @click.argument("ir_file", metavar="IR", type=click.Path(path_type=Path))
-@_repros_option
-@_target_option
-@_npu_option
+@repros_option
+@target_option
+@npu_option
 def save(ir_file: Path, repros_dir: Path, target: str, npu_options: tuple[str, ...]) -> None:
     """Save failing IR as a lit/FileCheck repro under repros/<stage>/ (one file per signature)."""
 
     def go() -> int:
         from reducer.repros import save_repro
 
-        result = save_repro(ir_file, repros_dir, _options(target, npu_options))
+        result = save_repro(ir_file, repros_dir, stage_options(target, npu_options))
         click.echo(result.message)
         return exitcodes.OK
 
-    _run_guarded(go)
+    run_guarded(go)
 
 
 @main.command()
-@_repros_option
-@_target_option
-@_npu_option
+@repros_option
+@target_option
+@npu_option
 @click.option("--dry-run", is_flag=True, help="Report only; move nothing.")
 def recheck(repros_dir: Path, target: str, npu_options: tuple[str, ...], dry_run: bool) -> None:
     """Replay every repro; move the ones fixed in the installed toolchain to repros/fixed/."""
@@ -442,7 +307,7 @@ def recheck(repros_dir: Path, target: str, npu_options: tuple[str, ...], dry_run
     def go() -> int:
         from reducer.repros import recheck as run_recheck
 
-        entries = run_recheck(repros_dir, _options(target, npu_options), move=not dry_run)
+        entries = run_recheck(repros_dir, stage_options(target, npu_options), move=not dry_run)
         changed = 0
         for entry in entries:
             if entry.reproduces:
@@ -456,7 +321,7 @@ def recheck(repros_dir: Path, target: str, npu_options: tuple[str, ...], dry_run
         click.echo(f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed or changed")
         return exitcodes.NOT_INTERESTING if changed else exitcodes.OK
 
-    _run_guarded(go)
+    run_guarded(go)
 
 
 @main.command()
@@ -468,6 +333,15 @@ def passes() -> None:
     width = max(len(n) for n, _ in rows)
     for name, text in rows:
         click.echo(f"{name:<{width}}  {text}")
+
+
+# Commands kept in their own modules; imported last because they reuse the shared options above.
+from reducer.capture_cli import capture, sweep  # noqa: E402
+from reducer.report_cli import report  # noqa: E402
+
+main.add_command(capture)
+main.add_command(sweep)
+main.add_command(report)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ def report(
     sidecar (REPRO.json) next to it fills in the origin. With --check, REPRO is a report folder or file
     to scan: exit 0 when clean, 1 when private data remains.
     """
-    from reducer.cli import _options, _run_guarded
+    from reducer.options import run_guarded, stage_options
 
     def go() -> int:
         from reducer.report import default_options, find_leaks, find_sidecar, write_report
@@ -87,11 +87,11 @@ def report(
         if target is None and not npu_options:
             opts = default_options(repro, sidecar)
         else:
-            opts = _options(target or default_options(repro, sidecar).target, npu_options)
+            opts = stage_options(target or default_options(repro, sidecar).target, npu_options)
         result = write_report(
             repro, out_dir, original=original, sidecar=sidecar, options=opts, secrets=secrets, timeout=timeout
         )
         click.echo(result.message)
         return exitcodes.OK
 
-    _run_guarded(go)
+    run_guarded(go)

@@ -101,7 +101,7 @@ def check_lines(sig: Signature, stderr: str) -> list[str]:
     """What FileCheck pins: the key message and nothing that varies between runs or machines."""
     lines: list[str] = []
     outcome = Outcome(sig.outcome)
-    if sig.detail and outcome is not Outcome.SIGNAL:
+    if sig.detail and sig.headline == sig.detail and outcome is not Outcome.SIGNAL:
         lines.append(_filecheck_literal(sig.detail))
     if outcome is Outcome.ASSERTION:
         m = re.search(r"Assertion `.*' failed\.", stderr)
@@ -163,7 +163,8 @@ def render(sig: Signature, ir: str, stderr: str, options: StageOptions, fixed_no
 
 
 def slug(sig: Signature) -> str:
-    text = sig.detail or sig.message or (sig.frames[0] if sig.frames else sig.outcome)
+    no_message = sig.outcome == Outcome.SIGNAL.value and not sig.message
+    text = f"{sig.detail} in {sig.failing_pass or 'unknown pass'}" if no_message else sig.headline
     text = re.sub(r"Assertion `|' failed\.|<N>|%<v>|@<sym>|<addr>", " ", text)
     words = re.findall(r"[a-zA-Z]+", text.lower())[:6]
     return "-".join(words) or sig.outcome

@@ -207,10 +207,26 @@ class Signature:
         return _digest(f"{self.stage}|{self.outcome}|{self.message}|{'|'.join(self.frames)}")
 
     @property
+    def headline(self) -> str:
+        """The few words that name the bug for people (titles, file names)."""
+        outcome = Outcome(self.outcome)
+        if outcome is Outcome.ASSERTION:
+            quoted = re.search(r'Assertion `.*?"(?P<q>[^"]+)"', self.message)
+            if quoted:
+                return quoted.group("q")
+            expr = re.search(r"Assertion `(?P<e>.*)' failed", self.message)
+            return self.detail or (f"assertion `{expr.group('e')}`" if expr else self.message)
+        if outcome is Outcome.UNREACHABLE:
+            return self.message
+        if self.message:
+            return self.message
+        return self.detail or (f"at {self.frames[0]}" if self.frames else "no message")
+
+    @property
     def title(self) -> str:
         tool = Stage(self.stage).tool_name
         what = Outcome(self.outcome).label
-        text = self.detail or self.message or (f"at {self.frames[0]}" if self.frames else "no message")
+        text = self.headline
         where = f" in {self.failing_pass}" if self.failing_pass else ""
         return f"{tool}: {what}{where}: {_shorten(text, 110)}"
 

@@ -8,8 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import example, run_cli
+
 from reducer.check import check_file
 from reducer.source import load
 from reducer.toolchain import StageOptions

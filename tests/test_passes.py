@@ -275,3 +275,35 @@ def test_bypass_ops_passes_an_operand_through():
     assert "scf.for" not in found and "arith.mulf" not in found and "arith.addf" not in found
     assert "tt.load" in found and "tt.store" in found
     assert re.search(r'"tt.store"\(%\w+, %\w+\)', out)
+
+
+@pytest.mark.parametrize("fixture", ["control_flow.generic.mlir", "zero_stride.generic.mlir", "branches.generic.mlir"])
+def test_module_pass_candidates_print_what_the_parser_reads_back(fixture):
+    """The search trusts in-memory edits (no re-parse); this is the property that makes it safe."""
+    from reducer.mlir.structure import dangling_reference
+    from reducer.passes.base import ModulePass
+
+    s = subject(load(fixture))
+    checked = 0
+    for p in PASSES.values():
+        if not isinstance(p, ModulePass):
+            continue
+        n = p.targets(s, CTX)
+        for chosen in [range(n), range(n // 2), range(n // 2, n), *([i] for i in range(min(n, 5)))]:
+            module = p.apply_module(s, chosen, CTX)
+            if module is None:
+                continue
+            assert dangling_reference(module) is None, p.name
+            printed = print_module(module)
+            assert print_module(parse_module(printed)) == printed, p.name
+            checked += 1
+    assert checked > 20
+
+
+def test_dangling_reference_is_reported():
+    from reducer.mlir.structure import dangling_reference
+
+    module = parse_module(load("control_flow.generic.mlir"))
+    splat = next(op for op in module.walk() if op.name != "builtin.module" and "tt.splat" in str(op.attributes))
+    splat.detach()
+    assert dangling_reference(module) is not None

@@ -155,3 +155,15 @@ def test_delta_finds_the_two_needed_lines_with_few_tests(jobs):
     assert problem.text == "line 3\nline 17\n"
     if jobs == 1:
         assert problem.stats.tests <= 40
+
+
+def test_reparse_mode_gives_the_same_result():
+    text = load("control_flow.generic.mlir")
+
+    def pred(t: str) -> bool:
+        return "math.exp" in t and "scf.for" in t
+
+    fast = reduce(text, pred)
+    slow = reduce(text, pred, reparse=True)
+    assert fast.text == slow.text
+    assert fast.final_ops == slow.final_ops < fast.initial_ops

@@ -107,7 +107,8 @@ def test_signal_without_message_is_told_apart_by_frames() -> None:
 
 
 def test_same_message_same_id_across_paths_and_numbers() -> None:
-    err = 'loc("/tmp/a/kernel.ttadapter.mlir":2:3): error: ub overflow, requires {} bits while 1572864 bits available!'
+    err = ('loc("/tmp/a/kernel.ttadapter.mlir":2:3): error: ub overflow, '
+           "requires {} bits while 1572864 bits available!")
     one = compute(Stage.BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(10485760), 1))
     two = compute(Stage.BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(2374144).replace("/a/", "/b/"), 1))
     assert one is not None and two is not None and one.id == two.id

@@ -23,7 +23,6 @@ def fused_add_rmsnorm_quant(
     h = x + r
     tl.store(res_out_ptr + row * stride_r + cols, h.to(tl.float16), mask=mask)
 
-    mean = tl.sum(h, axis=0) / n_cols
     var = tl.sum(h * h, axis=0) / n_cols
     rstd = 1.0 / tl.sqrt(var + eps)
     w = tl.load(w_ptr + cols, mask=mask, other=0.0)

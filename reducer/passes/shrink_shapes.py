@@ -2,7 +2,9 @@
 
 Works on the printed text because sizes also hide inside opaque dialect types (`!tt.ptr<tensor<128x64xf32>>`),
 which xdsl keeps as strings; `tt.make_range` bounds are fixed up on the module first so they keep matching
-their result type. One target per distinct size, largest first.
+their result type, and linalg-level `static_sizes` / `static_strides` / `strided<[...]>` follow (a row-major
+stride equal to an inner size stays consistent; products of several sizes do not, and the predicate says so).
+One target per distinct size, largest first.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from reducer.mlir.module import op_name, print_module
 from reducer.passes.base import PassContext, Subject
 
 _SHAPED = re.compile(r"\b(tensor|memref|vector)<((?:\d+x)+)")
+# memref.reinterpret_cast / subview and tensor.extract_slice carry the result sizes as an attribute too
+_STATIC_SIZES = re.compile(r"(static_(?:sizes|strides) = array<i64: )(-?\d+(?:, -?\d+)*)>")
+_STRIDED = re.compile(r"(strided<\[)([^\]]*)\]")
 SMALL = 2
 
 
@@ -68,4 +73,13 @@ class ShrinkShapes:
             parts = [str(mapping.get(int(d), int(d))) for d in m.group(2).split("x") if d]
             return f"{m.group(1)}<{'x'.join(parts)}x"
 
-        return _SHAPED.sub(shrink, print_module(module))
+        def shrink_sizes(m: re.Match[str]) -> str:
+            parts = [str(mapping.get(int(d), int(d))) for d in m.group(2).split(", ")]
+            return f"{m.group(1)}{', '.join(parts)}>"
+
+        def shrink_strided(m: re.Match[str]) -> str:
+            parts = [str(mapping.get(int(d), int(d))) if d.isdigit() else d for d in m.group(2).split(", ")]
+            return f"{m.group(1)}{', '.join(parts)}]"
+
+        text = _SHAPED.sub(shrink, print_module(module))
+        return _STRIDED.sub(shrink_strided, _STATIC_SIZES.sub(shrink_sizes, text))

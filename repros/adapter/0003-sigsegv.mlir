@@ -1,0 +1,14 @@
+// REDUCER-SIGNATURE: {"detail": "SIGSEGV", "failing_pass": "TritonToUnstructure", "frames": ["triton-adapter-opt+0x1fab6e5", "triton-adapter-opt+0x1fa131c", "triton-adapter-opt+0x1fa0be7", "triton-adapter-opt+0x1fa0aa4", "triton-adapter-opt+0x1f244f0"], "id": "6f38d9e6d0c9", "message": "", "outcome": "signal", "stage": "adapter", "strict_id": "e5f340fac983", "target": "Ascend910B3", "title": "triton-adapter-opt: killed by a signal in TritonToUnstructure: SIGSEGV", "tool_version": "LLVM 20.0.0git", "versions": {"ascendnpu-ir": "1.2.0", "triton-ascend": "3.2.0"}}
+// REQUIRES: triton-adapter-opt
+// RUN: not --crash triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" -o %t 2>&1 | FileCheck %s
+// CHECK: Stack dump:
+
+module {
+  tt.func public @grouped_copy(%arg0: !tt.ptr<!tt.ptr<f32>>, %arg1: tensor<2xf32>, %arg2: tensor<2xi1>) {
+    %0 = tt.load %arg0 : !tt.ptr<!tt.ptr<f32>>
+    %1 = tt.splat %0 : !tt.ptr<f32> -> tensor<2x!tt.ptr<f32>>
+    tt.store %1, %arg1, %arg2 : tensor<2x!tt.ptr<f32>>
+    tt.return
+  }
+}
+

@@ -1,0 +1,13 @@
+// REDUCER-SIGNATURE: {"detail": "", "failing_pass": null, "frames": [], "id": "6e00435dca06", "message": "ub overflow, requires <N> bits while <N> bits available! (possible reason: tiling basic block is too large or block number is more than what user expect due to multi-buffer feature is enabled and some ops need extra local buffer.)", "outcome": "diagnostic-error", "stage": "bishengir", "strict_id": "450ecc56329e", "target": "Ascend910B3", "title": "bishengir-compile: error diagnostic: ub overflow, requires <N> bits while <N> bits available! (possible reason: tiling basic block is too large or\u2026", "tool_version": "1.2.0 (8796a8ac1508 2026-07-29)", "versions": {"ascendnpu-ir": "1.2.0", "triton-ascend": "3.2.0"}}
+// REQUIRES: bishengir-compile
+// RUN: not bishengir-compile %s --target=Ascend910B3 --enable-auto-multi-buffer=True --enable-auto-bind-sub-block=True --enable-hfusion-compile=true --enable-hivm-compile=true --enable-triton-kernel-compile=true -o %t 2>&1 | FileCheck %s
+// CHECK: error: ub overflow, requires {{.*}} bits while {{.*}} bits available! (possible reason: tiling basic block is too large or block number is more than what user expect due to multi-buffer feature is enabled and some ops need extra local buffer.)
+
+module {
+  func.func @fused_elementwise(%arg0: memref<65536xf32, strided<[1], offset: ?>>) {
+    %alloc = memref.alloc() : memref<65536xf32>
+    memref.copy %arg0, %alloc : memref<65536xf32, strided<[1], offset: ?>> to memref<65536xf32>
+    return
+  }
+}
+
