@@ -74,7 +74,7 @@ def test_symbol_frames_from_an_older_build() -> None:
  #2 0x0000aaaacdd0cb78 SignalHandler(int) Signals.cpp:0:0
  #3 0x0000ffffb7d3e7c0 (linux-vdso.so.1+0x7c0)
  #4 0x0000aaaacd0457e0 mlir::mulOpFoldResult(mlir::OpFoldResult const&) (/home/u/x/triton-adapter-opt+0x2e57e0)
- #5 0x0000aaaaccecc3a4 mlir::triton::BlockData::mulBlock(mlir::triton::BlockData&) (/home/u/x/triton-adapter-opt+0x16c3a4)
+ #5 0x0000aaaaccecc3a4 mlir::triton::BlockData::mulBlock(mlir::BlockData&) (/home/u/x/triton-adapter-opt+0x16c3a4)
 """
     assert top_frames(log) == ["mlir::mulOpFoldResult", "mlir::triton::BlockData::mulBlock"]
 

@@ -1,7 +1,8 @@
 """Fails in triton-adapter-opt (SIGABRT): zero-stride block pointer inside a fused MoE expert FFN.
 
-Per block of tokens routed to one expert: input RMSNorm statistics, gate/up projections (K loop over block pointers), SiLU gating,
-routing-weight scaling, then a per-expert output scale read with a block pointer whose row stride is 0
+Per block of tokens routed to one expert: input RMSNorm statistics, gate/up projections (K loop over block
+pointers), SiLU gating, routing-weight scaling,
+then a per-expert output scale read with a block pointer whose row stride is 0
 (the user broadcasts one scale row to every token row), a shared-expert path, residual add and output RMSNorm.
 """
 
@@ -11,7 +12,8 @@ import triton.language as tl
 
 @triton.jit
 def moe_expert_ffn(
-    x_ptr, norm_w_ptr, w_gate_ptr, w_up_ptr, w_down_ptr, w_shared_ptr, w_shared_down_ptr, scale_ptr, route_w_ptr, expert_ids_ptr, out_ptr,
+    x_ptr, norm_w_ptr, w_gate_ptr, w_up_ptr, w_down_ptr, w_shared_ptr, w_shared_down_ptr, scale_ptr, route_w_ptr,
+    expert_ids_ptr, out_ptr,
     num_tokens, hidden, inter,
     stride_xm, stride_we, stride_wk, stride_de, stride_dk, stride_om,
     BM: tl.constexpr, BK: tl.constexpr, BI: tl.constexpr, BH: tl.constexpr,
