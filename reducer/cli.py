@@ -168,6 +168,8 @@ def check(
     metavar="[DIR]",
     help="Also save the result as a lit repro under DIR (default repros/).",
 )
+@click.option("--report", "report_to", is_flag=False, flag_value=".", default=None, metavar="[DIR]",
+              help="Then write the upstream issue and bundle (default ./report-<id>/).")
 @click.option("--quiet", "-q", is_flag=True, help="No live status line.")
 def reduce(
     input_file: Path,
@@ -187,6 +189,7 @@ def reduce(
     allow_flaky: bool,
     no_pass_level: bool,
     save_to: str | None,
+    report_to: str | None,
     quiet: bool,
 ) -> None:
     """Shrink INPUT while the SAME crash signature persists; write the minimal IR."""
@@ -237,6 +240,13 @@ def reduce(
 
             saved = save_repro(out, Path(save_to), options=request.options)
             click.echo(saved.message)
+        if report_to and not interrupted and report.signature is not None:
+            from reducer.report import write_report
+
+            target_dir = None if report_to == "." else Path(report_to)
+            written = write_report(out, target_dir, original=input_file, sidecar=report.to_dict(),
+                                   options=request.options)
+            click.echo(written.message)
         return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
 
     run_guarded(go)
