@@ -8,11 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import example, run_cli
 
 from reducer.check import check_file
 from reducer.source import load
 from reducer.toolchain import StageOptions
+
+from conftest import example, run_cli
 
 # example -> (outcome class, bug label): same label <=> same signature id.
 FAILING = {

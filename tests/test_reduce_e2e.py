@@ -11,13 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import example, run_cli
 
 from reducer.check import check_file
 from reducer.mlir.module import count_ops, parse_module
 from reducer.printing import reprint
 from reducer.source import load
 from reducer.toolchain import StageOptions
+
+from conftest import example, run_cli
 
 ADAPTER_CRASHES = [
     "block_ptr_zero_stride.ttir",

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import example
 
 from reducer.errors import NotInteresting
 from reducer.redact import Redactor
@@ -22,6 +21,8 @@ from reducer.report import ReportResult, fence, find_leaks, md_escape, write_rep
 from reducer.report_cli import report
 from reducer.repros import HEADER, save_repro
 from reducer.toolchain import Stage, StageOptions, locate
+
+from conftest import example
 
 USER = "zoe-planted"
 HOST = "host-planted-42"

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, example, run_cli
 from reducer.repros import all_repros, read_repro, recheck, save_repro, strip_header
 from reducer.toolchain import StageOptions
+
+from conftest import ROOT, example, run_cli
 
 # The `lit` script installed beside this interpreter (the venv need not be activated).
 LIT = [str(Path(sys.executable).with_name("lit"))]
