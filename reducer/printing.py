@@ -20,3 +20,15 @@ def reprint(stage: Stage, text: str, *, generic: bool, timeout: float = 60.0, en
     if run.returncode != 0 or run.output_text is None:
         return None
     return run.output_text
+
+
+def unwrap_module(text: str) -> str:
+    """Drop a bare `module { ... }` wrapper: the parser adds an implicit module around top-level ops.
+
+    Two lines fewer for every repro; a module with attributes or a name keeps its wrapper.
+    """
+    lines = text.strip("\n").splitlines()
+    if len(lines) < 3 or lines[0] != "module {" or lines[-1] != "}":
+        return text
+    body = [line[2:] if line.startswith("  ") else line for line in lines[1:-1]]
+    return "\n".join(body) + "\n"

@@ -20,7 +20,7 @@ from reducer.interesting import ScriptTest, SignatureTest
 from reducer.isolate import PassLevel, isolate
 from reducer.mlir.module import count_ops, parse_module
 from reducer.passes.base import PassContext
-from reducer.printing import reprint
+from reducer.printing import reprint, unwrap_module
 from reducer.replay import Replay
 from reducer.runner import DEFAULT_ENV, RunEnv, run_tool
 from reducer.search import ReduceResult, Stats
@@ -326,6 +326,9 @@ class Reduction:
         if custom is not None and custom != text and test(custom):
             text = custom
             report.custom_form = True
+            bare = unwrap_module(custom)
+            if bare != custom and test(bare):
+                text = bare
         report.text = text
         self._write(text)
         if sig is None:

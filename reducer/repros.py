@@ -22,7 +22,7 @@ from reducer import atomic
 from reducer.errors import InputError, NotInteresting
 from reducer.mlir.module import count_ops, parse_module
 from reducer.outcome import Outcome, first_error_line
-from reducer.printing import reprint
+from reducer.printing import reprint, unwrap_module
 from reducer.redact import Redactor
 from reducer.replay import Observation, Replay
 from reducer.signature import Signature, normalize_message
@@ -196,7 +196,7 @@ def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> S
         raise InputError(
             f"{path}: a hang cannot be pinned by a lit RUN line; not saved", "report it with `reducer report` instead"
         )
-    ir = prepare_input(stage, reprint(stage, text, generic=False) or text)
+    ir = prepare_input(stage, unwrap_module(reprint(stage, text, generic=False) or text))
     redactor = Redactor.for_this_machine()
     ir = redactor.text(ir)
     # Printing and redaction must not change the bug: re-check what will be written.

@@ -150,11 +150,11 @@ def test_ctrl_c_keeps_the_best_result(tmp_path: Path) -> None:
 
 def test_max_time_stops_with_a_valid_result(tmp_path: Path) -> None:
     out = tmp_path / "m.mlir"
-    proc = run_cli("reduce", str(example("attention_fwd_shared_bias.ttir")), "-o", str(out), "--max-time", "2",
+    proc = run_cli("reduce", str(example("moe_expert_ffn_shared_scale.ttir")), "-o", str(out), "--max-time", "1",
                    "-q", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "stopped" in proc.stdout
-    assert _sig_id(out) == _sig_id(example("attention_fwd_shared_bias.ttir"))
+    assert _sig_id(out) == _sig_id(example("moe_expert_ffn_shared_scale.ttir"))
 
 
 def test_default_output_goes_to_the_current_directory(tmp_path: Path) -> None:

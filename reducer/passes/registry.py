@@ -15,10 +15,12 @@ from reducer.passes.inline_regions import InlineRegions
 from reducer.passes.lines import Lines
 from reducer.passes.opt import Opt
 from reducer.passes.shrink_shapes import ShrinkShapes
+from reducer.passes.thread_branches import ThreadBranches
 
 _ALL: tuple[ReductionPass, ...] = (
     InlineRegions(),
     EraseOps(),
+    ThreadBranches(),
     BypassOps(),
     DropUnusedFuncs(),
     InlineCalls(),

@@ -4,12 +4,9 @@
 // CHECK: strides must not be zero
 // CHECK: Assertion `succeeded( ConcreteT::verifyInvariants(getDefaultDiagnosticEmitFn(ctx), args...))' failed.
 
-module {
-  tt.func public @repeat_row(%arg0: !tt.ptr<f32>, %arg1: i32, %arg2: tensor<2x2xf32>) {
-    %c0_i64 = arith.constant 0 : i64
-    %0 = tt.make_tensor_ptr %arg0, [%c0_i64, %c0_i64], [%c0_i64, %c0_i64], [%arg1, %arg1] {order = array<i32: 1, 0>} : <tensor<2x2xf32>>
-    tt.store %0, %arg2 {boundaryCheck = array<i32: 0, 1>} : !tt.ptr<tensor<2x2xf32>>
-    tt.return
-  }
+tt.func public @repeat_row(%arg0: !tt.ptr<f32>, %arg1: i32, %arg2: tensor<2x2xf32>) {
+  %c0_i64 = arith.constant 0 : i64
+  %0 = tt.make_tensor_ptr %arg0, [%c0_i64, %c0_i64], [%c0_i64, %c0_i64], [%arg1, %arg1] {order = array<i32: 1, 0>} : <tensor<2x2xf32>>
+  tt.store %0, %arg2 {boundaryCheck = array<i32: 0, 1>} : !tt.ptr<tensor<2x2xf32>>
+  tt.return
 }
-

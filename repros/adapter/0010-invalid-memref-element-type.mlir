@@ -4,9 +4,6 @@
 // CHECK: invalid memref element type
 // CHECK: Assertion `succeeded( ConcreteT::verifyInvariants(getDefaultDiagnosticEmitFn(ctx), args...))' failed.
 
-module {
-  tt.func public @bump_in_place(%arg0: !tt.ptr<!tt.ptr<f32>>) {
-    tt.return
-  }
+tt.func public @bump_in_place(%arg0: !tt.ptr<!tt.ptr<f32>>) {
+  tt.return
 }
-

@@ -3,11 +3,8 @@
 // RUN: not triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" -o %t 2>&1 | FileCheck %s
 // CHECK: error: 'arith.index_cast' op failed to verify that input and output have the same tensor dimensions
 
-module {
-  tt.func public @write_addresses(%arg0: tensor<2x!tt.ptr<i64>>, %arg1: tensor<2x!tt.ptr<f32>>) {
-    %0 = tt.ptr_to_int %arg1 : tensor<2x!tt.ptr<f32>> -> tensor<2xi64>
-    tt.store %arg0, %0 : tensor<2x!tt.ptr<i64>>
-    tt.return
-  }
+tt.func public @write_addresses(%arg0: tensor<2x!tt.ptr<i64>>, %arg1: tensor<2x!tt.ptr<f32>>) {
+  %0 = tt.ptr_to_int %arg1 : tensor<2x!tt.ptr<f32>> -> tensor<2xi64>
+  tt.store %arg0, %0 : tensor<2x!tt.ptr<i64>>
+  tt.return
 }
-

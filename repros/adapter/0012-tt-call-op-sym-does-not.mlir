@@ -3,13 +3,10 @@
 // RUN: not triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" -o %t 2>&1 | FileCheck %s
 // CHECK: error: 'tt.call' op '{{.*}}' does not reference a valid function
 
-module {
-  tt.func public @scale_by_flag() {
-    tt.call @_pick_scale__i32__() : () -> ()
-    tt.return
-  }
-  tt.func private @_pick_scale__i32__() {
-    tt.return
-  }
+tt.func public @scale_by_flag() {
+  tt.call @_pick_scale__i32__() : () -> ()
+  tt.return
 }
-
+tt.func private @_pick_scale__i32__() {
+  tt.return
+}

@@ -3,11 +3,8 @@
 // RUN: not bishengir-compile %s --target=Ascend910B3 --enable-auto-multi-buffer=True --enable-auto-bind-sub-block=True --enable-hfusion-compile=true --enable-hivm-compile=true --enable-triton-kernel-compile=true -o %t 2>&1 | FileCheck %s
 // CHECK: error: ub overflow, requires {{.*}} bits while {{.*}} bits available! (possible reason: tiling basic block is too large or block number is more than what user expect due to multi-buffer feature is enabled and some ops need extra local buffer.)
 
-module {
-  func.func @fused_elementwise(%arg0: memref<65536xf32, strided<[1], offset: ?>>) {
-    %alloc = memref.alloc() : memref<65536xf32>
-    memref.copy %arg0, %alloc : memref<65536xf32, strided<[1], offset: ?>> to memref<65536xf32>
-    return
-  }
+func.func @fused_elementwise(%arg0: memref<65536xf32, strided<[1], offset: ?>>) {
+  %alloc = memref.alloc() : memref<65536xf32>
+  memref.copy %arg0, %alloc : memref<65536xf32, strided<[1], offset: ?>> to memref<65536xf32>
+  return
 }
-

@@ -3,14 +3,11 @@
 // RUN: not bishengir-compile %s --target=Ascend910B3 --enable-auto-multi-buffer=True --enable-auto-bind-sub-block=True --enable-hfusion-compile=true --enable-hivm-compile=true --enable-triton-kernel-compile=true -o %t 2>&1 | FileCheck %s
 // CHECK: error: 'hivm.hir.vsort' op failed to verify that operand at idx {{.*}} and {{.*}} should have element type {{.*}}-bit float or {{.*}}-bit float
 
-module {
-  func.func @sort_keys(%arg0: tensor<2xi64>, %arg1: memref<2xi64, strided<[1]>>) {
-    %false = arith.constant false
-    %c0_i64 = arith.constant 0 : i64
-    %0 = call @triton_sort(%arg0, %c0_i64, %false) : (tensor<2xi64>, i64, i1) -> tensor<2xi64>
-    bufferization.materialize_in_destination %0 in writable %arg1 : (tensor<2xi64>, memref<2xi64, strided<[1]>>) -> ()
-    return
-  }
-  func.func private @triton_sort(tensor<2xi64>, i64, i1) -> tensor<2xi64>
+func.func @sort_keys(%arg0: tensor<2xi64>, %arg1: memref<2xi64, strided<[1]>>) {
+  %false = arith.constant false
+  %c0_i64 = arith.constant 0 : i64
+  %0 = call @triton_sort(%arg0, %c0_i64, %false) : (tensor<2xi64>, i64, i1) -> tensor<2xi64>
+  bufferization.materialize_in_destination %0 in writable %arg1 : (tensor<2xi64>, memref<2xi64, strided<[1]>>) -> ()
+  return
 }
-
+func.func private @triton_sort(tensor<2xi64>, i64, i1) -> tensor<2xi64>
