@@ -49,7 +49,7 @@ class ReduceRequest:
     timeout_per_test: float | None = None
     max_time: float | None = None
     passes: Sequence[str] | None = None
-    runs: int = 1
+    runs: int = 3
     allow_flaky: bool = False
     pass_level: bool = True
     env: RunEnv = DEFAULT_ENV
@@ -245,7 +245,8 @@ class Reduction:
         start_text = reprint(req.source.stage, req.source.text, generic=True) or req.source.text
         if start_text != req.source.text and not full_test(start_text):
             start_text = req.source.text  # the generic printout lost the bug: reduce the text as given
-        report = ReduceReport(req, sig, baseline, start_text, _ops(req.source.text), _ops(start_text))
+        # Count ops on the generic print: custom-form text of unregistered dialects does not parse in xDSL.
+        report = ReduceReport(req, sig, baseline, start_text, _ops(start_text), _ops(start_text))
         self.report = report
         self._write(start_text)
 
