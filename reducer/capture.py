@@ -557,26 +557,10 @@ def _specialise(jit: Any, target: str, args: tuple[Any, ...], kwargs: dict[str, 
 def _compile(
     jit: Any, signature: dict[str, str], constants: dict[str, Any], attrs: Any, target: str, options: Any
 ) -> Any:
-    """Like `kernel_compile.compile_for_ascend`, but with the launch's own specialisation (attrs)."""
-    import triton
-    from triton.backends.compiler import GPUTarget
+    """Compile with the launch's own specialisation (attrs), recording every stage."""
+    from reducer.kernel_compile import compile_for_ascend
 
-    from reducer import kernel_compile as kc
-
-    record = kc.CompileRecord(kernel_name=jit.fn.__name__, target=target)
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="reducer_capture_") as cache_dir:
-        with kc._patched_environment(cache_dir), kc._patched_backend(record):
-            try:
-                src = triton.compiler.ASTSource(jit, signature, constants, attrs)
-                triton.compile(src, target=GPUTarget("npu", target, 0), options=options.__dict__)
-            except Exception as exc:
-                if record.failed_stage is None:
-                    record.failed_stage = kc.FRONTEND
-                    record.error = f"{type(exc).__name__}: {exc}"
-    kc._classify(record)
-    return record
+    return compile_for_ascend(jit, signature, constants, target, options.__dict__, attrs)
 
 
 def _describe(result: Any) -> dict[str, Any]:

@@ -156,10 +156,12 @@ def compile_for_ascend(
     constants: dict[str, Any],
     target: str = "Ascend910B3",
     options: dict[str, Any] | None = None,
+    attrs: Any = None,
 ) -> CompileRecord:
     """Compile ``fn`` for ``GPUTarget("npu", target, 0)`` and record each stage's IR and the outcome.
 
-    Constexpr arguments may be left out of ``signature``: they are added as ``"constexpr"``.
+    Constexpr arguments may be left out of ``signature``: they are added as ``"constexpr"``. ``attrs`` is
+    a launch's own specialisation (divisibility etc.), as `reducer capture` computes it from real arguments.
     """
     import triton
     from triton.backends.compiler import GPUTarget
@@ -172,12 +174,12 @@ def compile_for_ascend(
     with tempfile.TemporaryDirectory(prefix="kernel_compile_") as cache_dir:
         with _patched_environment(cache_dir), _patched_backend(record):
             try:
-                src = triton.compiler.ASTSource(fn, full_signature, dict(constants))
+                src = triton.compiler.ASTSource(fn, full_signature, dict(constants), attrs)
                 triton.compile(src, target=GPUTarget("npu", target, 0), options=options)
             except Exception as exc:
                 if record.failed_stage is None:
                     record.failed_stage = FRONTEND
-                    record.error = str(exc)
+                    record.error = f"{type(exc).__name__}: {exc}"
     _classify(record)
     return record
 
