@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reducer import atomic
 from reducer.check import CheckReport, check_file
-from reducer.errors import FlakyFailure, NotInteresting, ReducerError
+from reducer.errors import FlakyFailure, NotInteresting, ReducerError, ToolNotFound
 from reducer.interesting import ScriptTest, SignatureTest
 from reducer.isolate import PassLevel, isolate
 from reducer.mlir.module import count_ops, parse_module
@@ -27,7 +27,7 @@ from reducer.search import ReduceResult, Stats
 from reducer.search import reduce as search
 from reducer.signature import Expectation, Signature
 from reducer.source import Source
-from reducer.toolchain import Stage, StageOptions, locate_parser
+from reducer.toolchain import Stage, StageOptions, locate, locate_parser
 
 FINAL_RUNS = 5
 
@@ -156,20 +156,32 @@ def default_output(source: Source, cwd: Path) -> Path:
     return cwd / f"reduced-{stem}.mlir"
 
 
-def _run_opt(stage: Stage, env: RunEnv, timeout: float) -> Callable[[str, Sequence[str]], str | None] | None:
-    """The tool's own canonicalize/cse/symbol-dce, as a reduction pass."""
-    parser = locate_parser(stage)
-    if parser is None:
+def _run_opt(env: RunEnv, timeout: float) -> Callable[[str, Sequence[str]], str | None] | None:
+    """canonicalize/cse/symbol-dce as a reduction pass, from bishengir-opt for both stages.
+
+    triton-adapter-opt registers none of these passes; bishengir-opt does, and with
+    `--allow-unregistered-dialect` it folds the arith/scf/cf parts of TTIR and leaves `tt.*` alone.
+    """
+    optimizer = locate_parser(Stage.BISHENGIR) if _has_bishengir() else None
+    if optimizer is None:
         return None
 
     def run(text: str, flags: Sequence[str]) -> str | None:
-        argv = [str(parser), stage.input_name, *flags, "--mlir-print-op-generic", "-o", "opt.mlir"]
-        result = run_tool(
-            argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env, output_name="opt.mlir"
-        )
+        argv = [str(optimizer), "input.mlir", "--allow-unregistered-dialect", *flags, "--mlir-print-op-generic",
+                "-o", "opt.mlir"]
+        result = run_tool(argv, input_name="input.mlir", input_text=text, timeout=timeout, env=env,
+                          output_name="opt.mlir")
         return result.output_text if result.returncode == 0 else None
 
     return run
+
+
+def _has_bishengir() -> bool:
+    try:
+        locate(Stage.BISHENGIR)
+    except ToolNotFound:
+        return False
+    return True
 
 
 class Reduction:
@@ -296,7 +308,7 @@ class Reduction:
             test,
             self.req.passes,
             self.req.jobs,
-            context=PassContext(run_opt=_run_opt(self.req.source.stage, self.req.env, 60.0)),
+            context=PassContext(run_opt=_run_opt(self.req.env, 60.0)),
             on_improve=on_improve,
             on_status=self._on_status,
             stop=self.stop,

@@ -72,7 +72,8 @@ def report(
     from reducer.options import run_guarded, stage_options
 
     def go() -> int:
-        from reducer.report import default_options, find_leaks, find_sidecar, write_report
+        from reducer.leaks import find_leaks
+        from reducer.report import default_options, find_sidecar, write_report
 
         if check_only:
             leaks = find_leaks(repro, secrets)

@@ -15,9 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from reducer.errors import NotInteresting
+from reducer.issue_markdown import fence, md_escape
+from reducer.leaks import find_leaks
 from reducer.redact import Redactor
 from reducer.replay import Replay
-from reducer.report import ReportResult, fence, find_leaks, md_escape, write_report
+from reducer.report import ReportResult, write_report
 from reducer.report_cli import report
 from reducer.repros import HEADER, save_repro
 from reducer.toolchain import Stage, StageOptions, locate

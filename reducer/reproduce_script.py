@@ -1,0 +1,90 @@
+"""reproduce.sh: the bundle's script that needs only the wheel, not reducer."""
+
+from __future__ import annotations
+
+import shlex
+
+from reducer.outcome import Outcome
+from reducer.report_facts import WHEEL_LAYOUT, WHEELS, ReportFacts
+from reducer.toolchain import stage_args
+
+
+def reproduce_script(facts: ReportFacts) -> str:
+    """A bash script that needs only the wheel (no reducer): exit 0 when the failure reproduces."""
+    stage, sig = facts.stage, facts.sig
+    package, rel, override = WHEEL_LAYOUT[stage]
+    wheel = WHEELS[stage]
+    tool_name = stage.tool_name
+    args = " ".join(shlex.quote(a) for a in stage_args(stage, facts.options))
+    outcome = Outcome(sig.outcome)
+    must_crash = "1" if outcome.is_crash else "0"
+    checks = "\n".join(f"  {shlex.quote(n)}" for n in facts.needles)
+    title = shlex.quote(f"{sig.id}: {sig.title}")
+    timeout_cmd = ""
+    if outcome is Outcome.TIMEOUT:
+        timeout_cmd = f"timeout {max(10, int(facts.obs.run.seconds) + 1)} "
+    return f"""#!/usr/bin/env bash
+# Reproduces {sig.id}: {sig.title}
+# Needs the {wheel} wheel ({facts.versions[wheel]} was used), or {override}=<binary>.
+# Exit 0: reproduced; 1: did not; 2: {tool_name} not found.
+set -u
+here=$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)
+python=${{PYTHON:-$(command -v python3 || command -v python || true)}}
+
+tool=${{{override}:-}}
+if [ -z "$tool" ] && [ -n "$python" ]; then
+  # find_spec locates the package without importing it (importing triton is slow and needs pybind11).
+  tool=$("$python" -c '
+import importlib.util, os, sys
+spec = importlib.util.find_spec(sys.argv[1])
+if spec and spec.submodule_search_locations:
+    print(os.path.join(list(spec.submodule_search_locations)[0], sys.argv[2]))
+' {package} {rel} 2>/dev/null || true)
+fi
+if [ -z "$tool" ] || [ ! -x "$tool" ]; then
+  tool=$(command -v {tool_name} || true)
+fi
+if [ -z "$tool" ]; then
+  echo "reproduce.sh: {tool_name} not found (pip install {wheel}, or set {override})" >&2
+  exit 2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$here/repro.mlir" "$work/{stage.input_name}"
+cd "$work"
+# A clean environment, like the backend's subprocess; no in-process symbolization (crashes stay fast).
+env -i PATH="$PATH" LANG=C LC_ALL=C LLVM_DISABLE_SYMBOLIZATION=1 \\
+  {timeout_cmd}"$tool" {stage.input_name} {args} >stdout.txt 2>stderr.txt
+status=$?
+# The key message is whitespace-normalized: compare against a squeezed copy of stderr.
+tr -s '[:space:]' ' ' <stderr.txt >flat.txt
+
+must_crash={must_crash}
+needles=(
+{checks}
+)
+ok=1
+if [ "$status" -eq 0 ]; then
+  echo "{tool_name} exited 0: the failure did not happen"
+  ok=0
+elif [ "$must_crash" = 1 ] && [ "$status" -lt 128 ]; then
+  echo "{tool_name} exited $status, but this bug is a crash (death by a signal)"
+  ok=0
+fi
+for needle in ${{needles[@]+"${{needles[@]}}"}}; do
+  if ! grep -qF -- "$needle" flat.txt; then
+    echo "key message missing from stderr: $needle"
+    ok=0
+  fi
+done
+
+echo "--- first lines of stderr (status $status) ---"
+head -n 8 stderr.txt
+if [ "$ok" = 1 ]; then
+  echo "REPRODUCED "{title}
+  exit 0
+fi
+echo "NOT REPRODUCED "{title}
+exit 1
+"""
