@@ -113,9 +113,10 @@ def check_file(
     timeout: float = 120.0,
     env: RunEnv = DEFAULT_ENV,
     explore_knobs: bool = True,
+    find_pass: bool = True,
 ) -> CheckReport:
     replay = Replay(source.stage, options, timeout, env)
-    counts, first = tally(replay, source.text, runs)
+    counts, first = tally(replay, source.text, runs, find_pass)
     report = CheckReport(source, options, counts, first)
     if explore_knobs and report.flaky:
         for knob in KNOBS:

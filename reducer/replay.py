@@ -89,7 +89,7 @@ class Tally:
         return self.counts.get(sig.id, 0) / self.runs if self.runs else 0.0
 
 
-def tally(replay: Replay, text: str, runs: int) -> tuple[Tally, Observation]:
+def tally(replay: Replay, text: str, runs: int, find_pass: bool = True) -> tuple[Tally, Observation]:
     """Run `runs` times; return the counts and the first observation of the dominant signature."""
     counts: collections.Counter[str] = collections.Counter()
     outcomes: collections.Counter[str] = collections.Counter()
@@ -97,7 +97,7 @@ def tally(replay: Replay, text: str, runs: int) -> tuple[Tally, Observation]:
     first: dict[str, Observation] = {}
     last: Observation | None = None
     for i in range(runs):
-        obs = replay.observe(text, find_pass=(i == 0))
+        obs = replay.observe(text, find_pass=find_pass and i == 0)
         last = obs
         outcomes[obs.outcome.value] += 1
         if obs.signature is not None:
