@@ -282,6 +282,9 @@ class Reduction:
                     report.pass_level_path = level_path
                     result = self._phase("pass-level", level_text, level_test, write_level)
                     report.pass_level_text = result.text
+                    custom = reprint(req.source.stage, result.text, generic=False)
+                    if custom is not None and level_test(custom):
+                        write_level(unwrap_module(custom) if level_test(unwrap_module(custom)) else custom)
                     # The pass-level result often fails the whole stage too: a much better seed.
                     if _ops(result.text) < _ops(start_text) and full_test(result.text):
                         start_text = result.text

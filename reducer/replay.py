@@ -53,18 +53,20 @@ class Replay:
         return run.returncode == 0
 
     def failing_pass(self, text: str) -> str | None:
-        """Ask MLIR's crash reproducer which pass failed (adapter only: bishengir retries internally)."""
-        if self.stage is not Stage.ADAPTER:
-            return None
+        """Ask MLIR's crash reproducer which pass failed (bishengir needs threading off for it)."""
         run = run_stage(
             self.stage,
             text,
             self.options,
             timeout=self.timeout,
             env=self.env,
-            extra_args=["--mlir-pass-pipeline-crash-reproducer=reproducer.mlir"],
+            pipeline=self.pipeline,
+            extra_args=["--mlir-pass-pipeline-crash-reproducer=reproducer.mlir",
+                        "--mlir-pass-pipeline-local-reproducer", "--mlir-disable-threading"],
+            collect=("reproducer.mlir",),
         )
-        return sigmod.failing_pass(run.stderr)
+        # triton-adapter-opt names the pass in a note; bishengir-compile only writes the reproducer.
+        return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get("reproducer.mlir", ""))
 
 
 @dataclass

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer.toolchain import Stage, StageOptions, locate, prepare_input, stage_args
+from reducer.toolchain import Stage, StageOptions, locate, locate_parser, prepare_input, stage_args
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,12 @@ def run_stage(
     collect: tuple[str, ...] = (),
 ) -> RunResult:
     """Replay `stage` on `text` the way the backend would (or with `pipeline` instead of its passes)."""
-    tool = locate(stage)
+    binary = locate(stage).path
+    if pipeline is not None and stage is Stage.BISHENGIR:
+        # bishengir-compile takes no pass pipeline; bishengir-opt registers the same passes.
+        binary = locate_parser(stage) or binary
     args = [*pipeline, "-o", stage.output_name] if pipeline is not None else stage_args(stage, opts)
-    argv = [str(tool.path), stage.input_name] + args + (extra_args or [])
+    argv = [str(binary), stage.input_name] + args + (extra_args or [])
     return run_tool(
         argv,
         input_name=stage.input_name,

@@ -97,6 +97,19 @@ def key_message(outcome: Outcome, stderr: str) -> str:
     return line[line.index("error: ") + len("error: ") :] if "error: " in line else line
 
 
+_REPRODUCER_PIPELINE = re.compile(r'pipeline:\s*"(?P<p>(?:[^"\\]|\\.)*)"')
+
+
+def pass_from_reproducer(text: str) -> str | None:
+    """The innermost pass of a local reproducer's pipeline: `builtin.module(func.func(X{opts}))` -> X."""
+    m = _REPRODUCER_PIPELINE.search(text)
+    if not m:
+        return None
+    pipeline = re.sub(r"\{[^{}]*\}", "", m.group("p"))
+    names = [n for n in re.split(r"[(),\s]+", pipeline) if n and n not in ("builtin.module", "func.func")]
+    return names[-1] if names else None
+
+
 def failing_pass(stderr: str) -> str | None:
     m = _FAILED_PASS.search(stderr) or _RUNNING_PASS.search(stderr)
     return m.group("pass") if m else None
