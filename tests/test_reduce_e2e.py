@@ -86,6 +86,10 @@ def test_bishengir_ub_overflow_reduces_to_twenty_ops(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert _ops(out) <= 20
     assert _sig_id(out) == _sig_id(src)
+    # Pass-level: bishengir-compile's local reproducer, replayed in bishengir-opt, reduced too.
+    level = (tmp_path / "ub.pass-level.mlir").read_text()
+    assert level.startswith("// reducer: replay with --pass-pipeline=builtin.module(func.func(hivm-plan-memory")
+    assert "hivm.address_space<ub>" in level
 
 
 def test_custom_test_script(tmp_path: Path) -> None:
