@@ -278,7 +278,7 @@ def _summary(report: Any, seconds: float) -> str:
         )
     wins = report.winners()[:6]
     if wins:
-        rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" for n, o, _ in wins)))
+        rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" if o else f"{n} (-{b} bytes)" for n, o, b in wins)))
     if report.slipped:
         rows.append(("slipped", f"{sum(report.slipped.values())} candidates showed another bug (rejected)"))
     if report.stopped:
