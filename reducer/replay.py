@@ -53,7 +53,14 @@ class Replay:
         return run.returncode == 0
 
     def failing_pass(self, text: str) -> str | None:
-        """Ask MLIR's crash reproducer which pass failed (bishengir needs threading off for it)."""
+        """Ask MLIR's crash reproducer which pass failed.
+
+        The adapter's top-level note names the pass of the user's pipeline (a local reproducer may name
+        a nested helper such as CSE); bishengir-compile prints no note, so its local reproducer (which
+        needs threading off) tells.
+        """
+        local = [] if self.stage is Stage.ADAPTER else ["--mlir-pass-pipeline-local-reproducer",
+                                                         "--mlir-disable-threading"]
         run = run_stage(
             self.stage,
             text,
@@ -61,8 +68,7 @@ class Replay:
             timeout=self.timeout,
             env=self.env,
             pipeline=self.pipeline,
-            extra_args=["--mlir-pass-pipeline-crash-reproducer=reproducer.mlir",
-                        "--mlir-pass-pipeline-local-reproducer", "--mlir-disable-threading"],
+            extra_args=["--mlir-pass-pipeline-crash-reproducer=reproducer.mlir", *local],
             collect=("reproducer.mlir",),
         )
         # triton-adapter-opt names the pass in a note; bishengir-compile only writes the reproducer.
