@@ -264,7 +264,7 @@ def _summary(report: Any, seconds: float) -> str:
         ("ops", f"{report.ops_before} -> {report.ops_after}"),
         ("lines", f"{before_lines} -> {after_lines}"),
         ("bytes", f"{len(src.text)} -> {len(report.text)}"),
-        ("tests", f"{report.tests} (+{report.cache_hits} cache hits)"),
+        ("tests", f"{report.tests} (+{report.cache_hits} cache hits, {report.invalid} invalid candidates not run)"),
         ("wall", f"{seconds:.1f}s"),
         (
             "final check",

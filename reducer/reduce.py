@@ -88,6 +88,11 @@ class ReduceReport:
     def cache_hits(self) -> int:
         return sum(p.result.stats.cache_hits for p in self.phases)
 
+    @property
+    def invalid(self) -> int:
+        """Candidates that did not parse: counted, never run, never interesting."""
+        return sum(p.result.stats.invalid for p in self.phases)
+
     def winners(self) -> list[tuple[str, int, int]]:
         """(pass, ops saved, bytes saved) summed over phases, biggest first."""
         acc: dict[str, list[int]] = {}
@@ -116,6 +121,7 @@ class ReduceReport:
             },
             "tests": self.tests,
             "cache_hits": self.cache_hits,
+            "invalid_candidates": self.invalid,
             "seconds": round(sum(p.seconds for p in self.phases), 2),
             "phases": [
                 {
