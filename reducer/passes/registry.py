@@ -8,7 +8,9 @@ from reducer.errors import UnknownPass
 from reducer.passes.base import ReductionPass
 from reducer.passes.bypass_ops import BypassOps
 from reducer.passes.constants import ConstantsOne, ConstantsZero, DenseSplat
+from reducer.passes.cse import CSE
 from reducer.passes.drop_attributes import DropAttributes
+from reducer.passes.drop_operands import DropOperands
 from reducer.passes.erase_ops import EraseOps
 from reducer.passes.functions import DropFuncArgs, DropFuncResults, DropUnusedFuncs, InlineCalls
 from reducer.passes.inline_regions import InlineRegions
@@ -21,6 +23,8 @@ _ALL: tuple[ReductionPass, ...] = (
     InlineRegions(),
     EraseOps(),
     ThreadBranches(),
+    CSE(),
+    DropOperands(),
     BypassOps(),
     DropUnusedFuncs(),
     InlineCalls(),

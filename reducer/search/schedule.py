@@ -21,7 +21,17 @@ DEFAULT_SCHEDULE: tuple[Tier, ...] = (
     Tier("cuts", ("inline-regions", "erase-ops", "drop-unused-funcs", "inline-calls")),
     Tier(
         "great",
-        ("erase-ops", "bypass-ops", "inline-regions", "thread-branches", "drop-func-args", "drop-func-results", "opt"),
+        (
+            "erase-ops",
+            "bypass-ops",
+            "inline-regions",
+            "thread-branches",
+            "cse",
+            "drop-operands",
+            "drop-func-args",
+            "drop-func-results",
+            "opt",
+        ),
     ),
     Tier("simplify", ("constants-zero", "constants-one", "dense-splat", "shrink-shapes", "drop-attributes")),
 )
