@@ -3,9 +3,9 @@
 // RUN: not --crash triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" -o %t 2>&1 | FileCheck %s
 // CHECK: Stack dump:
 
-tt.func public @grouped_copy(%arg0: !tt.ptr<!tt.ptr<f32>>, %arg1: tensor<2xf32>, %arg2: tensor<2xi1>) {
+tt.func public @grouped_copy(%arg0: !tt.ptr<!tt.ptr<f32>>, %arg1: tensor<2xf32>) {
   %0 = tt.load %arg0 : !tt.ptr<!tt.ptr<f32>>
   %1 = tt.splat %0 : !tt.ptr<f32> -> tensor<2x!tt.ptr<f32>>
-  tt.store %1, %arg1, %arg2 : tensor<2x!tt.ptr<f32>>
+  tt.store %1, %arg1 : tensor<2x!tt.ptr<f32>>
   tt.return
 }
