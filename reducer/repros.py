@@ -221,7 +221,7 @@ def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> S
                 old.path,
                 "replaced",
                 f"replaced {old.path} (signature {sig.id}): the new repro is smaller "
-                f"({new.size[0]} ops vs {old.size[0]})",
+                f"({new.size[0]} ops, {new.size[1]} bytes vs {old.size[0]} ops, {old.size[1]} bytes)",
             )
         return SaveResult(
             old.path,
