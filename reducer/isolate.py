@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from reducer.replay import Replay
+from reducer.replay import REPRODUCER, Replay
 from reducer.runner import run_stage
-from reducer.signature import Signature
+from reducer.signature import Signature, reproducer_pipeline
 from reducer.toolchain import Stage, adapter_pipeline
 
 _RESOURCES = re.compile(r"\{-#.*?#-\}", re.S)
-_PIPELINE = re.compile(r'pipeline:\s*"(?P<p>(?:[^"\\]|\\.)*)"')
-REPRODUCER = "reproducer.mlir"
 
 
 @dataclass(frozen=True)
@@ -51,27 +49,15 @@ def _holds(candidate: Replay, text: str, expected: Signature) -> bool:
 
 
 def _from_reproducer(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
-    run = run_stage(
-        replay.stage,
-        text,
-        replay.options,
-        timeout=replay.timeout,
-        env=replay.env,
-        extra_args=[
-            f"--mlir-pass-pipeline-crash-reproducer={REPRODUCER}",
-            "--mlir-pass-pipeline-local-reproducer",
-            "--mlir-disable-threading",
-        ],
-        collect=(REPRODUCER,),
-    )
+    run = replay.reproducer(text, local=True)
     repro = run.files.get(REPRODUCER)
     if not repro:
         return None
-    m = _PIPELINE.search(repro)
-    if not m:
+    recorded = reproducer_pipeline(repro)
+    if recorded is None:
         return None
     before = _RESOURCES.sub("", repro).strip() + "\n"
-    pipeline = (f"--pass-pipeline={m.group('p')}",)
+    pipeline = (f"--pass-pipeline={recorded}",)
     candidate = replace(replay, pipeline=pipeline)
     if _holds(candidate, before, expected):
         return PassLevel(before, candidate, pipeline, "local reproducer")

@@ -19,6 +19,9 @@ class Observation:
     run: RunResult
 
 
+REPRODUCER = "reproducer.mlir"
+
+
 @dataclass(frozen=True)
 class Replay:
     """One stage, one target and option set, one environment: a reproducible experiment."""
@@ -52,27 +55,29 @@ class Replay:
         )
         return run.returncode == 0
 
-    def failing_pass(self, text: str) -> str | None:
-        """Ask MLIR's crash reproducer which pass failed.
+    def reproducer(self, text: str, local: bool) -> RunResult:
+        """Run with MLIR's crash reproducer on; `files["reproducer.mlir"]` holds it when one was written.
 
-        The adapter's top-level note names the pass of the user's pipeline (a local reproducer may name
-        a nested helper such as CSE); bishengir-compile prints no note, so its local reproducer (which
-        needs threading off) tells.
+        A local reproducer (the IR just before the failing pass) needs threading off.
         """
-        local = [] if self.stage is Stage.ADAPTER else ["--mlir-pass-pipeline-local-reproducer",
-                                                         "--mlir-disable-threading"]
-        run = run_stage(
+        flags = ["--mlir-pass-pipeline-local-reproducer", "--mlir-disable-threading"] if local else []
+        return run_stage(
             self.stage,
             text,
             self.options,
             timeout=self.timeout,
             env=self.env,
             pipeline=self.pipeline,
-            extra_args=["--mlir-pass-pipeline-crash-reproducer=reproducer.mlir", *local],
-            collect=("reproducer.mlir",),
+            extra_args=[f"--mlir-pass-pipeline-crash-reproducer={REPRODUCER}", *flags],
+            collect=(REPRODUCER,),
         )
-        # triton-adapter-opt names the pass in a note; bishengir-compile only writes the reproducer.
-        return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get("reproducer.mlir", ""))
+
+    def failing_pass(self, text: str) -> str | None:
+        """Which pass failed. The adapter's top-level note names the pass of the user's pipeline (a local
+        reproducer may name a nested helper such as CSE); bishengir-compile prints no note, so its local
+        reproducer tells."""
+        run = self.reproducer(text, local=self.stage is not Stage.ADAPTER)
+        return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
 
 
 @dataclass

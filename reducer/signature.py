@@ -100,12 +100,18 @@ def key_message(outcome: Outcome, stderr: str) -> str:
 _REPRODUCER_PIPELINE = re.compile(r'pipeline:\s*"(?P<p>(?:[^"\\]|\\.)*)"')
 
 
+def reproducer_pipeline(text: str) -> str | None:
+    """The pass pipeline an MLIR reproducer file records, e.g. `builtin.module(func.func(X{opts}))`."""
+    m = _REPRODUCER_PIPELINE.search(text)
+    return m.group("p") if m else None
+
+
 def pass_from_reproducer(text: str) -> str | None:
     """The innermost pass of a local reproducer's pipeline: `builtin.module(func.func(X{opts}))` -> X."""
-    m = _REPRODUCER_PIPELINE.search(text)
-    if not m:
+    recorded = reproducer_pipeline(text)
+    if recorded is None:
         return None
-    pipeline = re.sub(r"\{[^{}]*\}", "", m.group("p"))
+    pipeline = re.sub(r"\{[^{}]*\}", "", recorded)
     names = [n for n in re.split(r"[(),\s]+", pipeline) if n and n not in ("builtin.module", "func.func")]
     return names[-1] if names else None
 
