@@ -1,6 +1,6 @@
 """Measure the search on the test fixtures with in-memory predicates: ops before/after, tests, time.
 
-    python scripts/measure_search.py [-j N]
+    python bench/search_in_memory.py [-j N]
 
 No compiler involved: the numbers show what the schedule and the passes cost, not what a real tool does.
 """
