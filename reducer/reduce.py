@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer import atomic
@@ -380,6 +380,3 @@ class Reduction:
                 "--runs 10 --allow-flaky",
             )
 
-
-def with_out(request: ReduceRequest, out: Path) -> ReduceRequest:
-    return replace(request, out=out)

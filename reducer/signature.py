@@ -261,9 +261,6 @@ class Signature:
         data["title"] = self.title
         return data
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True)
-
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Signature:
         sig = cls(

@@ -91,10 +91,6 @@ class SweepResult:
     frontend: list[dict[str, Any]]
     seconds: float
 
-    @property
-    def triage_paths(self) -> list[Path]:
-        return [self.out / "triage.md", self.out / "triage.json", self.out / "triage.html"]
-
 
 class _Stop:
     """One `set()` stops the sweep and every reduction in flight (they keep their best result)."""

@@ -17,7 +17,6 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     TensorType,
-    UnregisteredAttr,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
@@ -72,10 +71,6 @@ def dominating_values(op: Operation) -> Iterator[SSAValue]:
         if parent is None or funcs.is_function(parent) or op_name(parent) == "builtin.module":
             return
         cur = parent
-
-
-def _is_scalar(t: Attribute) -> bool:
-    return isinstance(t, IntegerType | IndexType | AnyFloat) or isinstance(t, UnregisteredAttr)
 
 
 def zero_attr(t: Attribute) -> Attribute | None:

@@ -39,9 +39,3 @@ DEFAULT_SCHEDULE: tuple[Tier, ...] = (
 
 TEXT_SCHEDULE: tuple[Tier, ...] = (Tier("lines", ("lines",)),)
 
-
-def schedule_pass_names(schedule: tuple[Tier, ...]) -> list[str]:
-    seen: list[str] = []
-    for tier in schedule:
-        seen.extend(p for p in tier.passes if p not in seen)
-    return seen
