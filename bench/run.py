@@ -26,22 +26,15 @@ sys.path.insert(0, str(ROOT))
 
 from reducer.check import check_file  # noqa: E402
 from reducer.errors import ReducerError  # noqa: E402
-from reducer.mlir.module import count_ops, parse_module  # noqa: E402
-from reducer.printing import reprint  # noqa: E402
+from reducer.printing import tool_ops  # noqa: E402
 from reducer.reduce import ReduceRequest, Reduction  # noqa: E402
 from reducer.source import load  # noqa: E402
 from reducer.toolchain import StageOptions  # noqa: E402
 
 
-def ops_of(path_or_text: Path | str, stage) -> int:
-    text = path_or_text.read_text() if isinstance(path_or_text, Path) else path_or_text
-    generic = reprint(stage, text, generic=True)
-    if generic is None:
-        return -1  # the tool cannot even parse it
-    try:
-        return count_ops(parse_module(generic))
-    except ReducerError:
-        return -1
+def ops_of(path: Path, stage) -> int:
+    ops = tool_ops(stage, path.read_text())
+    return -1 if ops is None else ops  # -1: the tool cannot even parse it
 
 
 def failing_examples(only: list[str]) -> list[Path]:

@@ -9,6 +9,7 @@ from reducer.replay import KNOBS, Observation, Replay, Tally, tally
 from reducer.runner import DEFAULT_ENV, RunEnv
 from reducer.signature import Signature
 from reducer.source import Source
+from reducer.table import key_value
 from reducer.toolchain import StageOptions, locate
 
 
@@ -101,8 +102,7 @@ class CheckReport:
         best = self.best_knob()
         if best is not None:
             rows.append(("advice", f"{best.env.label()} raises the rate to {best.rate:.0%}"))
-        width = max(len(k) for k, _ in rows)
-        return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+        return key_value(rows)
 
 
 def check_file(

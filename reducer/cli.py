@@ -20,6 +20,7 @@ from reducer.options import (
     target_option,
     timeout_option,
 )
+from reducer.table import key_value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,9 +52,7 @@ def doctor() -> None:
         rows.append(("llvm-symbolizer", sym or "absent (frames still stable: reducer runs with ASLR off)"))
         hivmc = find_helper("hivmc")
         rows.append(("hivmc", hivmc or "absent (bishengir stops after its MLIR pipeline: passed-mlir)"))
-        width = max(len(k) for k, _ in rows)
-        for key, value in rows:
-            click.echo(f"{key:<{width}}  {value}")
+        click.echo(key_value(rows))
         return exitcodes.TOOL_MISSING if missing else exitcodes.OK
 
     run_guarded(go)
@@ -283,8 +282,7 @@ def _summary(report: Any, seconds: float) -> str:
         rows.append(("slipped", f"{sum(report.slipped.values())} candidates showed another bug (rejected)"))
     if report.stopped:
         rows.append(("stopped", "early (Ctrl-C or --max-time): this is the best result so far"))
-    width = max(len(k) for k, _ in rows)
-    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+    return key_value(rows)
 
 
 # --- repros -------------------------------------------------------------------------------

@@ -32,3 +32,17 @@ def unwrap_module(text: str) -> str:
         return text
     body = [line[2:] if line.startswith("  ") else line for line in lines[1:-1]]
     return "\n".join(body) + "\n"
+
+
+def tool_ops(stage: Stage, text: str) -> int | None:
+    """Ops in `text` as the tool parses it (custom or generic form), or None when it cannot be parsed."""
+    from reducer.errors import ReducerError
+    from reducer.mlir.module import count_ops, parse_module
+
+    generic = reprint(stage, text, generic=True)
+    if generic is None:
+        return None
+    try:
+        return count_ops(parse_module(generic))
+    except ReducerError:
+        return None

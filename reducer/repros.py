@@ -20,9 +20,8 @@ from pathlib import Path
 
 from reducer import atomic
 from reducer.errors import InputError, NotInteresting
-from reducer.mlir.module import count_ops, parse_module
 from reducer.outcome import Outcome, first_error_line
-from reducer.printing import reprint, unwrap_module
+from reducer.printing import reprint, tool_ops, unwrap_module
 from reducer.redact import Redactor
 from reducer.replay import Observation, Replay
 from reducer.signature import Signature, normalize_message
@@ -46,11 +45,9 @@ class Repro:
 
     @property
     def size(self) -> tuple[int, int]:
-        try:
-            ops = count_ops(parse_module(reprint(self.stage, self.ir, generic=True) or self.ir))
-        except Exception:  # unparsable IR still has a size for comparing
-            ops = len(self.ir.splitlines())
-        return ops, len(self.ir)
+        ops = tool_ops(self.stage, self.ir)
+        # Unparsable IR still has a size for comparing: its line count.
+        return (ops if ops is not None else len(self.ir.splitlines())), len(self.ir)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pytest
 
 from reducer.check import check_file
 from reducer.mlir.module import count_ops, parse_module
-from reducer.printing import reprint
+from reducer.printing import reprint, tool_ops
 from reducer.source import load
 from reducer.toolchain import StageOptions
 
@@ -35,7 +35,9 @@ ADAPTER_CRASHES = [
 
 def _ops(path: Path) -> int:
     source = load(path)
-    return count_ops(parse_module(reprint(source.stage, source.text, generic=True)))
+    ops = tool_ops(source.stage, source.text)
+    assert ops is not None, f"{path} does not parse"
+    return ops
 
 
 def _sig_id(path: Path) -> str | None:
