@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from reducer.check import check_file  # noqa: E402
 from reducer.errors import ReducerError  # noqa: E402
-from reducer.printing import tool_ops  # noqa: E402
+from reducer.npu_options import Options  # noqa: E402
 from reducer.reduce import ReduceRequest, Reduction  # noqa: E402
 from reducer.source import load  # noqa: E402
-from reducer.toolchain import StageOptions  # noqa: E402
+from reducer.tool_print import tool_ops  # noqa: E402
 
 
 def ops_of(path: Path, stage) -> int:
@@ -42,7 +42,7 @@ def failing_examples(only: list[str]) -> list[Path]:
     for path in sorted((ROOT / "examples" / "ir").iterdir()):
         if only and not any(o in path.name for o in only):
             continue
-        report = check_file(load(path), StageOptions(), runs=5)
+        report = check_file(load(path), Options(), runs=5)
         if report.signature is not None and not report.flaky:
             found.append(path)
     return found
@@ -52,7 +52,7 @@ def run_reducer(path: Path, jobs: int, workdir: Path) -> dict:
     source = load(path)
     out = workdir / f"reduced-{path.name}.mlir"
     t0 = time.monotonic()
-    report = Reduction(ReduceRequest(source=source, options=StageOptions(), out=out, jobs=jobs)).run()
+    report = Reduction(ReduceRequest(source=source, options=Options(), out=out, jobs=jobs)).run()
     wall = time.monotonic() - t0
     return {"ops_before": ops_of(path, source.stage), "ops_after": ops_of(out, source.stage),
             "tests": report.tests, "wall": wall, "id": report.signature.id if report.signature else None,
@@ -71,7 +71,7 @@ def run_cvise(path: Path, sig_id: str, stage, jobs: int, cap: float, workdir: Pa
     test.write_text(
         "#!/bin/sh\n"
         f"echo x >> {counter}\n"
-        f"exec {sys.executable} -m reducer check --stage {stage.value} --expect {sig_id} {path.name} >/dev/null 2>&1\n"
+        f"exec {sys.executable} -m reducer check --stage {stage.name} --expect {sig_id} {path.name} >/dev/null 2>&1\n"
     )
     test.chmod(0o755)
     t0 = time.monotonic()
@@ -117,7 +117,7 @@ def main() -> int:
             cv = None if args.no_cvise else run_cvise(path, red["id"], red["stage"], args.jobs, args.cvise_cap,
                                                       workdir)
             row = {"example": path.name, **{k: v for k, v in red.items() if k != "stage"},
-                   "stage": red["stage"].value, "cvise": cv}
+                   "stage": red["stage"].name, "cvise": cv}
             rows.append(row)
             line = (f"{path.name:42} {red['ops_before']:>5} {red['ops_after']:>7} {red['tests']:>6} "
                     f"{red['wall']:>6.1f} | ")

@@ -71,14 +71,11 @@ def write_ir(name: str, record: CompileRecord, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     ttir = out / f"{name}.ttir"
     linalg = out / f"{name}.ttadapter.mlir"
-    if record.ttir is not None:
-        ttir.write_text(strip_paths(record.ttir))
-    else:
-        ttir.unlink(missing_ok=True)
-    if record.ttadapter is not None:
-        linalg.write_text(strip_paths(record.ttadapter))
-    else:
-        linalg.unlink(missing_ok=True)
+    for kind, path in (("ttir", ttir), ("ttadapter", linalg)):
+        if kind in record.ir:
+            path.write_text(strip_paths(record.ir[kind]))
+        else:
+            path.unlink(missing_ok=True)
 
 
 def first_error_line(record: CompileRecord) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reducer.npu_options import Options
 from reducer.outcome import Outcome
 from reducer.replay import KNOBS, Observation, Replay, Tally, tally
 from reducer.runner import DEFAULT_ENV, RunEnv
 from reducer.signature import Signature
 from reducer.source import Source
 from reducer.table import key_value
-from reducer.toolchain import StageOptions, locate
+from reducer.toolchain import locate
 
 
 @dataclass
@@ -22,7 +23,7 @@ class KnobResult:
 @dataclass
 class CheckReport:
     source: Source
-    options: StageOptions
+    options: Options
     tally: Tally
     first: Observation
     knobs: list[KnobResult] = field(default_factory=list)
@@ -45,9 +46,6 @@ class CheckReport:
     def flaky(self) -> bool:
         return self.signature is not None and self.rate < 1.0
 
-    def seen(self, sig_id: str) -> bool:
-        return sig_id in self.tally.counts
-
     def best_knob(self) -> KnobResult | None:
         helpful = [k for k in self.knobs if k.rate > self.rate]
         return max(helpful, key=lambda k: k.rate) if helpful else None
@@ -56,7 +54,7 @@ class CheckReport:
         tool = locate(self.source.stage)
         data: dict[str, object] = {
             "file": str(self.source.path) if self.source.path else None,
-            "stage": self.source.stage.value,
+            "stage": self.source.stage.name,
             "tool": {"name": tool.name, "version": tool.version},
             "options": self.options.as_dict(),
             "outcome": self.outcome.value,
@@ -81,7 +79,8 @@ class CheckReport:
             status = "timed out"
         rows = [
             ("file", str(self.source.path)),
-            ("stage", f"{self.source.stage.value} ({self.source.stage.tool_name}, {self.options.target})"),
+            ("stage", f"{self.source.stage.name} ({self.source.stage.tool}, {self.options.target})"),
+            ("options", self.options.describe()),
             ("outcome", f"{self.outcome.label} [{self.outcome.value}], {status}, {run.seconds:.2f}s"),
         ]
         sig = self.signature
@@ -107,7 +106,7 @@ class CheckReport:
 
 def check_file(
     source: Source,
-    options: StageOptions,
+    options: Options,
     *,
     runs: int = 1,
     timeout: float = 120.0,

@@ -9,17 +9,9 @@ from typing import Any
 import click
 
 from reducer import exitcodes
+from reducer.cli_options import npu_option, replay_setup, repros_option, stage_option, target_option, timeout_option
+from reducer.cli_run import run_guarded, run_interruptibly
 from reducer.errors import ToolNotFound, UsageError
-from reducer.options import (
-    npu_option,
-    repros_option,
-    run_guarded,
-    run_interruptibly,
-    stage_option,
-    stage_options,
-    target_option,
-    timeout_option,
-)
 from reducer.table import key_value
 
 
@@ -37,21 +29,22 @@ def doctor() -> None:
     """Show the compilers found, their versions and optional helpers."""
 
     def go() -> int:
-        from reducer.toolchain import Stage, find_helper, locate, package_version
+        from reducer.stages import all_stages
+        from reducer.toolchain import find_helper, locate, versions
 
-        rows = [("triton-ascend", package_version("triton-ascend")), ("ascendnpu-ir", package_version("ascendnpu-ir"))]
+        rows = list(versions().items())
         missing = 0
-        for stage in Stage:
+        for spec in all_stages():
             try:
-                tool = locate(stage)
-                rows.append((tool.name, f"{tool.version}  [{tool.path}]"))
+                tool = locate(spec)
+                rows.append((tool.name, f"{tool.version}  [{tool.path}]  (stage {spec.name})"))
+                if spec.healthy_end:
+                    rows.append(("", f"ending in {spec.healthy_end!r} counts as passed-mlir (an external step absent)"))
             except ToolNotFound as err:
-                rows.append((stage.tool_name, f"NOT FOUND: {err.one_line()}"))
+                rows.append((spec.tool, f"NOT FOUND: {err.one_line()}"))
                 missing += 1
         sym = find_helper("llvm-symbolizer")
         rows.append(("llvm-symbolizer", sym or "absent (frames still stable: reducer runs with ASLR off)"))
-        hivmc = find_helper("hivmc")
-        rows.append(("hivmc", hivmc or "absent (bishengir stops after its MLIR pipeline: passed-mlir)"))
         click.echo(key_value(rows))
         return exitcodes.TOOL_MISSING if missing else exitcodes.OK
 
@@ -80,7 +73,7 @@ def doctor() -> None:
 def check(
     file: Path,
     stage: str | None,
-    target: str,
+    target: str | None,
     npu_options: tuple[str, ...],
     timeout: float,
     runs: int,
@@ -98,11 +91,10 @@ def check(
         from reducer.check import check_file
         from reducer.signature import parse_expectation
         from reducer.source import load
-        from reducer.toolchain import Stage
 
-        expectation = parse_expectation(expect) if expect else None
-        opts = stage_options(target, npu_options)
-        source = load(file, Stage(stage) if stage else None)
+        expectation = parse_expectation(expect, strict) if expect else None
+        spec, opts = replay_setup(file, stage, target, npu_options)
+        source = load(file, spec)
         # As an interestingness test (--expect) every millisecond counts: skip the failing-pass probe.
         report = check_file(source, opts, runs=runs, timeout=timeout,
                             explore_knobs=runs > 1 and expectation is None, find_pass=expectation is None)
@@ -112,12 +104,10 @@ def check(
             click.echo(report.render())
         if expectation is not None:
             # With --runs N a flaky bug counts when it showed up at least once.
-            met = report.signature is not None and any(
-                expectation.met_by(sig, strict=strict) for sig in report.tally.signatures.values()
-            )
+            met = any(expectation.met_by(sig) for sig in report.tally.signatures.values())
             return exitcodes.OK if met else exitcodes.NOT_INTERESTING
         if report.outcome.value == "timeout":
-            tool = report.source.stage.tool_name
+            tool = report.source.stage.tool
             click.echo(
                 f"reducer: error: {tool} did not finish within {timeout:g}s (a hang?); "
                 "raise --timeout if it is only slow",
@@ -176,7 +166,7 @@ def reduce(
     input_file: Path,
     output: Path | None,
     stage: str | None,
-    target: str,
+    target: str | None,
     npu_options: tuple[str, ...],
     timeout: float,
     expect: str | None,
@@ -203,18 +193,18 @@ def reduce(
         from reducer.signature import parse_expectation
         from reducer.source import load
         from reducer.status import StatusLine
-        from reducer.toolchain import Stage
 
         pass_names = [p.strip() for p in passes.split(",") if p.strip()] if passes else None
         if pass_names:
             resolve(pass_names)
-        source = load(input_file, Stage(stage) if stage else None)
+        spec, opts = replay_setup(input_file, stage, target, npu_options)
+        source = load(input_file, spec)
         out = output or default_output(source, Path.cwd())
         if out.resolve() == input_file.resolve():
             raise UsageError("the output would overwrite INPUT", "choose another -o path")
         request = ReduceRequest(
             source=source,
-            options=stage_options(target, npu_options),
+            options=opts,
             out=out,
             expect=parse_expectation(expect) if expect else None,
             test_script=test_script,
@@ -239,14 +229,14 @@ def reduce(
         if save_to and not interrupted and report.signature is not None:
             from reducer.repros import save_repro
 
-            saved = save_repro(out, Path(save_to), options=request.options)
+            saved = save_repro(out, Path(save_to), request.options, source.stage)
             click.echo(saved.message)
         if report_to and not interrupted and report.signature is not None:
             from reducer.report import write_report
 
             target_dir = None if report_to == "." else Path(report_to)
             written = write_report(out, target_dir, original=input_file, sidecar=report.to_dict(),
-                                   options=request.options)
+                                   options=request.options, stage=source.stage)
             click.echo(written.message)
         return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
 
@@ -278,6 +268,10 @@ def _summary(report: Any, seconds: float) -> str:
     wins = report.winners()[:6]
     if wins:
         rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" if o else f"{n} (-{b} bytes)" for n, o, b in wins)))
+    if report.pass_errors:
+        errors = sorted(report.pass_errors.items(), key=lambda kv: -kv[1])
+        shown = "; ".join(f"{msg} (x{n})" for msg, n in errors[:3])
+        rows.append(("pass errors", f"{sum(report.pass_errors.values())} (reducer bugs, please report): {shown}"))
     if report.slipped:
         rows.append(("slipped", f"{sum(report.slipped.values())} candidates showed another bug (rejected)"))
     if report.stopped:
@@ -291,15 +285,20 @@ def _summary(report: Any, seconds: float) -> str:
 @main.command()
 @click.argument("ir_file", metavar="IR", type=click.Path(path_type=Path))
 @repros_option
+@stage_option
 @target_option
 @npu_option
-def save(ir_file: Path, repros_dir: Path, target: str, npu_options: tuple[str, ...]) -> None:
-    """Save failing IR as a lit/FileCheck repro under repros/<stage>/ (one file per signature)."""
+def save(ir_file: Path, repros_dir: Path, stage: str | None, target: str | None, npu_options: tuple[str, ...]) -> None:
+    """Save failing IR as a lit/FileCheck repro under repros/<stage>/ (one file per signature).
+
+    The stage and options come from IR's own sidecar (`reducer reduce` writes IR.json) unless given.
+    """
 
     def go() -> int:
         from reducer.repros import save_repro
 
-        result = save_repro(ir_file, repros_dir, stage_options(target, npu_options))
+        spec, opts = replay_setup(ir_file, stage, target, npu_options)
+        result = save_repro(ir_file, repros_dir, opts, spec)
         click.echo(result.message)
         return exitcodes.OK
 
@@ -308,16 +307,14 @@ def save(ir_file: Path, repros_dir: Path, target: str, npu_options: tuple[str, .
 
 @main.command()
 @repros_option
-@target_option
-@npu_option
 @click.option("--dry-run", is_flag=True, help="Report only; move nothing.")
-def recheck(repros_dir: Path, target: str, npu_options: tuple[str, ...], dry_run: bool) -> None:
-    """Replay every repro; move the ones fixed in the installed toolchain to repros/fixed/."""
+def recheck(repros_dir: Path, dry_run: bool) -> None:
+    """Replay every repro with its own options; move the ones fixed in the installed toolchain to repros/fixed/."""
 
     def go() -> int:
         from reducer.repros import recheck as run_recheck
 
-        entries = run_recheck(repros_dir, stage_options(target, npu_options), move=not dry_run)
+        entries = run_recheck(repros_dir, move=not dry_run)
         changed = 0
         for entry in entries:
             if entry.reproduces:
@@ -346,8 +343,8 @@ def passes() -> None:
 
 
 # Commands kept in their own modules; imported last because they reuse the shared options above.
-from reducer.capture_cli import capture, sweep  # noqa: E402
-from reducer.report_cli import report  # noqa: E402
+from reducer.cli_capture import capture, sweep  # noqa: E402
+from reducer.cli_report import report  # noqa: E402
 
 main.add_command(capture)
 main.add_command(sweep)

@@ -24,7 +24,7 @@ class InputError(ReducerError):
 class ToolNotFound(ReducerError):
     """A compiler binary could not be located."""
 
-    hint = "install the wheel (pip install triton-ascend ascendnpu-ir) or set TRITON_ADAPTER_OPT / BISHENGIR_COMPILE"
+    hint = "install the compiler wheels (`pip install -e .` brings them), or point the stage's variable at the binary"
 
 
 class UsageError(ReducerError):

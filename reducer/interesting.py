@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import tempfile
 import threading
 from collections import Counter
@@ -12,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer.replay import Replay
+from reducer.runner import run_process
 from reducer.signature import Expectation
 
 
@@ -21,7 +19,6 @@ class SignatureTest:
 
     replay: Replay
     expectation: Expectation
-    strict: bool = False
     attempts: int = 1  # > 1 only for flaky failures: interesting if any attempt shows the bug
     slipped: Counter[str] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -29,7 +26,7 @@ class SignatureTest:
     def __call__(self, text: str) -> bool:
         for _ in range(self.attempts):
             obs = self.replay.observe(text)
-            if self.expectation.met_by(obs.signature, strict=self.strict):
+            if self.expectation.met_by(obs.signature):
                 return True
             if obs.signature is not None:
                 with self._lock:
@@ -51,17 +48,5 @@ class ScriptTest:
         with tempfile.TemporaryDirectory(prefix="reducer-test-") as tmp:
             path = Path(tmp, "candidate" + self.suffix)
             path.write_text(text)
-            proc = subprocess.Popen(
-                [str(self.script.resolve()), str(path)],
-                cwd=tmp,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            try:
-                return proc.wait(timeout=self.timeout) == 0
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-                return False
+            done = run_process([str(self.script.resolve()), str(path)], timeout=self.timeout, cwd=tmp)
+            return done.returncode == 0

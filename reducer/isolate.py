@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from reducer.replay import REPRODUCER, Replay
-from reducer.runner import run_stage
-from reducer.signature import Signature, reproducer_pipeline
-from reducer.toolchain import Stage, adapter_pipeline
+from reducer.replay import Replay
+from reducer.runner import execute
+from reducer.signature import Expectation, reproducer_pipeline
+from reducer.toolchain import REPRODUCER, stage_invocation
 
 _RESOURCES = re.compile(r"\{-#.*?#-\}", re.S)
 
@@ -32,23 +32,22 @@ class PassLevel:
         return " ".join(self.pipeline)
 
 
-def isolate(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
+def isolate(replay: Replay, text: str, expected: Expectation) -> PassLevel | None:
     """Find a pass-level experiment with the same signature, or None when nothing holds."""
     if replay.pipeline is not None:
         return None
     found = _from_reproducer(replay, text, expected)
-    if found is None and replay.stage is Stage.ADAPTER:
-        # bishengir-compile's pipeline is internal (~186 passes with retries): no suffix to scan.
+    if found is None and replay.stage.pass_flags is not None:
+        # A tool whose pipeline is internal has no suffix to scan.
         found = _from_suffix_scan(replay, text, expected)
     return found
 
 
-def _holds(candidate: Replay, text: str, expected: Signature) -> bool:
-    obs = candidate.observe(text)
-    return obs.signature is not None and obs.signature.id == expected.id
+def _holds(candidate: Replay, text: str, expected: Expectation) -> bool:
+    return expected.met_by(candidate.observe(text).signature)
 
 
-def _from_reproducer(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
+def _from_reproducer(replay: Replay, text: str, expected: Expectation) -> PassLevel | None:
     run = replay.reproducer(text, local=True)
     repro = run.files.get(REPRODUCER)
     if not repro:
@@ -64,19 +63,13 @@ def _from_reproducer(replay: Replay, text: str, expected: Signature) -> PassLeve
     return None
 
 
-def _from_suffix_scan(replay: Replay, text: str, expected: Signature) -> PassLevel | None:
+def _from_suffix_scan(replay: Replay, text: str, expected: Expectation) -> PassLevel | None:
     """Run the first k passes to get IR_k, then check whether passes k.. alone reproduce on it."""
-    passes = adapter_pipeline(replay.options)
+    assert replay.stage.pass_flags is not None
+    passes = replay.stage.pass_flags(replay.options)
     for k in range(len(passes) - 1, 0, -1):
-        prefix = run_stage(
-            replay.stage,
-            text,
-            replay.options,
-            timeout=replay.timeout,
-            env=replay.env,
-            pipeline=tuple(passes[:k]),
-            keep_output=True,
-        )
+        inv = stage_invocation(replay.stage, text, replay.options, pipeline=passes[:k], keep_output=True)
+        prefix = execute(inv, timeout=replay.timeout, env=replay.env)
         if prefix.returncode != 0 or not prefix.output_text:
             continue  # the prefix itself fails: the bug is earlier
         suffix = tuple(passes[k:])

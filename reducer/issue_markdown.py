@@ -6,20 +6,19 @@ import re
 import shlex
 import signal
 
-from reducer.outcome import HIVMC_MISSING, Outcome, first_error_line
+from reducer.npu_options import Options
+from reducer.outcome import Outcome, first_error_line
 from reducer.replay import Observation
-from reducer.report_facts import TRACKERS, WHEEL_LAYOUT, WHEELS, ReportFacts
+from reducer.report_facts import ReportFacts
 from reducer.repros import run_line
 from reducer.signature import Signature
-from reducer.toolchain import Stage, StageOptions, stage_args
+from reducer.stages import StageSpec, any_noise
 
 # GitHub refuses issue bodies over 65,536 characters; the full log always stays in the bundle.
 ISSUE_LIMIT = 60_000
 # An IR longer than this is folded away in issue.md (it was probably not reduced).
 FOLD_IR_LINES = 200
 ERROR_HEAD_LINES = 12
-# The stage output Triton dumps and lets TRITON_KERNEL_OVERRIDE replace: it is the failing stage's input.
-_OVERRIDE_EXT = {Stage.ADAPTER: "ttir", Stage.BISHENGIR: "ttadapter"}
 _MASKS = re.compile(r"<N>|%<v>|@<sym>|<addr>|<tmp>")
 
 
@@ -52,11 +51,11 @@ def details(summary: str, body: str) -> str:
     return f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
 
 
-def command_line(stage: Stage, options: StageOptions, input_name: str = "repro.mlir") -> str:
+def command_line(stage: StageSpec, options: Options, input_name: str = "repro.mlir") -> str:
     """The exact command with a bare tool name, one flag per line."""
-    args = [shlex.quote(a) for a in stage_args(stage, options)]
+    args = [shlex.quote(a) for a in stage.args(options)]
     out = args[-2:]
-    lines = [f"{stage.tool_name} {input_name}"] + args[:-2] + [" ".join(out)]
+    lines = [f"{stage.tool} {input_name}"] + args[:-2] + [" ".join(out)]
     return " \\\n  ".join(lines)
 
 
@@ -66,7 +65,7 @@ def error_head(stderr: str) -> str:
     for line in stderr.splitlines():
         if line.startswith("Stack dump:"):
             break
-        if not line.strip() or line.startswith("PLEASE submit a bug report") or HIVMC_MISSING.search(line):
+        if not line.strip() or line.startswith("PLEASE submit a bug report") or any_noise(line):
             continue  # noise every run prints (no CANN here, LLVM's bug-report banner)
         head.append(line)
     head = head[:ERROR_HEAD_LINES]
@@ -94,28 +93,20 @@ def needles(sig: Signature, stderr: str) -> list[str]:
     return found
 
 
-def _actual_lines(stderr: str) -> str:
+def _actual_lines(stderr: str, stage: StageSpec) -> str:
     """The raw (unmasked) diagnostic and the crash line: what a maintainer greps their sources for."""
-    picked = [first_error_line(stderr) or ""]
+    picked = [first_error_line(stderr, stage) or ""]
     crash = re.search(r"^.*(?:Assertion `.*' failed\.|UNREACHABLE executed.*|LLVM ERROR: .*)$", stderr, re.M)
     if crash:
         picked.append(crash.group(0).strip())
     return "\n".join(line for line in picked if line)
 
 
-def _expected(stage: Stage, outcome: Outcome) -> str:
-    if stage is Stage.ADAPTER:
-        want = (
-            "`triton-adapter-opt` lowers the TTIR to linalg and exits 0, or rejects an unsupported construct "
-            "with a diagnostic that names it."
-        )
-    else:
-        want = (
-            "`bishengir-compile` runs its whole MLIR pipeline. (Without CANN it then stops with "
-            "`External hivmc run fails`: that is expected on a machine without `hivmc`.)"
-        )
+def _expected(stage: StageSpec, outcome: Outcome) -> str:
+    want = stage.expected
     if outcome is Outcome.DIAGNOSTIC:
-        want += f" The input parses and verifies: `{stage.tool_name} repro.mlir` with no passes exits 0."
+        parser = stage.parser or stage.tool
+        want += f" The input parses and verifies: `{parser} repro.mlir` with no passes exits 0."
     return want
 
 
@@ -154,17 +145,19 @@ def _origin(facts: ReportFacts) -> list[str]:
 
 def render_issue(facts: ReportFacts, stderr: str) -> str:
     stage, sig, opts = facts.stage, facts.sig, facts.options
-    tracker = TRACKERS[stage]
     outcome = Outcome(sig.outcome)
-    ext = _OVERRIDE_EXT[stage]
+    ext = stage.input_kind  # the stage output Triton dumps and lets TRITON_KERNEL_OVERRIDE replace
     kernel = facts.kernel or "<kernel>"
     out: list[str] = [f"# {md_escape(sig.title)}", ""]
-    out.append(f"**Tracker:** {tracker} (stage `{stage.value}`: `{stage.tool_name}`). **Signature:** `{sig.id}`.")
+    out.append(
+        f"**Tracker:** {stage.tracker} ({stage.tracker_url}; stage `{stage.name}`: `{stage.tool}`). "
+        f"**Signature:** `{sig.id}`."
+    )
     out.append("")
     size = f"{len(facts.ir.splitlines())}-line"
     out.append(
-        f"`{stage.tool_name}` ({WHEELS[stage]} {facts.versions[WHEELS[stage]]}) fails with "
-        f"*{md_escape(outcome.label)}* on a {size} {'TTIR' if stage is Stage.ADAPTER else 'linalg'} input"
+        f"`{stage.tool}` ({stage.wheel} {facts.versions.get(stage.wheel, 'unknown')}) fails with "
+        f"*{md_escape(outcome.label)}* on a {size} {stage.input_label} input"
         + (f" (kernel `{facts.kernel}`)." if facts.kernel else ".")
     )
     out += ["", "## Environment", "", "| Component | Version |", "|---|---|"]
@@ -178,8 +171,7 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
         "",
         fence(command_line(stage, opts), "sh"),
         "",
-        f"`{stage.tool_name}` ships in the `{WHEELS[stage]}` wheel as "
-        f"`{WHEEL_LAYOUT[stage][0]}/{WHEEL_LAYOUT[stage][1]}`. "
+        f"`{stage.tool}` ships in the `{stage.wheel}` wheel as `{stage.package}/{stage.path_in_package}`. "
         "The bundle's `reproduce.sh` finds it in the installed wheel (or on `PATH`), runs this command and "
         "exits 0 when the failure reproduces.",
         "",
@@ -192,13 +184,13 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
         f"Triton can swap in this IR for the `{ext}` stage output of the user's own kernel:",
         "",
         f"1. Run the script once with `TRITON_KERNEL_DUMP=1 TRITON_DUMP_DIR=dump TRITON_ALWAYS_COMPILE=1`; "
-        f"the kernel's `{ext}` lands in `dump/<hash>/{kernel}.{ext}`"
-        + (" (a failing stage writes nothing, earlier stages are there)." if stage is Stage.BISHENGIR else "."),
+        f"the kernel's `{ext}` lands in `dump/<hash>/{kernel}.{ext}` (a failing stage writes nothing; its "
+        "input, the previous stage's output, is there).",
         f"2. Copy the reduced IR over the dumped one, keeping the hash folder: "
         f"`mkdir -p override/<hash> && cp repro.mlir override/<hash>/{kernel}.{ext}`.",
         "3. Run the script again with `TRITON_KERNEL_OVERRIDE=1 TRITON_OVERRIDE_DIR=override "
         f"TRITON_ALWAYS_COMPILE=1`: the compile fails with the same error, tagged "
-        f"`{'[ConvertTritonIRToLinalgIR]' if stage is Stage.ADAPTER else '[ConvertLinalgRToBinary]'}`.",
+        f"`[{stage.log_tag}]`.",
         "",
     ]
 
@@ -223,7 +215,7 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
         + (f" in pass `{sig.failing_pass}`" if sig.failing_pass else "")
         + ":",
         "",
-        fence(_actual_lines(stderr) or sig.detail or sig.message or "(no message)", "text"),
+        fence(_actual_lines(stderr, stage) or sig.detail or sig.message or "(no message)", "text"),
         "",
     ]
 

@@ -1,33 +1,29 @@
 """Compile a ``@triton.jit`` kernel for an Ascend target on a machine without an NPU or CANN.
 
-The backend assumes CANN is installed in two places: the npubin stage asks ``NPUUtils().get_arch()``
-for ``--target`` and looks for ``bishengir-compile`` only on ``PATH``. Both are substituted here for the
-duration of one compile, and every stage is wrapped so that its output (TTIR, linalg) and the exit
-status of a failing subprocess are recorded even when a later stage fails.
+The backend assumes CANN is installed in two places: its last stage asks ``NPUUtils().get_arch()`` for
+``--target`` and finds its tool only on ``PATH``. Both are substituted here for the duration of one compile,
+and every backend stage is wrapped so that its output (each registered stage's input) and the exit status
+of a failing subprocess are recorded even when a later stage fails.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
-FRONTEND = "frontend"
-TTADAPTER = "ttadapter"
-NPUBIN = "npubin"
+from reducer import stages
+from reducer.npu_options import DEFAULT_TARGET
+
+FRONTEND = "frontend"  # a failure in an in-process stage (Triton's Python frontend)
 
 OUTCOME_OK = "ok"
-OUTCOME_MLIR_OK_HIVMC_MISSING = "mlir-ok, hivmc missing"
+OUTCOME_HEALTHY_END = "mlir-ok, external step missing"  # the stage's own `healthy_end` was reached
 OUTCOME_FAILED = "failed"
-
-# "Cannot find hivmc" alone is not enough: bishengir prints it at start-up (version probe) on every run.
-HIVMC_MISSING_MARKER = "External hivmc run fails"
 
 
 @dataclass
@@ -36,9 +32,8 @@ class CompileRecord:
 
     kernel_name: str
     target: str
-    ttir: str | None = None
-    ttadapter: str | None = None
-    failed_stage: str | None = None
+    ir: dict[str, str] = field(default_factory=dict)  # input kind -> text: what each registered stage replays
+    failed_stage: str | None = None  # a stage's name, or FRONTEND
     outcome: str = OUTCOME_OK
     error: str = ""
     returncode: int | None = None
@@ -52,19 +47,25 @@ class CompileRecord:
 class _FakeNPUUtils:
     """Stands in for ``NPUUtils``, whose ``get_arch`` needs CANN, and answers with the chosen target."""
 
-    target = "Ascend910B3"
+    target = DEFAULT_TARGET
 
     def get_arch(self) -> str:
         return self.target
 
 
-def ascendnpuir_bin_dir() -> Path | None:
-    """Folder of the ``ascendnpu-ir`` wheel's binaries, which the backend does not search by itself."""
-    spec = importlib.util.find_spec("ascendnpuir")
-    if spec is None or spec.origin is None:
-        return None
-    folder = Path(spec.origin).parent / "bin"
-    return folder if (folder / "bishengir-compile").is_file() else None
+def _tool_folders() -> list[str]:
+    """Folders of the tools the backend finds only on PATH (the wheel's own folder is not searched)."""
+    from reducer.errors import ToolNotFound
+    from reducer.toolchain import locate
+
+    found = []
+    for spec in stages.all_stages():
+        if spec.needs_backend_path:
+            try:
+                found.append(str(locate(spec).path.parent))
+            except ToolNotFound:
+                continue
+    return found
 
 
 def _ascend_backend_class() -> Any:
@@ -76,15 +77,13 @@ def _ascend_backend_class() -> Any:
 
 @contextlib.contextmanager
 def _patched_environment(cache_dir: str) -> Iterator[None]:
-    """Fresh cache, no speed-opt shortcut, no overrides, and bishengir-compile findable on PATH."""
+    """Fresh cache, no speed-opt shortcut, no overrides, and the tools the backend looks up findable on PATH."""
     saved = dict(os.environ)
     os.environ["TRITON_CACHE_DIR"] = cache_dir
     os.environ["TRITON_ALWAYS_COMPILE"] = "1"
     for name in ("TRITON_ASCEND_COMPILE_SPEED_OPT", "TRITON_KERNEL_OVERRIDE", "TRITON_KERNEL_DUMP", "USE_IR_LOC"):
         os.environ.pop(name, None)
-    folder = ascendnpuir_bin_dir()
-    if folder is not None:
-        os.environ["PATH"] = f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.environ["PATH"] = os.pathsep.join([*_tool_folders(), os.environ.get("PATH", "")])
     try:
         yield
     finally:
@@ -130,18 +129,17 @@ def _recording_stage(ext: str, stage: Callable[[Any, Any], Any], record: Compile
             record.error = str(exc)
             record.failed_stage = _stage_name(ext)
             raise
-        if ext == "ttir":
-            record.ttir = str(out)
-        elif ext == "ttadapter":
-            record.ttadapter = str(out)
+        if stages.for_kind(ext) is not None:  # this backend stage's output is a registered stage's input
+            record.ir[ext] = str(out)
         return out
 
     return run
 
 
 def _stage_name(ext: str) -> str:
-    """Map a backend stage key to the names the reducer uses ('ttir' is in-process, i.e. frontend)."""
-    return {"ttadapter": TTADAPTER, "npubin": NPUBIN}.get(ext, FRONTEND)
+    """The registered stage a backend stage key runs; in-process stages (`ttir`) are the frontend."""
+    spec = stages.for_backend_stage(ext)
+    return spec.name if spec is not None else FRONTEND
 
 
 def _text(data: bytes | str | None) -> str:
@@ -154,7 +152,7 @@ def compile_for_ascend(
     fn: Any,
     signature: dict[str, str],
     constants: dict[str, Any],
-    target: str = "Ascend910B3",
+    target: str = DEFAULT_TARGET,
     options: dict[str, Any] | None = None,
     attrs: Any = None,
 ) -> CompileRecord:
@@ -185,11 +183,12 @@ def compile_for_ascend(
 
 
 def _classify(record: CompileRecord) -> None:
-    """Tell a real failure from the expected end of the pipeline on a machine without hivmc."""
+    """Tell a real failure from a stage's expected end on this machine (bishengir without CANN's hivmc)."""
+    spec = stages.find(record.failed_stage or "")
     if record.failed_stage is None:
         record.outcome = OUTCOME_OK
-    elif record.failed_stage == NPUBIN and HIVMC_MISSING_MARKER in record.error:
-        record.outcome = OUTCOME_MLIR_OK_HIVMC_MISSING
+    elif spec is not None and spec.healthy_end is not None and spec.healthy_end in record.error:
+        record.outcome = OUTCOME_HEALTHY_END
         record.failed_stage = None
     else:
         record.outcome = OUTCOME_FAILED

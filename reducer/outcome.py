@@ -6,11 +6,13 @@ import enum
 import re
 
 from reducer.runner import RunResult
+from reducer.stages import StageSpec, all_stages, any_noise
 
 
 class Outcome(str, enum.Enum):
     PASSED = "passed"
-    # bishengir's MLIR pipeline finished and only CANN's external hivmc is missing: not a bug.
+    # The tool's own pipeline finished and only an external step is missing (the stage's `healthy_end`,
+    # e.g. bishengir without CANN's hivmc): not a bug.
     PASSED_MLIR = "passed-mlir"
     DIAGNOSTIC = "diagnostic-error"
     ASSERTION = "assertion"
@@ -38,7 +40,7 @@ class Outcome(str, enum.Enum):
 
 _LABELS = {
     Outcome.PASSED: "passed",
-    Outcome.PASSED_MLIR: "passed (MLIR pipeline done; hivmc absent)",
+    Outcome.PASSED_MLIR: "passed (MLIR pipeline done; an external step is absent)",
     Outcome.DIAGNOSTIC: "error diagnostic",
     Outcome.ASSERTION: "assertion failure",
     Outcome.UNREACHABLE: "UNREACHABLE executed",
@@ -50,10 +52,6 @@ _LABELS = {
     Outcome.UNKNOWN_FAILURE: "failure without a diagnostic",
 }
 
-# Printed at start-up of every run without CANN, failing or not: never a bug by itself.
-HIVMC_MISSING = re.compile(r"Cannot find hivmc|External hivmc run fails|hivmc --version|detect hivmc version")
-# Printed only once the whole MLIR pipeline has finished and the external step would start.
-_HIVMC_REACHED = re.compile(r"External hivmc run fails")
 _ASSERT = re.compile(r"Assertion `.*' failed", re.S)
 _UNREACHABLE = re.compile(r"UNREACHABLE executed")
 _LLVM_ERROR = re.compile(r"^LLVM ERROR:", re.M)
@@ -61,8 +59,8 @@ _STACK_DUMP = re.compile(r"^Stack dump:", re.M)
 _ERROR_LINE = re.compile(r"(?:^|: )error: ", re.M)
 
 
-def classify(run: RunResult) -> Outcome:
-    """Pure function of one run: exit status and stderr decide."""
+def classify(run: RunResult, spec: StageSpec) -> Outcome:
+    """Pure function of one run of `spec`'s tool: exit status and stderr decide."""
     err = run.stderr
     if run.timed_out:
         return Outcome.TIMEOUT
@@ -78,7 +76,7 @@ def classify(run: RunResult) -> Outcome:
         return Outcome.SIGNAL
     if _STACK_DUMP.search(err):
         return Outcome.SELF_CAUGHT_CRASH
-    if _HIVMC_REACHED.search(err) and not _other_errors(err):
+    if spec.healthy_end is not None and spec.healthy_end in err and first_error_line(err, spec) is None:
         return Outcome.PASSED_MLIR
     if _ERROR_LINE.search(err):
         # Whether the input itself was invalid is settled by a parse-only run (see check.py).
@@ -86,23 +84,19 @@ def classify(run: RunResult) -> Outcome:
     return Outcome.UNKNOWN_FAILURE
 
 
-# Wrapper diagnostics that every failure of a pipeline prints: they name no bug.
-_GENERIC_ERRORS = re.compile(
-    r"Failed to run BiShengHIR pipeline|Failures have been detected while processing an MLIR pass pipeline"
-)
+# What every failing MLIR pass pipeline prints: it names no bug (stages add their own wrappers).
+_PIPELINE_FAILED = re.compile(r"Failures have been detected while processing an MLIR pass pipeline")
 
 
-def first_error_line(stderr: str) -> str | None:
-    """The first `error:` diagnostic that names something specific."""
+def first_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:
+    """The first `error:` diagnostic that names something specific (not a wrapper, not start-up noise)."""
+    wrappers = [s.wrapper_errors for s in ([spec] if spec else all_stages()) if s.wrapper_errors is not None]
     fallback = None
     for line in stderr.splitlines():
-        if _ERROR_LINE.search(line) and not HIVMC_MISSING.search(line):
-            if _GENERIC_ERRORS.search(line):
-                fallback = fallback or line.strip()
-                continue
-            return line.strip()
+        if not _ERROR_LINE.search(line) or any_noise(line):
+            continue
+        if _PIPELINE_FAILED.search(line) or any(w.search(line) for w in wrappers):
+            fallback = fallback or line.strip()
+            continue
+        return line.strip()
     return fallback
-
-
-def _other_errors(stderr: str) -> bool:
-    return first_error_line(stderr) is not None

@@ -15,19 +15,20 @@ from pathlib import Path
 
 from reducer import atomic
 from reducer.check import CheckReport, check_file
-from reducer.errors import FlakyFailure, NotInteresting, ReducerError, ToolNotFound
+from reducer.errors import FlakyFailure, NotInteresting, ReducerError
 from reducer.interesting import ScriptTest, SignatureTest
 from reducer.isolate import PassLevel, isolate
 from reducer.mlir.module import count_ops, parse_module
+from reducer.npu_options import Options
 from reducer.passes.base import PassContext
-from reducer.printing import reprint, unwrap_module
 from reducer.replay import Replay
-from reducer.runner import DEFAULT_ENV, RunEnv, run_tool
+from reducer.runner import DEFAULT_ENV, RunEnv, execute
 from reducer.search import ReduceResult, Stats
 from reducer.search import reduce as search
 from reducer.signature import Expectation, Signature
 from reducer.source import Source
-from reducer.toolchain import Stage, StageOptions, locate, locate_parser
+from reducer.tool_print import reprint, unwrap_module
+from reducer.toolchain import locate_optimizer, optimizer_invocation
 
 FINAL_RUNS = 5
 
@@ -39,7 +40,7 @@ class Slipped(ReducerError):
 @dataclass
 class ReduceRequest:
     source: Source
-    options: StageOptions
+    options: Options
     out: Path
     expect: Expectation | None = None
     test_script: Path | None = None
@@ -93,6 +94,15 @@ class ReduceReport:
         """Candidates that did not parse: counted, never run, never interesting."""
         return sum(p.result.stats.invalid for p in self.phases)
 
+    @property
+    def pass_errors(self) -> dict[str, int]:
+        """Reduction passes that raised (reducer bugs, not compiler bugs): message -> times, over all phases."""
+        total: dict[str, int] = {}
+        for phase in self.phases:
+            for message, times in phase.result.stats.pass_errors.items():
+                total[message] = total.get(message, 0) + times
+        return total
+
     def winners(self) -> list[tuple[str, int, int]]:
         """(pass, ops saved, bytes saved) summed over phases, biggest first."""
         acc: dict[str, list[int]] = {}
@@ -122,6 +132,7 @@ class ReduceReport:
             "tests": self.tests,
             "cache_hits": self.cache_hits,
             "invalid_candidates": self.invalid,
+            "pass_errors": self.pass_errors,
             "seconds": round(sum(p.seconds for p in self.phases), 2),
             "phases": [
                 {
@@ -145,7 +156,7 @@ class ReduceReport:
             "final_check": f"{self.final_matches}/{self.final_runs}",
             "stopped": self.stopped,
             "slipped": self.slipped,
-            "stage": self.request.source.stage.value,
+            "stage": self.request.source.stage.name,
             "options": self.request.options.as_dict(),
         }
 
@@ -163,31 +174,20 @@ def default_output(source: Source, cwd: Path) -> Path:
 
 
 def _run_opt(env: RunEnv, timeout: float) -> Callable[[str, Sequence[str]], str | None] | None:
-    """canonicalize/cse/symbol-dce as a reduction pass, from bishengir-opt for both stages.
+    """canonicalize/cse/symbol-dce as a reduction pass, from whichever stage's `*-opt` registers them.
 
-    triton-adapter-opt registers none of these passes; bishengir-opt does, and with
-    `--allow-unregistered-dialect` it folds the arith/scf/cf parts of TTIR and leaves `tt.*` alone.
+    A stage tool may register none of them (triton-adapter-opt); with `--allow-unregistered-dialect` another
+    stage's optimizer folds the generic arith/scf/cf parts and leaves unknown dialects alone.
     """
-    optimizer = locate_parser(Stage.BISHENGIR) if _has_bishengir() else None
+    optimizer = locate_optimizer()
     if optimizer is None:
         return None
 
     def run(text: str, flags: Sequence[str]) -> str | None:
-        argv = [str(optimizer), "input.mlir", "--allow-unregistered-dialect", *flags, "--mlir-print-op-generic",
-                "-o", "opt.mlir"]
-        result = run_tool(argv, input_name="input.mlir", input_text=text, timeout=timeout, env=env,
-                          output_name="opt.mlir")
+        result = execute(optimizer_invocation(optimizer, text, flags), timeout=timeout, env=env)
         return result.output_text if result.returncode == 0 else None
 
     return run
-
-
-def _has_bishengir() -> bool:
-    try:
-        locate(Stage.BISHENGIR)
-    except ToolNotFound:
-        return False
-    return True
 
 
 class Reduction:
@@ -225,7 +225,7 @@ class Reduction:
                 f"{req.source.path}: does not fail ({report.outcome.label})",
                 "nothing to reduce; pass the IR of a kernel that fails to compile",
             )
-        if req.expect is not None and not req.expect.met_by(sig, strict=req.strict):
+        if req.expect is not None and not req.expect.strictly(req.strict).met_by(sig):
             raise NotInteresting(
                 f"{req.source.path}: fails with signature {sig.id}, not the expected {req.expect.id}",
                 "check the --expect id with `reducer check`",
@@ -252,10 +252,10 @@ class Reduction:
             spent = baseline.first.run.seconds if baseline else 1.0
             per_test = req.timeout if sig and sig.outcome == "timeout" else max(5.0, 10 * spent)
         replay = Replay(req.source.stage, req.options, per_test, req.env)
-        if sig is not None:
-            expectation = Expectation(sig.id, sig)
+        expectation = Expectation.of(sig, req.strict) if sig is not None else None
+        if expectation is not None:
             attempts = max(1, req.runs) if baseline and baseline.flaky else 1
-            full_test: Callable[[str], bool] = SignatureTest(replay, expectation, req.strict, attempts)
+            full_test: Callable[[str], bool] = SignatureTest(replay, expectation, attempts)
         else:
             assert req.test_script is not None
             full_test = ScriptTest(req.test_script, ".mlir", per_test)
@@ -269,13 +269,13 @@ class Reduction:
         self.report = report
         self._write(start_text)
 
-        if sig is not None and req.pass_level and not self.stop.is_set():
+        if expectation is not None and req.pass_level and not self.stop.is_set():
             self.status("isolating the failing pass")
-            level = isolate(replay, start_text, sig)
+            level = isolate(replay, start_text, expectation)
             if level is not None:
                 report.pass_level = level
                 level_text = reprint(req.source.stage, level.text, generic=True) or level.text
-                level_test = SignatureTest(level.replay, Expectation(sig.id, sig), req.strict)
+                level_test = SignatureTest(level.replay, expectation)
                 if level_test(level_text):
                     level_path = req.out.with_name(req.out.stem + ".pass-level.mlir")
                     header = f"// reducer: replay with {level.pipeline_text}\n"
@@ -360,10 +360,8 @@ class Reduction:
             self.status("final check")
             replay = Replay(self.req.source.stage, self.req.options, self.req.timeout, self.req.env)
             report.final_runs = FINAL_RUNS
-            for _ in range(FINAL_RUNS):
-                obs = replay.observe(text)
-                if obs.signature is not None and obs.signature.id == sig.id:
-                    report.final_matches += 1
+            expectation = Expectation.of(sig, self.req.strict)
+            report.final_matches = sum(expectation.met_by(replay.observe(text).signature) for _ in range(FINAL_RUNS))
         sidecar = self.req.out.with_name(self.req.out.name + ".json")
         atomic.write_text(sidecar, json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n")
         flaky_ok = self.req.allow_flaky and report.final_matches > 0

@@ -6,10 +6,12 @@ import collections
 from dataclasses import dataclass, field
 
 from reducer import signature as sigmod
+from reducer.npu_options import Options
 from reducer.outcome import Outcome, classify
-from reducer.runner import DEFAULT_ENV, RunEnv, RunResult, run_stage, run_tool
+from reducer.runner import DEFAULT_ENV, RunEnv, RunResult, execute
 from reducer.signature import Signature
-from reducer.toolchain import Stage, StageOptions, locate_parser
+from reducer.stages import StageSpec
+from reducer.toolchain import REPRODUCER, locate_parser, parse_invocation, reproducer_invocation, stage_invocation
 
 
 @dataclass
@@ -19,23 +21,21 @@ class Observation:
     run: RunResult
 
 
-REPRODUCER = "reproducer.mlir"
-
-
 @dataclass(frozen=True)
 class Replay:
     """One stage, one target and option set, one environment: a reproducible experiment."""
 
-    stage: Stage
-    options: StageOptions = field(default_factory=StageOptions)
+    stage: StageSpec
+    options: Options = field(default_factory=Options)
     timeout: float = 120.0
     env: RunEnv = DEFAULT_ENV
     # A pass-level replay runs only these arguments (e.g. one `--pass-pipeline=`) instead of the stage's.
     pipeline: tuple[str, ...] | None = None
 
     def observe(self, text: str, *, find_pass: bool = False) -> Observation:
-        run = run_stage(self.stage, text, self.options, timeout=self.timeout, env=self.env, pipeline=self.pipeline)
-        outcome = classify(run)
+        run = execute(stage_invocation(self.stage, text, self.options, pipeline=self.pipeline),
+                      timeout=self.timeout, env=self.env)
+        outcome = classify(run, self.stage)
         if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
             outcome = Outcome.INVALID_INPUT
         pass_name = self.failing_pass(text) if find_pass and outcome.is_failure else None
@@ -43,40 +43,23 @@ class Replay:
 
     def parses(self, text: str) -> bool:
         """True when the tool parses and verifies `text` with no pass run."""
-        parser = locate_parser(self.stage)
-        if parser is None:
+        if locate_parser(self.stage) is None:
             return True
-        run = run_tool(
-            [str(parser), self.stage.input_name, "-o", "parsed.mlir"],
-            input_name=self.stage.input_name,
-            input_text=text,
-            timeout=min(self.timeout, 60.0),
-            env=self.env,
-        )
+        run = execute(parse_invocation(self.stage, text), timeout=min(self.timeout, 60.0), env=self.env)
         return run.returncode == 0
 
     def reproducer(self, text: str, local: bool) -> RunResult:
         """Run with MLIR's crash reproducer on; `files["reproducer.mlir"]` holds it when one was written.
 
-        A local reproducer (the IR just before the failing pass) needs threading off.
+        A local reproducer holds the IR just before the failing pass.
         """
-        flags = ["--mlir-pass-pipeline-local-reproducer", "--mlir-disable-threading"] if local else []
-        return run_stage(
-            self.stage,
-            text,
-            self.options,
-            timeout=self.timeout,
-            env=self.env,
-            pipeline=self.pipeline,
-            extra_args=[f"--mlir-pass-pipeline-crash-reproducer={REPRODUCER}", *flags],
-            collect=(REPRODUCER,),
-        )
+        inv = reproducer_invocation(self.stage, text, self.options, local=local, pipeline=self.pipeline)
+        return execute(inv, timeout=self.timeout, env=self.env)
 
     def failing_pass(self, text: str) -> str | None:
-        """Which pass failed. The adapter's top-level note names the pass of the user's pipeline (a local
-        reproducer may name a nested helper such as CSE); bishengir-compile prints no note, so its local
-        reproducer tells."""
-        run = self.reproducer(text, local=self.stage is not Stage.ADAPTER)
+        """Which pass failed. A top-level note names the pass of the user's pipeline (a local reproducer may
+        name a nested helper such as CSE); a tool that prints no note has its local reproducer tell."""
+        run = self.reproducer(text, local=self.stage.pass_from_local_reproducer)
         return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
 
 

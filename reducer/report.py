@@ -17,20 +17,24 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer import atomic
+from reducer import atomic, stages
+from reducer.artifact import read_json, sidecar_path
 from reducer.errors import InputError, NotInteresting, ReducerError
 from reducer.issue_markdown import needles, render_issue
 from reducer.leaks import Leak
+from reducer.npu_options import Options
 from reducer.redact import Redactor
 from reducer.replay import Observation, Replay
-from reducer.report_facts import TRACKERS, ReportFacts
+from reducer.report_facts import ReportFacts
 from reducer.reproduce_script import reproduce_script
-from reducer.repros import HEADER, read_repro, render, strip_header
-from reducer.signature import Signature
-from reducer.source import infer_stage, read_text
-from reducer.toolchain import DEFAULT_TARGET, Stage, StageOptions, locate, package_version, prepare_input
+from reducer.repros import read_repro, render, strip_header
+from reducer.signature import Expectation, Signature
+from reducer.source import read_text
+from reducer.stages import StageSpec
+from reducer.toolchain import locate, package_version, versions
 
-_KERNEL = re.compile(r"\b(?:tt\.func|func\.func)\s+(?:(?:public|private|nested)\s+)?@([\w$.-]+)")
+# A function op of any dialect (`tt.func`, `func.func`) and its symbol.
+_KERNEL = re.compile(r"\b\w+\.func\s+(?:(?:public|private|nested)\s+)?@([\w$.-]+)")
 _GENERIC_KERNEL = re.compile(r'sym_name\s*=\s*"([\w$.-]+)"')
 
 
@@ -41,13 +45,14 @@ class ReportResult:
     bundle: Path
     signature: Signature
     tracker: str
+    tracker_url: str
     members: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
         return (
             f"wrote {self.issue} and {self.bundle} ({self.signature.id}: {self.signature.title}); "
-            f"file it at {self.tracker}"
+            f"file it at {self.tracker}: {self.tracker_url}"
         )
 
 
@@ -61,56 +66,26 @@ class PrivateDataLeft(ReducerError):
 @dataclass(frozen=True)
 class _Input:
     ir: str
-    stage: Stage
-    expected: Signature | None  # from a repro header: the report must show this bug
-    target: str | None
+    stage: StageSpec
+    expected: Expectation | None  # from a repro header: the report must show this bug
 
 
-def _read_input(path: Path) -> _Input:
+def _read_input(path: Path, stage: StageSpec | None) -> _Input:
     text = read_text(path)
-    try:
-        repro = read_repro(path)
-    except (ValueError, KeyError) as err:
-        raise InputError(
-            f"{path}: unreadable REDUCER-SIGNATURE header ({err})", "fix or delete the first line"
-        ) from None
+    repro = read_repro(path)
     if repro is not None:
-        header = json.loads(text.splitlines()[0][len(HEADER) :])
-        return _Input(repro.ir, repro.stage, repro.signature, header.get("target"))
+        return _Input(repro.ir, repro.stage, Expectation.of(repro.signature))
     ir = strip_header(text)
-    stage = infer_stage(ir)
+    stage = stage or stages.infer(ir)
     if stage is None:
-        raise InputError(
-            f"{path}: cannot tell which stage this IR feeds (no tt.func, no func.func)", "pass a TTIR or linalg file"
-        )
-    return _Input(ir, stage, None, None)
+        choices = " or ".join(f"--stage {s.name}" for s in stages.all_stages())
+        raise InputError(f"{path}: cannot tell which stage this IR feeds", f"pass {choices}")
+    return _Input(ir, stage, None)
 
 
 def find_sidecar(repro_path: Path) -> dict | None:
     """The `<reduced>.mlir.json` that `reducer reduce` writes next to its output, when present."""
-    path = repro_path.with_name(repro_path.name + ".json")
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text())
-    except ValueError:
-        raise InputError(f"{path}: not valid JSON", "delete it or rerun `reducer reduce`") from None
-    return data if isinstance(data, dict) else None
-
-
-def default_options(repro_path: Path, sidecar: dict | None) -> StageOptions:
-    """The options the bug was found with: the sidecar's, else the repro header's target, else defaults."""
-    if sidecar and isinstance(sidecar.get("options"), dict):
-        opts = dict(sidecar["options"])
-        known = set(StageOptions.__dataclass_fields__) - {"extra"}
-        fields = {k: v for k, v in opts.items() if k in known}
-        extra = {k: str(v) for k, v in opts.items() if k not in known}
-        return StageOptions(**fields, extra=extra)
-    if repro_path.is_file():
-        target = _read_input(repro_path).target
-        if target:
-            return StageOptions(target=target)
-    return StageOptions(target=DEFAULT_TARGET)
+    return read_json(sidecar_path(repro_path))
 
 
 def kernel_name(ir: str) -> str | None:
@@ -129,12 +104,12 @@ def kernel_name(ir: str) -> str | None:
 
 
 def _observe(
-    stage: Stage, ir: str, options: StageOptions, expected: Signature | None, attempts: int, timeout: float
+    stage: StageSpec, ir: str, options: Options, expected: Expectation | None, attempts: int, timeout: float
 ) -> Observation:
     replay = Replay(stage, options, timeout)
     obs = replay.observe(ir, find_pass=True)
     for _ in range(attempts - 1):
-        if expected is None or (obs.signature is not None and obs.signature.id == expected.id):
+        if expected is None or expected.met_by(obs.signature):
             break
         obs = replay.observe(ir, find_pass=True)
     return obs
@@ -143,16 +118,16 @@ def _observe(
 # --- gathering ----------------------------------------------------------------------------
 
 
-def _environment(stage: Stage, options: StageOptions) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    versions = {"triton-ascend": package_version("triton-ascend"), "ascendnpu-ir": package_version("ascendnpu-ir")}
-    rows = list(versions.items())
-    for other in Stage:
+def _environment(stage: StageSpec, options: Options) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    installed = versions()
+    rows = list(installed.items())
+    for other in stages.all_stages():
         try:
-            rows.append((other.tool_name, locate(other).version))
+            rows.append((other.tool, locate(other).version))
         except ReducerError:
             if other is stage:
                 raise
-            rows.append((other.tool_name, "not found"))
+            rows.append((other.tool, "not found"))
     try:
         os_name = platform.freedesktop_os_release().get("PRETTY_NAME", "")
     except OSError:
@@ -163,16 +138,10 @@ def _environment(stage: Stage, options: StageOptions) -> tuple[dict[str, str], l
         ("OS", f"{os_text}{platform.system()} {platform.release()}"),
         ("CPU arch", platform.machine()),
         ("Target", options.target),
-        ("NPU options", _non_default(options)),
+        ("NPU options", options.describe()),
         ("Reported with", f"reducer {package_version('reducer')}"),
     ]
-    return versions, rows
-
-
-def _non_default(options: StageOptions) -> str:
-    base = StageOptions(target=options.target).as_dict()
-    changed = {k: v for k, v in options.as_dict().items() if k != "target" and base.get(k, object()) != v}
-    return ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) or "defaults"
+    return installed, rows
 
 
 def _gather(
@@ -180,29 +149,30 @@ def _gather(
     *,
     original: Path | None,
     sidecar: dict | None,
-    options: StageOptions,
+    options: Options,
+    stage: StageSpec | None,
     redactor: Redactor,
     attempts: int,
     timeout: float,
 ) -> tuple[ReportFacts, str]:
-    given = _read_input(repro_path)
+    given = _read_input(repro_path, stage)
     stage = given.stage
     ir = redactor.text(given.ir)
-    obs = _observe(stage, prepare_input(stage, ir), options, given.expected, attempts, timeout)
+    obs = _observe(stage, stage.prepare(ir), options, given.expected, attempts, timeout)
     if obs.signature is None:
         raise NotInteresting(
             f"{repro_path}: does not fail here ({obs.outcome.label}); nothing to report",
             "check the target and options, or run `reducer check` on it",
         )
-    if given.expected is not None and obs.signature.id != given.expected.id:
+    if given.expected is not None and not given.expected.met_by(obs.signature):
         raise NotInteresting(
             f"{repro_path}: now shows {obs.signature.id} ({obs.signature.title}), not its header's {given.expected.id}",
             "the bug may be fixed or the options differ: `reducer recheck`, or pass --target/--option",
         )
     if ir != given.ir and given.expected is None:
         # Redaction touched the IR (locations, comments): it must still be the same bug.
-        raw = _observe(stage, prepare_input(stage, given.ir), options, None, 1, timeout)
-        if raw.signature is None or raw.signature.id != obs.signature.id:
+        raw = _observe(stage, stage.prepare(given.ir), options, None, 1, timeout)
+        if not Expectation.of(obs.signature).met_by(raw.signature):
             raise NotInteresting(
                 f"{repro_path}: the redacted IR no longer shows the failure of the original",
                 "remove the private strings from the IR by hand and retry",
@@ -217,11 +187,11 @@ def _gather(
     if original_path is not None:
         suffix = "".join(original_path.suffixes[-2:]) if original_path.suffix == ".mlir" else original_path.suffix
         original_name = "original" + (suffix or ".mlir")
-    versions, environment = _environment(stage, options)
+    installed, environment = _environment(stage, options)
     environment = [(k, redactor.text(v)) for k, v in environment]
     stderr = redactor.text(obs.run.stderr)
     sig = obs.signature
-    ir = prepare_input(stage, ir)
+    ir = stage.prepare(ir)
     facts = ReportFacts(
         stage=stage,
         options=options,
@@ -232,7 +202,7 @@ def _gather(
         original_name=original_name,
         original_text=original_text,
         sidecar=sidecar,
-        versions=versions,
+        versions=installed,
         environment=environment,
         needles=[n for n in needles(sig, obs.run.stderr) if redactor.text(n) == n],
     )
@@ -265,7 +235,8 @@ def write_report(
     *,
     original: Path | None,
     sidecar: dict | None,
-    options: StageOptions,
+    options: Options,
+    stage: StageSpec | None = None,
     secrets: tuple[str, ...] = (),
     attempts: int = 3,
     timeout: float = 120.0,
@@ -281,6 +252,7 @@ def write_report(
         original=original,
         sidecar=sidecar,
         options=options,
+        stage=stage,
         redactor=redactor,
         attempts=attempts,
         timeout=timeout,
@@ -289,12 +261,13 @@ def write_report(
     out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig.id}"
     sig_doc = {
         "signature": sig.to_dict(),
-        "stage": facts.stage.value,
-        "tool": {"name": facts.stage.tool_name, "version": locate(facts.stage).version},
+        "stage": facts.stage.name,
+        "tool": {"name": facts.stage.tool, "version": locate(facts.stage).version},
         "versions": facts.versions,
         "target": facts.options.target,
         "options": facts.options.as_dict(),
-        "tracker": TRACKERS[facts.stage],
+        "tracker": facts.stage.tracker,
+        "tracker_url": facts.stage.tracker_url,
     }
     files = {
         "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options),
@@ -317,4 +290,4 @@ def write_report(
     atomic.write_bytes(bundle, _tarball(f"repro-{sig.id}", files))
     issue_path = out_dir / "issue.md"
     atomic.write_text(issue_path, issue)
-    return ReportResult(out_dir, issue_path, bundle, sig, TRACKERS[facts.stage], sorted(files))
+    return ReportResult(out_dir, issue_path, bundle, sig, facts.stage.tracker, facts.stage.tracker_url, sorted(files))

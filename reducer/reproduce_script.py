@@ -5,17 +5,16 @@ from __future__ import annotations
 import shlex
 
 from reducer.outcome import Outcome
-from reducer.report_facts import WHEEL_LAYOUT, WHEELS, ReportFacts
-from reducer.toolchain import stage_args
+from reducer.report_facts import ReportFacts
 
 
 def reproduce_script(facts: ReportFacts) -> str:
     """A bash script that needs only the wheel (no reducer): exit 0 when the failure reproduces."""
     stage, sig = facts.stage, facts.sig
-    package, rel, override = WHEEL_LAYOUT[stage]
-    wheel = WHEELS[stage]
-    tool_name = stage.tool_name
-    args = " ".join(shlex.quote(a) for a in stage_args(stage, facts.options))
+    package, rel, override = stage.package, stage.path_in_package, stage.override_env
+    wheel = stage.wheel
+    tool_name = stage.tool
+    args = " ".join(shlex.quote(a) for a in stage.args(facts.options))
     outcome = Outcome(sig.outcome)
     must_crash = "1" if outcome.is_crash else "0"
     checks = "\n".join(f"  {shlex.quote(n)}" for n in facts.needles)
@@ -25,7 +24,7 @@ def reproduce_script(facts: ReportFacts) -> str:
         timeout_cmd = f"timeout {max(10, int(facts.obs.run.seconds) + 1)} "
     return f"""#!/usr/bin/env bash
 # Reproduces {sig.id}: {sig.title}
-# Needs the {wheel} wheel ({facts.versions[wheel]} was used), or {override}=<binary>.
+# Needs the {wheel} wheel ({facts.versions.get(wheel, 'unknown')} was used), or {override}=<binary>.
 # Exit 0: reproduced; 1: did not; 2: {tool_name} not found.
 set -u
 here=$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)

@@ -14,21 +14,23 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer import atomic
+from reducer import atomic, stages
+from reducer.artifact import HEADER, from_fields, header_of
 from reducer.errors import InputError, NotInteresting
+from reducer.lit_setup import ensure_config
+from reducer.npu_options import Options
 from reducer.outcome import Outcome, first_error_line
-from reducer.printing import reprint, tool_ops, unwrap_module
 from reducer.redact import Redactor
-from reducer.replay import Observation, Replay
-from reducer.signature import Signature, normalize_message
+from reducer.replay import Replay
+from reducer.signature import Expectation, Signature, normalize_message
 from reducer.source import load
-from reducer.toolchain import Stage, StageOptions, locate, package_version, prepare_input, stage_args
+from reducer.stages import StageSpec
+from reducer.tool_print import reprint, tool_ops, unwrap_module
+from reducer.toolchain import locate, run_line_args, versions
 
-HEADER = "// REDUCER-SIGNATURE: "
 _HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|NOTE):.*\n?", re.M)
 _MASK = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>")
 
@@ -38,10 +40,11 @@ class Repro:
     path: Path
     signature: Signature
     ir: str
+    options: Options  # what the bug was found with: every replay of this repro uses them
 
     @property
-    def stage(self) -> Stage:
-        return Stage(self.signature.stage)
+    def stage(self) -> StageSpec:
+        return stages.get(self.signature.stage)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -65,12 +68,17 @@ def strip_header(text: str) -> str:
 
 
 def read_repro(path: Path) -> Repro | None:
+    """The repro in `path`, None when it has no signature header; InputError when the header is bad."""
     text = path.read_text(errors="replace")
-    first = text.splitlines()[0] if text else ""
-    if not first.startswith(HEADER):
+    try:
+        data = header_of(text)
+    except InputError as err:
+        raise InputError(f"{path}: {err}", err.hint) from None
+    if data is None:
         return None
-    data = json.loads(first[len(HEADER) :])
-    return Repro(path, Signature.from_dict(data), strip_header(text))
+    found = from_fields(data, f"{path} (repro header)", signature=True)
+    assert found.expected is not None
+    return Repro(path, found.expected, strip_header(text), found.options or Options())
 
 
 def all_repros(root: Path, include_fixed: bool = False) -> list[Repro]:
@@ -94,7 +102,7 @@ def _filecheck_literal(text: str) -> str:
     return "{{.*}}".join(escaped).strip()
 
 
-def check_lines(sig: Signature, stderr: str) -> list[str]:
+def check_lines(sig: Signature, stderr: str, spec: StageSpec) -> list[str]:
     """What FileCheck pins: the key message and nothing that varies between runs or machines."""
     lines: list[str] = []
     outcome = Outcome(sig.outcome)
@@ -113,7 +121,7 @@ def check_lines(sig: Signature, stderr: str) -> list[str]:
     elif outcome in (Outcome.DIAGNOSTIC, Outcome.SELF_CAUGHT_CRASH) and sig.message:
         lines.append("error: " + _filecheck_literal(sig.message))
     elif outcome is Outcome.SIGNAL:
-        first = first_error_line(stderr)
+        first = first_error_line(stderr, spec)
         if first:
             lines.append("error: " + _filecheck_literal(sig.message.split(": ", 1)[-1]))
     if outcome in (Outcome.SELF_CAUGHT_CRASH, Outcome.SIGNAL) or not lines:
@@ -121,40 +129,49 @@ def check_lines(sig: Signature, stderr: str) -> list[str]:
     return lines
 
 
-def run_line(sig: Signature, options: StageOptions, fixed: bool = False) -> str:
-    stage = Stage(sig.stage)
-    args = stage_args(stage, options)[:-2]  # drop "-o <name>": lit gives a temp path
-    quoted = " ".join(shlex.quote(a) if " " in a else a for a in args).replace("'", '"')
-    cmd = f"{stage.tool_name} %s {quoted} -o %t"
+_PLAIN_WORD = re.compile(r"^[\w.,:=+/@-]+$")
+_UNQUOTABLE = re.compile(r'["\\$`]')
+
+
+def shell_word(arg: str) -> str:
+    """One argument for lit's shell: plain words bare, others double-quoted; never shell syntax."""
+    if _PLAIN_WORD.match(arg):
+        return arg
+    if _UNQUOTABLE.search(arg) or "\n" in arg:
+        raise InputError(f"argument {arg!r} cannot be written into a RUN line", "check the --option values")
+    return f'"{arg}"'
+
+
+def run_line(sig: Signature, options: Options, fixed: bool = False) -> str:
+    spec = stages.get(sig.stage)
+    args = " ".join(shell_word(a) for a in run_line_args(spec, options))
+    cmd = f"{spec.tool} %s {args} -o %t"  # lit gives the output a temp path
     outcome = Outcome(sig.outcome)
     if fixed:
-        if stage is Stage.BISHENGIR:
-            # Without CANN a healthy run still exits 1 after "External hivmc run fails".
+        if spec.healthy_end is not None:
+            # A healthy run still exits 1 where the external step is absent (bishengir without CANN).
             return f"not {cmd} 2>&1 | FileCheck %s --check-prefix=FIXED"
         return f"{cmd}"
     prefix = "not --crash" if outcome in (Outcome.ASSERTION, Outcome.UNREACHABLE, Outcome.SIGNAL) else "not"
     return f"{prefix} {cmd} 2>&1 | FileCheck %s"
 
 
-def render(sig: Signature, ir: str, stderr: str, options: StageOptions, fixed_note: str = "") -> str:
-    stage = Stage(sig.stage)
-    tool = locate(stage)
+def render(sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "") -> str:
+    spec = stages.get(sig.stage)
     header = sig.to_dict()
-    header["tool_version"] = tool.version
-    header["versions"] = {
-        "triton-ascend": package_version("triton-ascend"),
-        "ascendnpu-ir": package_version("ascendnpu-ir"),
-    }
+    header["tool_version"] = locate(spec).version
+    header["versions"] = versions()
     header["target"] = options.target
-    out = [HEADER + json.dumps(header, sort_keys=True), f"// REQUIRES: {stage.tool_name}"]
+    header["options"] = options.as_dict()
+    out = [HEADER + json.dumps(header, sort_keys=True), f"// REQUIRES: {spec.tool}"]
     if fixed_note:
         out.append(f"// NOTE: {fixed_note}")
         out.append(f"// RUN: {run_line(sig, options, fixed=True)}")
-        if stage is Stage.BISHENGIR:
-            out.append("// FIXED: External hivmc run fails")
+        if spec.healthy_end is not None:
+            out.append(f"// FIXED: {spec.healthy_end}")
     else:
         out.append(f"// RUN: {run_line(sig, options)}")
-        out += [f"// CHECK: {line}" for line in check_lines(sig, stderr)]
+        out += [f"// CHECK: {line}" for line in check_lines(sig, stderr, spec)]
     body = ir if ir.endswith("\n") else ir + "\n"
     return "\n".join(out) + "\n\n" + body
 
@@ -172,17 +189,13 @@ def _next_number(root: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def _observe(path: Path, options: StageOptions) -> tuple[str, Stage, Observation]:
-    source = load(path)
+def save_repro(path: Path, root: Path, options: Options, stage: StageSpec | None = None) -> SaveResult:
+    """Save the IR in `path` (failing `stage` with `options`) as a repro under `root`, keeping one file (the
+    smaller) per signature."""
+    source = load(path, stage)
+    stage = source.stage
     text = strip_header(source.text)
-    obs = Replay(source.stage, options).observe(text, find_pass=True)
-    return text, source.stage, obs
-
-
-def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> SaveResult:
-    """Save the IR in `path` as a repro under `root`, keeping one file (the smaller) per signature."""
-    options = options or StageOptions()
-    text, stage, obs = _observe(path, options)
+    obs = Replay(stage, options).observe(text, find_pass=True)
     sig = obs.signature
     if sig is None:
         raise NotInteresting(
@@ -193,24 +206,25 @@ def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> S
         raise InputError(
             f"{path}: a hang cannot be pinned by a lit RUN line; not saved", "report it with `reducer report` instead"
         )
-    ir = prepare_input(stage, unwrap_module(reprint(stage, text, generic=False) or text))
+    ir = stage.prepare(unwrap_module(reprint(stage, text, generic=False) or text))
     redactor = Redactor.for_this_machine()
     ir = redactor.text(ir)
     # Printing and redaction must not change the bug: re-check what will be written.
+    same = Expectation.of(sig)
     again = Replay(stage, options).observe(ir)
-    if again.signature is None or again.signature.id != sig.id:
-        ir = prepare_input(stage, redactor.text(text))
+    if not same.met_by(again.signature):
+        ir = stage.prepare(redactor.text(text))
         again = Replay(stage, options).observe(ir)
-        if again.signature is None or again.signature.id != sig.id:
+        if not same.met_by(again.signature):
             raise NotInteresting(
                 f"{path}: the cleaned IR no longer shows signature {sig.id}; not saved",
                 "save the unprinted file with `reducer reduce --save`",
             )
     content = redactor.text(render(sig, ir, again.run.stderr, options))
-    folder = root / stage.value
-    new = Repro(folder / "new.mlir", sig, ir)
+    folder = root / stage.name
+    new = Repro(folder / "new.mlir", sig, ir, options)
     for old in all_repros(root):
-        if old.signature.id != sig.id:
+        if not same.met_by(old.signature):
             continue
         if new.size < old.size:
             atomic.write_text(old.path, content)
@@ -227,6 +241,7 @@ def save_repro(path: Path, root: Path, options: StageOptions | None = None) -> S
         )
     dest = folder / f"{_next_number(root):04d}-{slug(sig)}.mlir"
     atomic.write_text(dest, content)
+    ensure_config(root)
     return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title})")
 
 
@@ -238,21 +253,18 @@ class RecheckEntry:
     moved_to: Path | None
 
 
-def recheck(root: Path, options: StageOptions | None = None, move: bool = True) -> list[RecheckEntry]:
-    """Replay every repro; move those that no longer fail to repros/fixed/<stage>/."""
-    options = options or StageOptions()
+def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
+    """Replay every repro with its own options; move those that no longer fail to repros/fixed/<stage>/."""
     entries = []
     for repro in all_repros(root):
-        obs = Replay(repro.stage, options).observe(repro.ir)
-        same = obs.signature is not None and obs.signature.id == repro.signature.id
+        obs = Replay(repro.stage, repro.options).observe(repro.ir)
+        same = Expectation.of(repro.signature).met_by(obs.signature)
         moved = None
         if not same and move and not obs.outcome.is_failure:
-            versions = (
-                f"triton-ascend {package_version('triton-ascend')}, ascendnpu-ir {package_version('ascendnpu-ir')}"
-            )
-            note = f"fixed: no longer fails with {versions} ({obs.outcome.value})"
-            moved = root / "fixed" / repro.stage.value / repro.path.name
-            atomic.write_text(moved, render(repro.signature, repro.ir, "", options, fixed_note=note))
+            installed = ", ".join(f"{k} {v}" for k, v in versions().items())
+            note = f"fixed: no longer fails with {installed} ({obs.outcome.value})"
+            moved = root / "fixed" / repro.stage.name / repro.path.name
+            atomic.write_text(moved, render(repro.signature, repro.ir, "", repro.options, fixed_note=note))
             repro.path.unlink()
         entries.append(RecheckEntry(repro, same, obs.outcome.value, moved))
     return entries

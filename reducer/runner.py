@@ -1,9 +1,9 @@
-"""Run one compiler stage on one input, isolated and bounded.
+"""Run commands isolated and bounded; this module only executes what `toolchain` built.
 
-Each run gets its own temp dir (named like the backend's files), a clean environment,
-a timeout that kills the whole process group, and by default ASLR off with LLVM's
-in-process symbolization disabled: stack addresses are then stable module offsets and a
-crashing run costs ~10 ms instead of ~100 ms.
+Every subprocess the tool starts goes through `run_process`: its own process group, so a timeout kills
+every child too. Compiler runs (`execute`) also get their own temp dir (named like the backend's files), a
+clean environment, and by default ASLR off with LLVM's in-process symbolization disabled: stack addresses
+are then stable module offsets and a crashing run costs ~10 ms instead of ~100 ms.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reducer.toolchain import Stage, StageOptions, locate, locate_parser, prepare_input, stage_args
+if TYPE_CHECKING:
+    from reducer.toolchain import Invocation
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,15 @@ DEFAULT_ENV = RunEnv()
 
 
 @dataclass
+class ProcessResult:
+    returncode: int | None  # None: timed out and killed
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool = False
+
+
+@dataclass
 class RunResult:
     returncode: int | None
     stdout: str
@@ -57,6 +69,53 @@ class RunResult:
         if self.returncode is not None and self.returncode < 0:
             return -self.returncode
         return None
+
+
+def run_process(
+    argv: Sequence[str],
+    *,
+    timeout: float | None,
+    cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    capture: bool = True,
+) -> ProcessResult:
+    """Run `argv` in its own process group; on timeout the whole group is killed. No stdin."""
+    out_to = subprocess.PIPE if capture else None
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=subprocess.DEVNULL,
+        stdout=out_to,
+        stderr=out_to,
+        start_new_session=True,
+    )
+    timed_out = False
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        kill_group(proc)
+        out, err = proc.communicate()
+    except BaseException:  # Ctrl-C or a stopping sweep: leave no compiler behind
+        kill_group(proc)
+        proc.wait()
+        raise
+    return ProcessResult(
+        None if timed_out else proc.returncode,
+        (out or b"").decode(errors="replace"),
+        (err or b"").decode(errors="replace"),
+        time.monotonic() - start,
+        timed_out,
+    )
+
+
+def kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def clean_environ(env: RunEnv) -> dict[str, str]:
@@ -83,84 +142,24 @@ def _aslr_prefix(env: RunEnv) -> list[str]:
     return [_SETARCH, platform.machine(), "-R"]
 
 
-def run_tool(
-    argv: list[str],
-    *,
-    input_name: str,
-    input_text: str,
-    timeout: float,
-    env: RunEnv = DEFAULT_ENV,
-    output_name: str | None = None,
-    collect: tuple[str, ...] = (),
-) -> RunResult:
-    """Run `argv` with `input_name` written into a fresh temp dir that becomes its cwd."""
+def execute(inv: Invocation, *, timeout: float, env: RunEnv = DEFAULT_ENV) -> RunResult:
+    """Run one compiler invocation in a fresh temp dir holding its input; read back what it wrote."""
     with tempfile.TemporaryDirectory(prefix="reducer-run-") as tmp:
-        Path(tmp, input_name).write_text(input_text)
-        full = _aslr_prefix(env) + argv
-        start = time.monotonic()
-        proc = subprocess.Popen(
-            full,
-            cwd=tmp,
-            env=clean_environ(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # own process group: a timeout kills every child too
-        )
-        timed_out = False
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            out, err = proc.communicate()
-        seconds = time.monotonic() - start
+        Path(tmp, inv.input_name).write_text(inv.input_text)
+        proc = run_process(_aslr_prefix(env) + inv.argv, timeout=timeout, cwd=tmp, env=clean_environ(env))
         produced = None
-        if output_name and not timed_out:
-            out_path = Path(tmp, output_name)
+        if inv.output_name and not proc.timed_out:
+            out_path = Path(tmp, inv.output_name)
             if out_path.is_file():
                 produced = out_path.read_text(errors="replace")
-        files = {name: Path(tmp, name).read_text(errors="replace") for name in collect if Path(tmp, name).is_file()}
+        files = {name: Path(tmp, name).read_text(errors="replace") for name in inv.collect if Path(tmp, name).is_file()}
         return RunResult(
-            returncode=None if timed_out else proc.returncode,
-            stdout=out.decode(errors="replace"),
-            stderr=err.decode(errors="replace"),
-            seconds=seconds,
-            timed_out=timed_out,
-            argv=argv,
+            returncode=proc.returncode,
+            stdout=proc.stdout,
+            stderr=proc.stderr,
+            seconds=proc.seconds,
+            timed_out=proc.timed_out,
+            argv=inv.argv,
             output_text=produced,
             files=files,
         )
-
-
-def run_stage(
-    stage: Stage,
-    text: str,
-    opts: StageOptions,
-    *,
-    timeout: float = 120.0,
-    env: RunEnv = DEFAULT_ENV,
-    extra_args: list[str] | None = None,
-    keep_output: bool = False,
-    pipeline: tuple[str, ...] | None = None,
-    collect: tuple[str, ...] = (),
-) -> RunResult:
-    """Replay `stage` on `text` the way the backend would (or with `pipeline` instead of its passes)."""
-    binary = locate(stage).path
-    if pipeline is not None and stage is Stage.BISHENGIR:
-        # bishengir-compile takes no pass pipeline; bishengir-opt registers the same passes.
-        binary = locate_parser(stage) or binary
-    args = [*pipeline, "-o", stage.output_name] if pipeline is not None else stage_args(stage, opts)
-    argv = [str(binary), stage.input_name] + args + (extra_args or [])
-    return run_tool(
-        argv,
-        input_name=stage.input_name,
-        input_text=prepare_input(stage, text),
-        timeout=timeout,
-        env=env,
-        output_name=stage.output_name if keep_output else None,
-        collect=collect,
-    )

@@ -14,9 +14,10 @@ import platform
 import re
 from dataclasses import asdict, dataclass, field
 
-from reducer.outcome import HIVMC_MISSING, Outcome, first_error_line
+from reducer import stages
+from reducer.outcome import Outcome, first_error_line
 from reducer.runner import RunResult
-from reducer.toolchain import Stage
+from reducer.stages import StageSpec
 
 TOP_FRAMES = 5
 
@@ -71,7 +72,7 @@ _FAILED_PASS = re.compile(r"Pipeline failed while executing \[?`(?P<pass>[^`]+)`
 _RUNNING_PASS = re.compile(r"^\s*\d+\.\s+Running pass '(?P<pass>[^']+)'", re.M)
 
 
-def key_message(outcome: Outcome, stderr: str) -> str:
+def key_message(outcome: Outcome, stderr: str, spec: StageSpec | None = None) -> str:
     """The one line that names the bug, before normalization."""
     if outcome is Outcome.ASSERTION:
         for line in stderr.splitlines():
@@ -91,7 +92,7 @@ def key_message(outcome: Outcome, stderr: str) -> str:
         m = _LLVM_ERROR.search(stderr)
         if m:
             return "LLVM ERROR: " + m.group("msg").strip()
-    line = first_error_line(stderr)
+    line = first_error_line(stderr, spec)
     if line is None:
         return ""
     return line[line.index("error: ") + len("error: ") :] if "error: " in line else line
@@ -135,7 +136,6 @@ _CRASH_MACHINERY = re.compile(
 )
 # Where a PIE binary is mapped when ASLR is off; frames become module offsets by subtraction.
 _NO_ASLR_BASE = {"x86_64": 0x555555554000, "aarch64": 0xAAAAAAAAA000}
-_OWN_MODULES = re.compile(r"-opt$|bishengir|triton|npuc")
 
 
 def _symbol_name(sym: str) -> str:
@@ -155,6 +155,7 @@ def _symbol_name(sym: str) -> str:
 def _frames_raw(stderr: str) -> list[tuple[str, str]]:
     """(module, where) for every stack frame, in order; `where` is a symbol name or +0xoffset."""
     base = _NO_ASLR_BASE.get(platform.machine(), 0)
+    own = tuple(stages.tool_names())
     frames: list[tuple[str, str]] = []
     in_dump = False
     for raw_line in stderr.splitlines():
@@ -178,7 +179,7 @@ def _frames_raw(stderr: str) -> list[tuple[str, str]]:
             addr = int(m.group("addr"), 16)
             if sym:
                 where = sym
-            elif _OWN_MODULES.search(mod):
+            elif mod.endswith("-opt") or any(name in mod for name in own):
                 where = f"+{hex(addr - base)}" if addr >= base else f"+{hex(addr)}"
             else:
                 where = "?"
@@ -243,16 +244,12 @@ class Signature:
 
     @property
     def title(self) -> str:
-        tool = Stage(self.stage).tool_name
+        spec = stages.find(self.stage)
+        tool = spec.tool if spec else self.stage
         what = Outcome(self.outcome).label
         text = self.headline
         where = f" in {self.failing_pass}" if self.failing_pass else ""
         return f"{tool}: {what}{where}: {_shorten(text, 110)}"
-
-    def matches(self, other: Signature, strict: bool = False) -> bool:
-        if strict:
-            return self.strict_id == other.strict_id
-        return self.id == other.id
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -282,19 +279,19 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def compute(stage: Stage, outcome: Outcome, run: RunResult, pass_name: str | None = None) -> Signature | None:
+def compute(stage: StageSpec, outcome: Outcome, run: RunResult, pass_name: str | None = None) -> Signature | None:
     """The signature of a failing run; None when the run did not fail."""
     if not outcome.is_failure:
         return None
     stderr = run.stderr
-    raw = key_message(outcome, stderr)
+    raw = key_message(outcome, stderr, stage)
     message = normalize_message(raw)
     if outcome is Outcome.TIMEOUT:
         message = "timeout"
     detail = ""
     if outcome in (Outcome.ASSERTION, Outcome.SIGNAL, Outcome.SELF_CAUGHT_CRASH, Outcome.UNREACHABLE):
-        first = first_error_line(stderr)
-        if first and not HIVMC_MISSING.search(first):
+        first = first_error_line(stderr, stage)
+        if first:
             detail = normalize_message(first[first.index("error: ") + 7 :] if "error: " in first else first)
     if outcome is Outcome.SIGNAL and run.signal is not None:
         message = message or ""
@@ -302,7 +299,7 @@ def compute(stage: Stage, outcome: Outcome, run: RunResult, pass_name: str | Non
         message = f"{signame}: {message}" if message else ""
         detail = detail or signame
     return Signature(
-        stage=stage.value,
+        stage=stage.name,
         outcome=outcome.value,
         message=message,
         failing_pass=pass_name or failing_pass(stderr),
@@ -322,30 +319,39 @@ def _signal_name(signum: int) -> str:
 
 @dataclass(frozen=True)
 class Expectation:
-    """What `--expect` asks for: a signature id, or a whole signature (strict match possible)."""
+    """The one signature comparison: "this failure is that bug". An id alone matches the default id; a
+    whole signature with `strict` also needs the same top frames."""
 
     id: str
     signature: Signature | None = None
+    strict: bool = False
 
-    def met_by(self, sig: Signature | None, strict: bool = False) -> bool:
+    @classmethod
+    def of(cls, sig: Signature, strict: bool = False) -> Expectation:
+        return cls(sig.id, sig, strict)
+
+    def met_by(self, sig: Signature | None) -> bool:
         if sig is None:
             return False
-        if strict and self.signature is not None:
+        if self.strict and self.signature is not None:
             return sig.strict_id == self.signature.strict_id
         return sig.id == self.id
+
+    def strictly(self, strict: bool) -> Expectation:
+        return Expectation(self.id, self.signature, strict)
 
 
 _ID = re.compile(r"^[0-9a-f]{12}$")
 
 
-def parse_expectation(arg: str) -> Expectation:
+def parse_expectation(arg: str, strict: bool = False) -> Expectation:
     """An id (12 hex digits), a signature JSON file, or a repro whose header line holds the JSON."""
     from pathlib import Path
 
     from reducer.errors import SignatureFileError
 
     if _ID.match(arg):
-        return Expectation(arg)
+        return Expectation(arg, None, strict)
     path = Path(arg)
     if not path.is_file():
         raise SignatureFileError(
@@ -361,6 +367,5 @@ def parse_expectation(arg: str) -> Expectation:
         if isinstance(data, dict) and "signature" in data and isinstance(data["signature"], dict):
             data = data["signature"]
         if isinstance(data, dict) and "stage" in data and "outcome" in data:
-            sig = Signature.from_dict(data)
-            return Expectation(sig.id, sig)
+            return Expectation.of(Signature.from_dict(data), strict)
     raise SignatureFileError(f"--expect {arg}: no signature JSON found in the file", "use `reducer check --json`")

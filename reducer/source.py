@@ -6,14 +6,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from reducer import stages
 from reducer.errors import InputError
-from reducer.toolchain import Stage
+from reducer.stages import StageSpec
 
 MAX_BYTES = 64 * 1024 * 1024
 
-# TTIR holds tt.func / tt.* ops; the adapter's linalg output has func.func and no tt.func.
-_TTIR = re.compile(r"\btt\.func\b|\"tt\.func\"")
-_LINALG = re.compile(r"\bfunc\.func\b|\"func\.func\"|\blinalg\.|\bhivm\.|\bhacc\.|\bmemref\.")
 _MLIR_HINT = re.compile(r"\bmodule\b|\bfunc\b|\"builtin\.module\"|^\s*%\w+\s*=", re.M)
 
 
@@ -21,7 +19,7 @@ _MLIR_HINT = re.compile(r"\bmodule\b|\bfunc\b|\"builtin\.module\"|^\s*%\w+\s*=",
 class Source:
     path: Path | None
     text: str
-    stage: Stage
+    stage: StageSpec
 
 
 def read_text(path: Path) -> str:
@@ -31,7 +29,7 @@ def read_text(path: Path) -> str:
     if not path.exists():
         raise InputError(f"{path}: no such file", "check the path")
     if path.is_dir():
-        raise InputError(f"{path}: is a directory", "pass an .mlir/.ttir/.ttadapter file")
+        raise InputError(f"{path}: is a directory", f"pass one kernel's IR file ({_kinds()})")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError(f"{path}: {size} bytes is too large for an IR file", "pass one kernel's IR")
@@ -39,38 +37,32 @@ def read_text(path: Path) -> str:
     if not data.strip():
         raise InputError(f"{path}: file is empty", "pass the kernel's dumped IR (see `reducer capture`)")
     if b"\0" in data:
-        raise InputError(f"{path}: binary file, not MLIR text", "pass the .ttir or .ttadapter text dump")
+        raise InputError(f"{path}: binary file, not MLIR text", f"pass the text dump ({_kinds()})")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputError(f"{path}: not UTF-8 text ({err.reason})", "pass an MLIR text file") from None
     if not _MLIR_HINT.search(text):
-        raise InputError(f"{path}: does not look like MLIR (no module or func)", "pass a .ttir or .ttadapter dump")
+        raise InputError(f"{path}: does not look like MLIR (no module or func)", f"pass a text dump ({_kinds()})")
     return text
 
 
-def infer_stage(text: str) -> Stage | None:
-    if _TTIR.search(text):
-        return Stage.ADAPTER
-    if _LINALG.search(text):
-        return Stage.BISHENGIR
-    return None
+def _kinds() -> str:
+    return ", ".join(f".{s.input_kind}" for s in stages.all_stages())
 
 
-def load(path: Path, stage: Stage | None = None) -> Source:
+def load(path: Path, stage: StageSpec | None = None) -> Source:
+    """Read `path` for `stage`, or for the stage its text is recognised as."""
     text = read_text(path)
-    inferred = infer_stage(text)
+    inferred = stages.infer(text)
+    choices = " or ".join(f"--stage {s.name}" for s in stages.all_stages())
     if stage is None:
         if inferred is None:
-            raise InputError(
-                f"{path}: cannot tell which stage this IR feeds (no tt.func, no func.func)",
-                "pass --stage adapter or --stage bishengir",
-            )
+            raise InputError(f"{path}: cannot tell which stage this IR feeds", f"pass {choices}")
         stage = inferred
-    elif inferred is not None and inferred is not stage:
-        want = "TTIR (tt.func)" if stage is Stage.ADAPTER else "linalg (func.func)"
+    elif inferred is not None and inferred is not stage and stage.recognise is not None:
         raise InputError(
-            f"{path}: holds {'TTIR' if inferred is Stage.ADAPTER else 'linalg'} IR, not {want}",
-            f"use --stage {inferred.value}",
+            f"{path}: holds {inferred.input_label} IR, not {stage.input_label} ({stage.tool}'s input)",
+            f"use --stage {inferred.name}",
         )
     return Source(path=path, text=text, stage=stage)

@@ -1,48 +1,26 @@
-"""Where the compilers live and how triton-ascend's backend calls them.
+"""Where the compilers live and the exact command lines to run them: the only place argv is built.
 
-The command lines mirror triton-ascend 3.2.0's `ttir_to_linalg` and
-`linalg_to_bin_enable_npu_compile_*`: a repro is only worth filing when it replays
-the exact stage the user's run executed.
+Each command is an `Invocation` (argv + the file names the run needs); `runner.execute` only executes it.
+What a stage's flags are comes from its row in `stages.py`.
 """
 
 from __future__ import annotations
 
-import enum
 import functools
 import importlib.util
 import os
 import re
 import shutil
-import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.errors import ToolNotFound, UsageError
+from reducer.errors import ToolNotFound
+from reducer.npu_options import Options
+from reducer.runner import run_process
+from reducer.stages import StageSpec, all_stages
 
-DEFAULT_TARGET = "Ascend910B3"
-
-# Targets the 3.2.0 backend accepts; Ascend310B4 and friends are rejected by it.
-_TARGET_RE = re.compile(r"^Ascend(910B[1-4]|910_93\d\d|910_95\d*|950\w*)$")
-
-
-class Stage(str, enum.Enum):
-    """The two subprocess stages of the npu backend."""
-
-    ADAPTER = "adapter"  # triton-adapter-opt: TTIR -> linalg
-    BISHENGIR = "bishengir"  # bishengir-compile: linalg -> NPU binary
-
-    @property
-    def tool_name(self) -> str:
-        return "triton-adapter-opt" if self is Stage.ADAPTER else "bishengir-compile"
-
-    @property
-    def input_name(self) -> str:
-        # The backend's own temp file names: some messages quote them.
-        return "kernel.ttir.mlir" if self is Stage.ADAPTER else "kernel.ttadapter.mlir"
-
-    @property
-    def output_name(self) -> str:
-        return "kernel.ttadapter.mlir" if self is Stage.ADAPTER else "kernel"
+REPRODUCER = "reproducer.mlir"
 
 
 @dataclass(frozen=True)
@@ -53,6 +31,20 @@ class Tool:
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command: `input_text` is written to `input_name` in a fresh folder that becomes the cwd."""
+
+    argv: list[str]
+    input_name: str
+    input_text: str
+    output_name: str | None = None  # read back after the run
+    collect: tuple[str, ...] = ()  # other files to read back (a crash reproducer)
+
+
+# --- finding the tools -------------------------------------------------------------------------
 
 
 def _package_dir(package: str) -> Path | None:
@@ -66,43 +58,27 @@ def _package_dir(package: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _candidates(stage: Stage) -> list[Path]:
-    if stage is Stage.ADAPTER:
-        env = os.environ.get("TRITON_ADAPTER_OPT")
-        if env:
-            return [Path(env)]
-        found = []
-        triton_dir = _package_dir("triton")
-        if triton_dir:
-            found.append(triton_dir / "backends" / "ascend" / "triton-adapter-opt")
-        on_path = shutil.which("triton-adapter-opt")
-        if on_path:
-            found.append(Path(on_path))
-        return found
-    env = os.environ.get("BISHENGIR_COMPILE")
+def _candidates(spec: StageSpec) -> list[Path]:
+    env = os.environ.get(spec.override_env)
     if env:
         return [Path(env)]
     found = []
-    npuir_dir = _package_dir("ascendnpuir")
-    if npuir_dir:
-        found.append(npuir_dir / "bin" / "bishengir-compile")
-    for name in ("bishengir-compile", "npuc"):  # npuc: the name older builds used
-        on_path = shutil.which(name)
-        if on_path:
-            found.append(Path(on_path))
+    package_dir = _package_dir(spec.package) if spec.package else None
+    if package_dir:
+        found.append(package_dir / spec.path_in_package)
+    found += [Path(p) for name in spec.path_names if (p := shutil.which(name))]
     return found
 
 
-def _read_version(path: Path) -> str:
+def _read_version(path: Path, tool: str) -> str:
     try:
-        out = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=30, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
+        out = run_process([str(path), "--version"], timeout=30).stdout
+    except OSError:
         return "unknown"
-    # bishengir: "bishengir-compile 1.2.0 (<build root> <hash> <date>)"; adapter: "LLVM version 20.0.0git"
-    m = re.search(r"bishengir-compile (\S+)(?: \(\S+ (\w+) ([\d-]+)\))?", out)
+    # "<tool> [version] 1.2.0 (<build root> <hash> <date>)"; an MlirOptMain says "LLVM version 20.0.0git"
+    m = re.search(rf"{re.escape(tool)} (?:version )?(\d\S*)(?: \(\S+ (\w+) ([\d-]+)\))?", out)
     if m:
-        extra = f" ({m.group(2)} {m.group(3)})" if m.group(2) else ""
-        return m.group(1) + extra
+        return m.group(1) + (f" ({m.group(2)} {m.group(3)})" if m.group(2) else "")
     m = re.search(r"LLVM version (\S+)", out)
     if m:
         return f"LLVM {m.group(1)}"
@@ -110,23 +86,42 @@ def _read_version(path: Path) -> str:
 
 
 @functools.cache
-def _locate_cached(stage: Stage, env_key: str) -> Tool:
+def _locate_cached(spec: StageSpec, env_key: str) -> Tool:
     del env_key  # part of the cache key only: overrides change the answer
-    for path in _candidates(stage):
+    for path in _candidates(spec):
         if path.is_file() and os.access(path, os.X_OK):
-            return Tool(stage.tool_name, path.resolve(), _read_version(path))
-    override = "TRITON_ADAPTER_OPT" if stage is Stage.ADAPTER else "BISHENGIR_COMPILE"
-    wheel = "triton-ascend" if stage is Stage.ADAPTER else "ascendnpu-ir"
+            return Tool(spec.tool, path.resolve(), _read_version(path, spec.tool))
     raise ToolNotFound(
-        f"{stage.tool_name} not found",
-        f"pip install {wheel}, or point {override} at the binary",
+        f"{spec.tool} not found", f"pip install {spec.wheel}, or point {spec.override_env} at the binary"
     )
 
 
-def locate(stage: Stage) -> Tool:
-    """Find the binary for a stage: env override, then the installed wheel, then PATH."""
-    key = os.environ.get("TRITON_ADAPTER_OPT", "") + "|" + os.environ.get("BISHENGIR_COMPILE", "")
-    return _locate_cached(stage, key)
+def locate(spec: StageSpec) -> Tool:
+    """Find a stage's binary: the override variable, then the installed wheel, then PATH."""
+    return _locate_cached(spec, os.environ.get(spec.override_env, ""))
+
+
+def locate_parser(spec: StageSpec) -> Path | None:
+    """A binary that only parses and verifies the stage's input (and replays `--pass-pipeline`)."""
+    tool = locate(spec)
+    if spec.parser is None:
+        return tool.path
+    sibling = tool.path.with_name(spec.parser)
+    return sibling if sibling.is_file() else None
+
+
+def locate_optimizer() -> Path | None:
+    """An `*-opt` that registers canonicalize / cse / symbol-dce, from any stage that ships one."""
+    for spec in all_stages():
+        if not spec.optimizer:
+            continue
+        try:
+            found = locate_parser(spec)
+        except ToolNotFound:
+            continue
+        if found is not None:
+            return found
+    return None
 
 
 def package_version(dist: str) -> str:
@@ -138,122 +133,73 @@ def package_version(dist: str) -> str:
         return "not installed"
 
 
+def versions() -> dict[str, str]:
+    """The installed version of every stage's wheel: what artifacts record and reports print."""
+    return {spec.wheel: package_version(spec.wheel) for spec in all_stages()}
+
+
 def find_helper(name: str) -> str | None:
     """Optional programs: llvm-symbolizer (readable frames), hivmc (CANN's last step)."""
     return shutil.which(name)
 
 
-@dataclass(frozen=True)
-class StageOptions:
-    """The NPUOptions fields that reach the command lines, with 3.2.0's defaults."""
-
-    target: str = DEFAULT_TARGET
-    compile_on_910_95: bool = False
-    force_simt_template: bool = False
-    enable_nd2nz_on_vector: bool = False
-    enable_select_analysis: bool = False
-    enable_linearize: bool = False
-    named_ops: bool = True
-    multibuffer: bool | None = True
-    enable_auto_bind_sub_block: bool | None = True
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not _TARGET_RE.match(self.target):
-            raise UsageError(
-                f"unknown target {self.target!r}",
-                "use an Ascend910B1..B4, Ascend910_93xx, Ascend910_95xx or Ascend950 name",
-            )
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "target": self.target,
-            "compile_on_910_95": self.compile_on_910_95,
-            "force_simt_template": self.force_simt_template,
-            "enable_nd2nz_on_vector": self.enable_nd2nz_on_vector,
-            "enable_select_analysis": self.enable_select_analysis,
-            "enable_linearize": self.enable_linearize,
-            "named_ops": self.named_ops,
-            "multibuffer": self.multibuffer,
-            "enable_auto_bind_sub_block": self.enable_auto_bind_sub_block,
-            **self.extra,
-        }
+# --- the command lines -------------------------------------------------------------------------
 
 
-# NPUOptions fields that map one-to-one onto a bishengir flag when set (None = not passed).
-_BISHENGIR_OPTIONAL_FLAGS = {
-    "enable_hivm_auto_cv_balance": "--enable-hivm-auto-cv-balance",
-    "sync_solver": "--enable-hivm-graph-sync-solver",
-    "unit_flag": "--enable-hivm-unit-flag-sync",
-    "inject_barrier_all": "--enable-hivm-inject-barrier-all-sync",
-    "inject_block_all": "--enable-hivm-inject-block-all-sync",
-    "limit_auto_multi_buffer_only_for_local_buffer": "--limit-auto-multi-buffer-only-for-local-buffer",
-    "set_workspace_multibuffer": "--set-workspace-multibuffer",
-    "tile_mix_vector_loop": "--tile-mix-vector-loop",
-    "tile_mix_cube_loop": "--tile-mix-cube-loop",
-    "limit_auto_multi_buffer_of_local_buffer": "--limit-auto-multi-buffer-of-local-buffer",
-    "disable_auto_inject_block_sync": "--disable-auto-inject-block-sync",
-}
+def stage_invocation(
+    spec: StageSpec,
+    text: str,
+    options: Options,
+    *,
+    pipeline: Sequence[str] | None = None,
+    extra_args: Sequence[str] = (),
+    keep_output: bool = False,
+    collect: tuple[str, ...] = (),
+) -> Invocation:
+    """The stage as the backend runs it, or with `pipeline` (pass flags) in place of its own flags."""
+    if pipeline is None:
+        binary, args = locate(spec).path, spec.args(options)
+    else:
+        # A tool with an internal pipeline takes none on its command line; its parser registers the passes.
+        binary = (locate_parser(spec) or locate(spec).path) if spec.parser else locate(spec).path
+        args = [*pipeline, "-o", spec.output_name]
+    return Invocation(
+        [str(binary), spec.input_name, *args, *extra_args],
+        spec.input_name,
+        spec.prepare(text),
+        spec.output_name if keep_output else None,
+        collect,
+    )
 
 
-def adapter_pipeline(opts: StageOptions) -> list[str]:
-    """triton-adapter-opt's pass flags, exactly as `ttir_to_linalg` builds them."""
-    on95 = opts.compile_on_910_95
-    simt = opts.force_simt_template
-    args = ["--triton-linearize"] if opts.enable_linearize else []
-    args += [
-        f"--discrete-mask-access-conversion=compile-on-910-95={on95} force-simt-template={simt}",
-        "--triton-to-annotation",
-        f"--triton-to-unstructure=compile-on-910-95={on95} force-simt-template={simt}",
-        "--triton-to-hivm",
-        "--triton-to-hfusion",
-        "--triton-to-llvm",
-        "--bubble-up-operation",
-        f"--triton-to-linalg=global-kernel=false named-ops={opts.named_ops} "
-        f"enable-nd2nz-on-vector={opts.enable_nd2nz_on_vector} "
-        f"enable-select-analysis={opts.enable_select_analysis} compile-on-910-95={on95}",
-    ]
-    return args
+def reproducer_invocation(
+    spec: StageSpec, text: str, options: Options, *, local: bool, pipeline: Sequence[str] | None = None
+) -> Invocation:
+    """The stage with MLIR's crash reproducer on; a local one (the IR just before the failing pass) needs
+    threading off."""
+    flags = [f"--mlir-pass-pipeline-crash-reproducer={REPRODUCER}"]
+    if local:
+        flags += ["--mlir-pass-pipeline-local-reproducer", "--mlir-disable-threading"]
+    return stage_invocation(spec, text, options, pipeline=pipeline, extra_args=flags, collect=(REPRODUCER,))
 
 
-def bishengir_flags(opts: StageOptions) -> list[str]:
-    """bishengir-compile's flags, as `linalg_to_bin_enable_npu_compile_A2_A3` / `_910_95` build them."""
-    args = [f"--target={opts.target}"]
-    if opts.multibuffer is not None:
-        args.append(f"--enable-auto-multi-buffer={opts.multibuffer}")
-    if opts.enable_auto_bind_sub_block is not None:
-        args.append(f"--enable-auto-bind-sub-block={opts.enable_auto_bind_sub_block}")
-    for key, flag in _BISHENGIR_OPTIONAL_FLAGS.items():
-        if key in opts.extra:
-            args.append(f"{flag}={opts.extra[key]}")
-    args.append("--enable-hfusion-compile=true")
-    if not opts.compile_on_910_95:
-        args.append("--enable-hivm-compile=true")
-    args.append("--enable-triton-kernel-compile=true")
-    return args
+def parse_invocation(spec: StageSpec, text: str, *, generic: bool = False, keep_output: bool = False) -> Invocation:
+    """Parse and verify with no pass run; with `keep_output`, the tool's own printout (generic or custom)."""
+    parser = locate_parser(spec)
+    if parser is None:
+        raise ToolNotFound(f"{spec.parser} not found beside {spec.tool}", f"reinstall {spec.wheel}")
+    argv = [str(parser), spec.input_name, "-o", "printed.mlir"]
+    if generic:
+        argv.append("--mlir-print-op-generic")
+    return Invocation(argv, spec.input_name, text, "printed.mlir" if keep_output else None)
 
 
-def stage_args(stage: Stage, opts: StageOptions) -> list[str]:
-    """Arguments after the input file, output included, as the backend passes them."""
-    if stage is Stage.ADAPTER:
-        return adapter_pipeline(opts) + ["-o", stage.output_name]
-    return bishengir_flags(opts) + ["-o", stage.output_name]
+def optimizer_invocation(optimizer: Path, text: str, flags: Sequence[str]) -> Invocation:
+    """canonicalize/cse/symbol-dce; `--allow-unregistered-dialect` lets it fold the generic parts of any IR."""
+    argv = [str(optimizer), "input.mlir", "--allow-unregistered-dialect", *flags, "--mlir-print-op-generic"]
+    return Invocation([*argv, "-o", "opt.mlir"], "input.mlir", text, "opt.mlir")
 
 
-_MIX_MODE_RE = re.compile(r', mix_mode\s*=\s*"[^"]*"')
-
-
-def prepare_input(stage: Stage, text: str) -> str:
-    """What the backend hands the tool: for bishengir it first deletes `, mix_mode = "..."`."""
-    if stage is Stage.BISHENGIR:
-        return _MIX_MODE_RE.sub("", text)
-    return text
-
-
-def locate_parser(stage: Stage) -> Path | None:
-    """A binary that only parses and verifies the stage's input: settles "invalid input"."""
-    tool = locate(stage)
-    if stage is Stage.ADAPTER:
-        return tool.path
-    sibling = tool.path.with_name("bishengir-opt")
-    return sibling if sibling.is_file() else None
+def run_line_args(spec: StageSpec, options: Options) -> list[str]:
+    """The stage's flags for a RUN line or a shell script (lit and the script choose the output path)."""
+    return spec.flags(options)

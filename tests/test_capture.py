@@ -11,9 +11,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from reducer.capture import discover, match_log, parse_log
-from reducer.capture_cli import capture
-from reducer.toolchain import Stage
+from reducer.capture.discovery import discover
+from reducer.capture.logs import match_log, parse_log
+from reducer.cli_capture import capture
+from reducer.stages import ADAPTER, BISHENGIR
 
 ROOT = Path(__file__).resolve().parent.parent
 IR = ROOT / "examples" / "ir"
@@ -44,10 +45,10 @@ def test_discover_names_kernels_and_stages(tmp_path: Path) -> None:
     found = discover(_dump_tree(tmp_path))
     got = {(c.kernel, c.kind, c.stage) for c in found}
     assert got == {
-        ("repeat_row", "ttir", Stage.ADAPTER),
-        ("vector_add", "ttadapter", Stage.BISHENGIR),  # named from func.func @vector_add, not "kernel"
-        ("softmax_row", "ttir", Stage.ADAPTER),
-        ("softmax_row", "ttadapter", Stage.BISHENGIR),
+        ("repeat_row", "ttir", ADAPTER),
+        ("vector_add", "ttadapter", BISHENGIR),  # named from func.func @vector_add, not "kernel"
+        ("softmax_row", "ttir", ADAPTER),
+        ("softmax_row", "ttadapter", BISHENGIR),
     }
     repeat = next(c for c in found if c.kernel == "repeat_row")
     assert len(repeat.duplicates) == 1 and repeat.duplicates[0].name == "kernel.ttir.mlir"
@@ -86,7 +87,7 @@ E               ///------------------[ERROR][Triton][END]------------------
 def test_log_names_stage_kernel_and_points_to_ir(tmp_path: Path) -> None:
     root = _dump_tree(tmp_path)
     failures = parse_log(_LOG)
-    assert [f.stage for f in failures] == [Stage.ADAPTER, Stage.BISHENGIR]
+    assert [f.stage for f in failures] == [ADAPTER, BISHENGIR]
     first = failures[0]
     assert first.kernel == "repeat_row"
     assert "strides must not be zero" in first.message
@@ -132,9 +133,9 @@ def test_capture_records_every_launched_kernel_without_npu(captured: tuple[Path,
     for name in ("repeat_row", "add_shared_matrix", "gated_copy", "accumulate_steps"):
         rec = by[(name, "failed")]
         assert rec["failed_stage"] == "adapter" and (Path(rec["folder"]) / f"{name}.ttir").is_file()
-        assert "ttadapter" not in rec
+        assert "ttadapter" not in rec["files"]
     healthy = by[("vector_add", "passed")]
-    assert (Path(healthy["folder"]) / "vector_add.ttadapter.mlir").is_file()
+    assert (Path(healthy["folder"]) / "vector_add.ttadapter").is_file()
     assert healthy["signature"]["x_ptr"] == "*fp32" and healthy["constants"] == {"BLOCK": 1024}
     assert "maxnreg" in by[("vector_add", "frontend-error")]["error"]
     assert "default_dot_input_precision" in by[("dot_precision_none", "frontend-error")]["error"]
@@ -149,7 +150,7 @@ def test_capture_output_folder_replays_like_a_dump(captured: tuple[Path, str]) -
 
 
 def test_hook_is_inert_without_the_variables(tmp_path: Path) -> None:
-    from reducer.capture import install_hook
+    from reducer.capture.hook import install_hook
 
     install_hook()  # REDUCER_CAPTURE_DIR is unset here: must not patch this test process
     import triton.runtime.jit as jit

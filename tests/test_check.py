@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from reducer.check import check_file
+from reducer.npu_options import Options
 from reducer.source import load
-from reducer.toolchain import StageOptions
 
 from conftest import example, run_cli
 
@@ -66,7 +66,7 @@ HEALTHY = {
 
 
 def _check(name: str, runs: int = 1):
-    return check_file(load(example(name)), StageOptions(), runs=runs)
+    return check_file(load(example(name)), Options(), runs=runs)
 
 
 @pytest.mark.parametrize("name", sorted(FAILING))

@@ -7,14 +7,15 @@ import re
 import stat
 from pathlib import Path
 
-from reducer.toolchain import Stage, locate
+from reducer.stages import ADAPTER
+from reducer.toolchain import locate
 
 from conftest import example, run_cli
 
 
 def _coin_flip_compiler(tmp_path: Path) -> dict[str, str]:
     """A wrapper that runs the real triton-adapter-opt only every other time (per a counter file)."""
-    real = locate(Stage.ADAPTER).path
+    real = locate(ADAPTER).path
     counter = tmp_path / "count"
     counter.write_text("0")
     fake = tmp_path / "flaky-opt"

@@ -14,9 +14,9 @@ import pytest
 
 from reducer.check import check_file
 from reducer.mlir.module import count_ops, parse_module
-from reducer.printing import reprint, tool_ops
+from reducer.npu_options import Options
 from reducer.source import load
-from reducer.toolchain import StageOptions
+from reducer.tool_print import reprint, tool_ops
 
 from conftest import example, run_cli
 
@@ -41,7 +41,7 @@ def _ops(path: Path) -> int:
 
 
 def _sig_id(path: Path) -> str | None:
-    sig = check_file(load(path), StageOptions()).signature
+    sig = check_file(load(path), Options()).signature
     return sig.id if sig else None
 
 
@@ -57,7 +57,8 @@ def test_adapter_crash_reduces_to_twelve_ops_with_the_same_signature(name: str, 
     assert _sig_id(out) == _sig_id(src)
     sidecar = json.loads((tmp_path / "out.mlir.json").read_text())
     assert sidecar["final_check"] == "5/5"
-    assert "final check" in proc.stdout and "passes won" in proc.stdout
+    assert sidecar["pass_errors"] == {}, "a reduction pass raised: a reducer bug"
+    assert "final check" in proc.stdout and "passes won" in proc.stdout and "pass errors" not in proc.stdout
 
 
 def test_pass_level_isolation_writes_a_smaller_experiment(tmp_path: Path) -> None:

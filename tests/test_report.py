@@ -14,15 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reducer.cli_report import report
 from reducer.errors import NotInteresting
 from reducer.issue_markdown import fence, md_escape
 from reducer.leaks import find_leaks
+from reducer.npu_options import Options
 from reducer.redact import Redactor
 from reducer.replay import Replay
 from reducer.report import ReportResult, write_report
-from reducer.report_cli import report
 from reducer.repros import HEADER, save_repro
-from reducer.toolchain import Stage, StageOptions, locate
+from reducer.stages import ADAPTER
+from reducer.toolchain import locate
 
 from conftest import example
 
@@ -57,7 +59,7 @@ SIDECAR = {
     "seconds": 3.04,
     "final_check": "5/5",
     "pass_level": {"pipeline": ["--pass-pipeline=builtin.module(triton-to-linalg)"], "how": "local reproducer"},
-    "options": StageOptions().as_dict(),
+    "options": Options().as_dict(),
 }
 
 HEADINGS = [
@@ -85,7 +87,7 @@ def planted(tmp_path: Path) -> Path:
 @pytest.fixture
 def planted_tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """triton-adapter-opt behind a wrapper whose output names the planted user, host and home."""
-    real = locate(Stage.ADAPTER).path
+    real = locate(ADAPTER).path
     wrapper = tmp_path / "home" / USER / "bin" / "triton-adapter-opt"
     wrapper.parent.mkdir(parents=True)
     wrapper.write_text(
@@ -121,7 +123,7 @@ def _fresh_env() -> dict[str, str]:
 
 def test_planted_strings_reach_the_tool_output(planted: Path, planted_tool: Path) -> None:
     # Guard for the leak tests below: the raw stderr really holds what they must not find.
-    obs = Replay(Stage.ADAPTER).observe(planted.read_text())
+    obs = Replay(ADAPTER).observe(planted.read_text())
     assert obs.signature is not None and obs.signature.outcome == "assertion"
     for word in PLANTED:
         assert word in obs.run.stderr
@@ -131,7 +133,7 @@ def test_nothing_planted_leaks_into_issue_or_bundle(planted: Path, planted_tool:
     original = planted.with_name("original-k.ttir")
     original.write_text(PLANTED_TTIR + f"// more by {USER} at {HOME}/notes\n")
     result = write_report(
-        planted, tmp_path / "out", original=original, sidecar=SIDECAR, options=StageOptions(), secrets=SECRETS
+        planted, tmp_path / "out", original=original, sidecar=SIDECAR, options=Options(), secrets=SECRETS
     )
     texts = {"issue.md": result.issue.read_text(), **_bundle(result)}
     assert set(result.members) == {"repro.mlir", "stderr.txt", "reproduce.sh", "signature.json", "original.ttir"}
@@ -152,7 +154,7 @@ def test_nothing_planted_leaks_into_issue_or_bundle(planted: Path, planted_tool:
 
 
 def test_home_paths_are_redacted_without_secrets(planted: Path, tmp_path: Path) -> None:
-    result = write_report(planted, tmp_path / "out", original=None, sidecar=None, options=StageOptions())
+    result = write_report(planted, tmp_path / "out", original=None, sidecar=None, options=Options())
     for text in [result.issue.read_text(), *_bundle(result).values()]:
         assert HOME not in text
         assert 'loc("k.py"' in text or "loc(" not in text
@@ -164,7 +166,7 @@ def test_report_refuses_to_write_private_data(planted: Path, tmp_path: Path, mon
     from reducer.report import PrivateDataLeft
 
     with pytest.raises(PrivateDataLeft):
-        write_report(planted, tmp_path / "out", original=None, sidecar=None, options=StageOptions(), secrets=SECRETS)
+        write_report(planted, tmp_path / "out", original=None, sidecar=None, options=Options(), secrets=SECRETS)
     assert not (tmp_path / "out" / "issue.md").exists()
 
 
@@ -174,7 +176,7 @@ def test_report_refuses_to_write_private_data(planted: Path, tmp_path: Path, mon
 @pytest.fixture
 def clean_report(planted: Path, tmp_path: Path) -> ReportResult:
     return write_report(
-        planted, tmp_path / "report", original=planted, sidecar=SIDECAR, options=StageOptions(), secrets=SECRETS
+        planted, tmp_path / "report", original=planted, sidecar=SIDECAR, options=Options(), secrets=SECRETS
     )
 
 
@@ -315,7 +317,7 @@ def test_fence_and_escape_helpers() -> None:
 
 
 def test_saved_repro_file_reports_with_its_header_target(planted: Path, tmp_path: Path) -> None:
-    saved = save_repro(planted, tmp_path / "repros", options=StageOptions(target="Ascend910B1"))
+    saved = save_repro(planted, tmp_path / "repros", options=Options(target="Ascend910B1"))
     res = CliRunner().invoke(report, [str(saved.path), "-o", str(tmp_path / "r")])
     assert res.exit_code == 0, res.output
     issue = (tmp_path / "r" / "issue.md").read_text()
@@ -324,14 +326,14 @@ def test_saved_repro_file_reports_with_its_header_target(planted: Path, tmp_path
 
 
 def test_header_signature_must_still_match(planted: Path, tmp_path: Path) -> None:
-    saved = save_repro(planted, tmp_path / "repros")
+    saved = save_repro(planted, tmp_path / "repros", Options())
     lines = saved.path.read_text().splitlines(keepends=True)
     header = json.loads(lines[0][len(HEADER) :])
     header["message"] = "some other bug"
     lines[0] = HEADER + json.dumps(header) + "\n"
     saved.path.write_text("".join(lines))
     with pytest.raises(NotInteresting, match="not its header's"):
-        write_report(saved.path, tmp_path / "r", original=None, sidecar=None, options=StageOptions(), attempts=1)
+        write_report(saved.path, tmp_path / "r", original=None, sidecar=None, options=Options(), attempts=1)
 
 
 def test_passing_ir_is_bad_input(tmp_path: Path) -> None:
@@ -364,7 +366,7 @@ def test_bishengir_bug_goes_to_ascendnpu_ir(tmp_path: Path) -> None:
         tmp_path / "r",
         original=None,
         sidecar=None,
-        options=StageOptions(),
+        options=Options(),
     )
     issue = result.issue.read_text()
     assert result.tracker == "AscendNPU-IR" and "**Tracker:** AscendNPU-IR" in issue

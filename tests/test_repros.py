@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from reducer.npu_options import Options
 from reducer.repros import all_repros, read_repro, recheck, save_repro, strip_header
-from reducer.toolchain import StageOptions
 
 from conftest import ROOT, example, run_cli
 
@@ -65,7 +65,7 @@ def test_save_writes_a_lit_test_and_dedupes(suite: Path, tmp_path: Path) -> None
     reduced = tmp_path / "bp.mlir"
     assert run_cli("reduce", str(example("block_ptr_zero_stride.ttir")), "-o", str(reduced), "-q",
                    cwd=tmp_path).returncode == 0
-    first = save_repro(reduced, suite)
+    first = save_repro(reduced, suite, Options())
     assert first.status == "new"
     text = first.path.read_text()
     lines = text.splitlines()
@@ -74,24 +74,24 @@ def test_save_writes_a_lit_test_and_dedupes(suite: Path, tmp_path: Path) -> None
     assert "// CHECK: strides must not be zero" in lines
     assert "/" not in re.sub(r"//|%s|%t|[\w.-]+/[\w.-]+", "", "\n".join(ln for ln in lines if "RUN" in ln))
     # The same bug again, from a bigger input: one file stays, the smaller one.
-    again = save_repro(example("block_ptr_zero_stride_batch.ttir"), suite)
+    again = save_repro(example("block_ptr_zero_stride_batch.ttir"), suite, Options())
     assert again.status == "kept-existing" and again.path == first.path
     assert len(list(suite.rglob("*.mlir"))) == 1
     assert _lit(suite).returncode == 0
 
 
 def test_a_smaller_repro_replaces_the_bigger_one(suite: Path, tmp_path: Path) -> None:
-    big = save_repro(example("block_ptr_zero_stride_batch.ttir"), suite)
+    big = save_repro(example("block_ptr_zero_stride_batch.ttir"), suite, Options())
     reduced = tmp_path / "bp.mlir"
     run_cli("reduce", str(example("block_ptr_zero_stride.ttir")), "-o", str(reduced), "-q", cwd=tmp_path)
-    small = save_repro(reduced, suite)
+    small = save_repro(reduced, suite, Options())
     assert small.status == "replaced" and small.path == big.path
     assert len(list(suite.rglob("*.mlir"))) == 1
 
 
 def test_diagnostic_and_bishengir_repros_use_plain_not(suite: Path) -> None:
-    diag = save_repro(example("multi_return_helper_loop.ttir"), suite)
-    ub = save_repro(example("ub_overflow_elementwise.ttadapter.mlir"), suite)
+    diag = save_repro(example("multi_return_helper_loop.ttir"), suite, Options())
+    ub = save_repro(example("ub_overflow_elementwise.ttadapter.mlir"), suite, Options())
     assert "// RUN: not triton-adapter-opt %s" in diag.path.read_text()
     ub_text = ub.path.read_text()
     assert "// RUN: not bishengir-compile %s --target=Ascend910B3" in ub_text
@@ -101,7 +101,7 @@ def test_diagnostic_and_bishengir_repros_use_plain_not(suite: Path) -> None:
 
 
 def test_a_repro_that_compiles_makes_lit_fail(suite: Path) -> None:
-    saved = save_repro(example("block_ptr_zero_stride.ttir"), suite)
+    saved = save_repro(example("block_ptr_zero_stride.ttir"), suite, Options())
     header = [ln for ln in saved.path.read_text().splitlines() if ln.startswith("//")]
     healthy = example("vector_add.ttir").read_text()
     bad = suite / "adapter" / "9999-compiles.mlir"
@@ -112,15 +112,15 @@ def test_a_repro_that_compiles_makes_lit_fail(suite: Path) -> None:
 
 
 def test_recheck_moves_fixed_repros_and_keeps_the_rest(suite: Path) -> None:
-    crash = save_repro(example("block_ptr_zero_stride.ttir"), suite)
-    diag = save_repro(example("multi_return_helper_loop.ttir"), suite)
+    crash = save_repro(example("block_ptr_zero_stride.ttir"), suite, Options())
+    diag = save_repro(example("multi_return_helper_loop.ttir"), suite, Options())
     # Simulate a fixed compiler: the IR of this repro now compiles (swap in a healthy kernel).
     repro = read_repro(diag.path)
     header = diag.path.read_text().split("\n\n", 1)[0]
     diag.path.write_text(header + "\n\n" + example("vector_add.ttir").read_text())
     assert repro is not None
     assert _lit(suite).returncode != 0, "a repro that stopped failing must fail under lit"
-    entries = recheck(suite, StageOptions())
+    entries = recheck(suite)
     by_name = {e.repro.path.name: e for e in entries}
     assert by_name[crash.path.name].reproduces and by_name[crash.path.name].moved_to is None
     fixed = by_name[diag.path.name]

@@ -12,6 +12,7 @@ from reducer.mlir import ParseError, count_ops, parse_module
 from reducer.passes.base import PassContext
 from reducer.search import reduce
 from reducer.search.delta import run_pass
+from reducer.search.formats import LINES, MLIR_GENERIC
 from reducer.search.parallel import SpeculativeRunner
 from reducer.search.problem import Problem
 
@@ -57,7 +58,7 @@ def test_every_tested_text_parses_and_cache_hits_are_not_tests():
 
 def test_cache_hit_counted_once_tested():
     text = load("control_flow.generic.mlir")
-    problem = Problem(text, lambda t: True, structured=True)
+    problem = Problem(text, lambda t: True, format=MLIR_GENERIC)
     cand = problem.prepare(text.replace("noinline = true", "noinline = false", 1).replace('"unused"', '"u"'))
     assert cand is not None
     assert problem.test(cand) and problem.test(cand)
@@ -66,7 +67,7 @@ def test_cache_hit_counted_once_tested():
 
 def test_invalid_and_not_smaller_candidates_are_not_tested():
     text = load("control_flow.generic.mlir")
-    problem = Problem(text, lambda t: pytest.fail("must not be called"), structured=True)
+    problem = Problem(text, lambda t: pytest.fail("must not be called"), format=MLIR_GENERIC)
     assert problem.prepare(text.replace("%9 = ", "%9 = = ", 1)) is None
     assert problem.prepare(text + "\n") is None  # same ops and bytes after normalising
     assert (problem.stats.invalid, problem.stats.not_smaller, problem.stats.tests) == (1, 1, 0)
@@ -118,7 +119,7 @@ def test_unparseable_input_falls_back_to_lines():
     with pytest.raises(ParseError):
         parse_module(text)
     result = reduce(text, lambda t: "keep me" in t and "KEEP" in t)
-    assert not result.structured
+    assert result.format == "lines"
     assert result.text == "keep me\nKEEP too\n"
 
 
@@ -146,7 +147,7 @@ class _DropMarkers:
 def test_delta_finds_the_two_needed_lines_with_few_tests(jobs):
     text = "".join(f"line {i}\n" for i in range(20))
     pred = Counting(lambda t: "line 3\n" in t and "line 17\n" in t)
-    problem = Problem(text, pred, structured=False)
+    problem = Problem(text, pred, format=LINES)
     runner = SpeculativeRunner(jobs, problem.test, problem.stop)
     try:
         assert run_pass(problem, _DropMarkers(), PassContext(), runner)
@@ -167,3 +168,25 @@ def test_reparse_mode_gives_the_same_result():
     slow = reduce(text, pred, reparse=True)
     assert fast.text == slow.text
     assert fast.final_ops == slow.final_ops < fast.initial_ops
+
+
+class _Broken(_DropMarkers):
+    name = "broken"
+
+    def apply(self, subject, chosen, ctx):
+        if 0 in chosen:
+            raise RuntimeError("boom")
+        return super().apply(subject, chosen, ctx)
+
+
+def test_a_crashing_pass_is_recorded_not_fatal():
+    text = "".join(f"line {i}\n" for i in range(6))
+    problem = Problem(text, lambda t: "line 5\n" in t, format=LINES)
+    runner = SpeculativeRunner(1, problem.test, problem.stop)
+    try:
+        assert run_pass(problem, _Broken(), PassContext(), runner)
+    finally:
+        runner.close()
+    assert problem.text.endswith("line 5\n") and "line 0\n" in problem.text  # target 0 could never be removed
+    [(message, times)] = problem.stats.pass_errors.items()
+    assert message == "broken (apply): RuntimeError: boom" and times >= 1

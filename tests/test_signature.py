@@ -5,7 +5,7 @@ from __future__ import annotations
 from reducer.outcome import Outcome, classify
 from reducer.runner import RunResult
 from reducer.signature import compute, normalize_message, top_frames
-from reducer.toolchain import Stage
+from reducer.stages import ADAPTER, BISHENGIR
 
 ASSERT_STDERR = """<unknown>:0: error: strides must not be zero
 triton-adapter-opt: /root/agent_1/workspace/j_X/llvm-project/mlir/include/mlir/IR/StorageUniquerSupport.h:180: \
@@ -84,24 +84,27 @@ def _run(stderr: str, code: int | None, timed_out: bool = False) -> RunResult:
 
 
 def test_classes_from_exit_status_and_stderr() -> None:
-    assert classify(_run("", 0)) is Outcome.PASSED
-    assert classify(_run(ASSERT_STDERR, -6)) is Outcome.ASSERTION
-    assert classify(_run("foo\nUNREACHABLE executed at /x/A.cpp:3!\nStack dump:\n", -6)) is Outcome.UNREACHABLE
-    assert classify(_run("LLVM ERROR: out of range\n", 1)) is Outcome.LLVM_ERROR
-    assert classify(_run(RAW_STDERR, -11)) is Outcome.SIGNAL
-    assert classify(_run("Stack dump:\n0. Program arguments: bishengir-compile\n", 1)) is Outcome.SELF_CAUGHT_CRASH
-    assert classify(_run("", None, timed_out=True)) is Outcome.TIMEOUT
+    assert classify(_run("", 0), ADAPTER) is Outcome.PASSED
+    assert classify(_run(ASSERT_STDERR, -6), BISHENGIR) is Outcome.ASSERTION
+    unreachable = "foo\nUNREACHABLE executed at /x/A.cpp:3!\nStack dump:\n"
+    assert classify(_run(unreachable, -6), BISHENGIR) is Outcome.UNREACHABLE
+    assert classify(_run("LLVM ERROR: out of range\n", 1), BISHENGIR) is Outcome.LLVM_ERROR
+    assert classify(_run(RAW_STDERR, -11), BISHENGIR) is Outcome.SIGNAL
+    caught = "Stack dump:\n0. Program arguments: bishengir-compile\n"
+    assert classify(_run(caught, 1), BISHENGIR) is Outcome.SELF_CAUGHT_CRASH
+    assert classify(_run("", None, timed_out=True), BISHENGIR) is Outcome.TIMEOUT
     hivmc = ('[ERROR] Cannot find hivmc under $PATH\nloc("k.mlir":1:1): error: External hivmc run fails, '
              "returning module before running external compiler\n[ERROR] Failed to run BiShengIR pipeline\n")
-    assert classify(_run(hivmc, 1)) is Outcome.PASSED_MLIR
+    assert classify(_run(hivmc, 1), BISHENGIR) is Outcome.PASSED_MLIR
     ub = '[ERROR] Cannot find hivmc under $PATH\nloc("k.mlir":2:3): error: ub overflow, requires 9 bits\n'
-    assert classify(_run(ub, 1)) is Outcome.DIAGNOSTIC
+    assert classify(_run(ub, 1), BISHENGIR) is Outcome.DIAGNOSTIC
+    assert classify(_run(hivmc, 1), ADAPTER) is Outcome.DIAGNOSTIC  # only a stage with that healthy end
 
 
 def test_signal_without_message_is_told_apart_by_frames() -> None:
     other = RAW_STDERR.replace("0x000055555747c8b1", "0x000055555747aaaa")
-    one = compute(Stage.ADAPTER, Outcome.SIGNAL, _run(RAW_STDERR, -11))
-    two = compute(Stage.ADAPTER, Outcome.SIGNAL, _run(other, -11))
+    one = compute(ADAPTER, Outcome.SIGNAL, _run(RAW_STDERR, -11))
+    two = compute(ADAPTER, Outcome.SIGNAL, _run(other, -11))
     assert one is not None and two is not None
     assert one.message == "" and one.id != two.id
 
@@ -109,7 +112,7 @@ def test_signal_without_message_is_told_apart_by_frames() -> None:
 def test_same_message_same_id_across_paths_and_numbers() -> None:
     err = ('loc("/tmp/a/kernel.ttadapter.mlir":2:3): error: ub overflow, '
            "requires {} bits while 1572864 bits available!")
-    one = compute(Stage.BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(10485760), 1))
-    two = compute(Stage.BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(2374144).replace("/a/", "/b/"), 1))
+    one = compute(BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(10485760), 1))
+    two = compute(BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(2374144).replace("/a/", "/b/"), 1))
     assert one is not None and two is not None and one.id == two.id
-    assert compute(Stage.ADAPTER, Outcome.DIAGNOSTIC, _run(err.format(1), 1)).id != one.id  # stage counts
+    assert compute(ADAPTER, Outcome.DIAGNOSTIC, _run(err.format(1), 1)).id != one.id  # stage counts

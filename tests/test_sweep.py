@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reducer.capture_cli import sweep
-from reducer.sweep import _group, _kernels
+from reducer.cli_capture import sweep
+from reducer.sweep.triage import group_checks, kernel_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH_ALL = ROOT / "examples" / "launch_all.py"
@@ -31,10 +31,10 @@ def test_grouping_keeps_the_smallest_example_and_every_kernel() -> None:
         {"kernel": "d", "path": "d.ttir", "bytes": 50, "failure": False, "id": None, "title": "passed",
          "outcome": "passed", "stage": "adapter"},
     ]
-    groups = _group(entries)
+    groups = group_checks(entries)
     assert [(g.id, sorted(g.kernels), g.example["kernel"]) for g in groups] == [
         ("x" * 12, ["a", "b"], "b"), ("y" * 12, ["c"], "c")]
-    kernels = _kernels(entries, [{"kernel": "e", "outcome": "frontend-error", "error": "KeyError: maxnreg"}])
+    kernels = kernel_rows(entries, [{"kernel": "e", "outcome": "frontend-error", "error": "KeyError: maxnreg"}])
     assert kernels["d"]["outcome"] == "passed" and kernels["e"]["outcome"] == "frontend-error"
     assert kernels["a"]["ids"] == ["x" * 12]
 

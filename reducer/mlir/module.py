@@ -21,7 +21,7 @@ from reducer.errors import InputError
 class ParseError(InputError):
     """The text is not MLIR that xdsl can hold (generic form expected)."""
 
-    hint = "convert with `triton-adapter-opt FILE --mlir-print-op-generic` first"
+    hint = "convert it with the stage tool's `--mlir-print-op-generic` first"
 
 
 def _context() -> Context:

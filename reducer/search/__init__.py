@@ -13,12 +13,14 @@ from reducer.mlir.module import ParseError
 from reducer.passes.base import PassContext, ReductionPass
 from reducer.passes.registry import resolve
 from reducer.search.cache import ResultCache
+from reducer.search.candidate import Candidate
 from reducer.search.delta import run_pass
+from reducer.search.formats import FORMATS, Format
 from reducer.search.parallel import SpeculativeRunner
-from reducer.search.problem import Candidate, Predicate, Problem, Stats
-from reducer.search.schedule import DEFAULT_SCHEDULE, TEXT_SCHEDULE, Tier
+from reducer.search.problem import Predicate, Problem, Stats
+from reducer.search.schedule import Tier
 
-__all__ = ["ReduceResult", "Stats", "Tier", "reduce"]
+__all__ = ["Format", "ReduceResult", "Stats", "Tier", "reduce"]
 
 
 @dataclass(frozen=True)
@@ -29,21 +31,19 @@ class ReduceResult:
     initial_bytes: int
     final_ops: int
     final_bytes: int
-    structured: bool  # False: the input did not parse and only text passes ran (ops = non-empty lines)
+    format: str  # the Format that reduced it: "lines" when the input did not parse (sizes are then lines)
     stopped: bool  # the stop flag (Ctrl-C, max time) ended the search early
 
 
-def _tiers(
-    passes: Sequence[str] | None, schedule: Sequence[Tier] | None, structured: bool
-) -> list[list[ReductionPass]]:
+def _tiers(passes: Sequence[str] | None, schedule: Sequence[Tier] | None, fmt: Format) -> list[list[ReductionPass]]:
     if passes is not None:
         chosen = [Tier("custom", tuple(passes))]
     elif schedule is not None:
         chosen = list(schedule)
     else:
-        chosen = list(DEFAULT_SCHEDULE if structured else TEXT_SCHEDULE)
+        chosen = list(fmt.schedule)
     tiers = [resolve(t.passes) for t in chosen]
-    return [[p for p in tier if structured or not p.needs_module] for tier in tiers]
+    return [[p for p in tier if fmt.has_module or not p.needs_module] for tier in tiers]
 
 
 def reduce(
@@ -60,35 +60,23 @@ def reduce(
     max_time: float | None = None,
     cache: ResultCache | None = None,
     reparse: bool = False,
+    formats: Sequence[Format] = FORMATS,
 ) -> ReduceResult:
-    """Shrink `text` (MLIR generic form, or any text) while `is_interesting` holds; return the best found.
+    """Shrink `text` while `is_interesting` holds; return the best found.
 
-    `passes` (names) replaces the schedule with one tier; unknown names raise `UnknownPass` up front. Text that
-    does not parse is reduced line by line. `stop` (or `max_time` seconds) ends the search with the best so far.
-    The initial text is assumed interesting and is not tested. `reparse` forces the print + parse check on
+    The first of `formats` that accepts `text` decides how candidates are normalised and sized and which
+    passes run (by default MLIR's generic form, else lines). `passes` (names) replaces the schedule with one
+    tier; unknown names raise `UnknownPass` up front. `stop` (or `max_time` seconds) ends the search with the
+    best so far. The initial text is assumed interesting and is not tested. `reparse` forces the print + parse check on
     every module-pass candidate (by default they are checked for dangling references in memory).
     """
-    _tiers(passes, schedule, True)  # unknown names fail here, before any parse or test
+    _tiers(passes, schedule, formats[0])  # unknown names fail here, before any parse or test
     stop = stop if stop is not None else threading.Event()
-
-    def problem_for(structured: bool) -> Problem:
-        return Problem(
-            text,
-            is_interesting,
-            structured=structured,
-            cache=cache,
-            on_improve=on_improve,
-            on_status=on_status,
-            stop=stop,
-            reparse=reparse,
-        )
-
-    try:
-        problem = problem_for(True)
-    except ParseError:
-        problem = problem_for(False)
-    structured = problem.structured
-    tiers = _tiers(passes, schedule, structured)
+    problem = _problem(
+        text, is_interesting, formats, cache=cache, on_improve=on_improve, on_status=on_status, stop=stop,
+        reparse=reparse,
+    )
+    tiers = _tiers(passes, schedule, problem.format)
     initial = problem.best.key
     ctx = context if context is not None else PassContext()
     timer = threading.Timer(max_time, stop.set) if max_time is not None else None
@@ -110,9 +98,19 @@ def reduce(
         initial_bytes=initial[1],
         final_ops=final[0],
         final_bytes=final[1],
-        structured=structured,
+        format=problem.format.name,
         stopped=stop.is_set(),
     )
+
+
+def _problem(text: str, is_interesting: Predicate, formats: Sequence[Format], **kwargs: object) -> Problem:
+    """The reduction problem in the first format that accepts `text`."""
+    for fmt in formats:
+        try:
+            return Problem(text, is_interesting, format=fmt, **kwargs)  # type: ignore[arg-type]
+        except ParseError:
+            continue
+    raise ParseError("no format accepts the input: " + ", ".join(f.name for f in formats))
 
 
 def _run_schedule(

@@ -11,8 +11,9 @@ import traceback
 from collections.abc import Iterator
 
 from reducer.passes.base import ModulePass, PassContext, ReductionPass
+from reducer.search.candidate import Candidate
 from reducer.search.parallel import SpeculativeRunner
-from reducer.search.problem import Candidate, Problem
+from reducer.search.problem import Problem
 
 Step = tuple[int, int]  # (chunk size, first target index)
 
@@ -67,15 +68,15 @@ def _count(problem: Problem, pass_: ReductionPass, ctx: PassContext) -> int:
 def _propose(problem: Problem, pass_: ReductionPass, subject: Candidate, chosen: range, ctx: PassContext):
     """The pass's edit as a testable candidate (None: impossible, invalid, not smaller, or the pass failed)."""
     try:
-        if isinstance(pass_, ModulePass) and problem.structured:
+        if isinstance(pass_, ModulePass) and problem.format.has_module:
             return problem.prepare_module(pass_.apply_module(subject, chosen, ctx))
         return problem.prepare(pass_.apply(subject, chosen, ctx))
     except Exception:
-        _record_error(problem, pass_, f"apply{list(chosen)[:8]}")
+        _record_error(problem, pass_, "apply")
         return None
 
 
 def _record_error(problem: Problem, pass_: ReductionPass, where: str) -> None:
-    """A crashing pass is a bug in the reducer, not in the compiler: count it, keep its message, go on."""
-    problem.stats.pass_errors += 1
-    problem.stats.last_pass_error = f"{pass_.name}.{where}: {traceback.format_exc(limit=-3)}"
+    """A crashing pass is a bug in the reducer, not in the compiler: keep its message for the summary, go on."""
+    last = traceback.format_exc(limit=-1).strip().splitlines()[-1]
+    problem.stats.pass_errors[f"{pass_.name} ({where}): {last}"] += 1

@@ -8,17 +8,19 @@ candidate order, so the outcome does not depend on which thread answered first.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import ModuleOp
 
-from reducer.mlir.module import ParseError, count_ops, parse_module, print_module
+from reducer.mlir.module import ParseError, count_ops, print_module
 from reducer.mlir.structure import dangling_reference
 from reducer.search.cache import ResultCache
+from reducer.search.candidate import Candidate
+from reducer.search.formats import Format
 
 Predicate = Callable[[str], bool]
-SortKey = tuple[int, int]
 
 
 @dataclass
@@ -38,10 +40,9 @@ class Stats:
     cache_hits: int = 0
     invalid: int = 0
     not_smaller: int = 0
-    pass_errors: int = 0
+    pass_errors: Counter[str] = field(default_factory=Counter)  # "pass: exception" -> times
     accepted: int = 0
     per_pass: dict[str, PassStats] = field(default_factory=dict)
-    last_pass_error: str = ""
     current_pass: str = ""
     ops: int = 0
     bytes: int = 0
@@ -50,21 +51,8 @@ class Stats:
         return self.per_pass.setdefault(name, PassStats())
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A normalised proposal: the exact text the predicate sees, its sort key, and its parsed module."""
-
-    text: str
-    key: SortKey
-    module: ModuleOp | None
-
-
-def line_count(text: str) -> int:
-    return sum(1 for ln in text.splitlines() if ln.strip())
-
-
 class Problem:
-    """Current best + predicate + stats. `structured` means every candidate must parse as MLIR.
+    """Current best + predicate + stats, over texts of one `Format`.
 
     `reparse` makes module-pass candidates go through the full print + parse check too (slower, for debugging
     a pass that prints what the parser refuses).
@@ -75,7 +63,7 @@ class Problem:
         text: str,
         is_interesting: Predicate,
         *,
-        structured: bool,
+        format: Format,
         cache: ResultCache | None = None,
         on_improve: Callable[[str], None] | None = None,
         on_status: Callable[[Stats], None] | None = None,
@@ -84,7 +72,7 @@ class Problem:
     ) -> None:
         self.is_interesting = is_interesting
         self.reparse = reparse
-        self.structured = structured
+        self.format = format
         self.cache = cache if cache is not None else ResultCache()
         self.on_improve = on_improve
         self.on_status = on_status
@@ -93,7 +81,7 @@ class Problem:
         self._lock = threading.Lock()
         first = self._normalise(text)
         if first is None:
-            raise ParseError("the initial text does not parse")
+            raise ParseError(f"the initial text is not valid {format.name}")
         self.best = first
         self.stats.ops, self.stats.bytes = first.key
 
@@ -107,14 +95,7 @@ class Problem:
         return self.best.module
 
     def _normalise(self, raw: str) -> Candidate | None:
-        if not self.structured:
-            return Candidate(raw, (line_count(raw), len(raw)), None)
-        try:
-            module = parse_module(raw)
-            text = print_module(module)
-        except ParseError:
-            return None
-        return Candidate(text, (count_ops(module), len(text)), module)
+        return self.format.normalise(raw)
 
     def prepare(self, raw: str | None) -> Candidate | None:
         """A testable candidate, or None when it does not parse (counted invalid) or is not smaller."""
@@ -179,7 +160,7 @@ class Problem:
                 return False
             per = self.stats.for_pass(pass_name)
             per.accepted += 1
-            per.ops_saved += self.best.key[0] - cand.key[0] if self.structured else 0
+            per.ops_saved += self.best.key[0] - cand.key[0] if self.format.unit == "ops" else 0
             per.bytes_saved += self.best.key[1] - cand.key[1]
             self.best = cand
             self.stats.accepted += 1

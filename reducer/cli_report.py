@@ -1,4 +1,4 @@
-"""`reducer report`: the click command. The lead registers it with `main.add_command(report)` in cli.py."""
+"""`reducer report`: the click command (registered in cli.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from reducer import exitcodes
+from reducer.cli_options import npu_option, replay_setup, stage_option, target_option
+from reducer.cli_run import run_guarded
 
 
 @click.command()
@@ -30,19 +32,9 @@ from reducer import exitcodes
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The original, unreduced input, attached to the bundle.",
 )
-@click.option(
-    "--target",
-    default=None,
-    envvar="REDUCER_TARGET",
-    help="Ascend target [default: the sidecar's or repro header's, else Ascend910B3].",
-)
-@click.option(
-    "--option",
-    "npu_options",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="An NPUOptions field that changes the command line (e.g. multibuffer=False).",
-)
+@stage_option
+@target_option
+@npu_option
 @click.option(
     "--secret",
     "secrets",
@@ -58,6 +50,7 @@ def report(
     out_dir: Path | None,
     check_only: bool,
     original: Path | None,
+    stage: str | None,
     target: str | None,
     npu_options: tuple[str, ...],
     secrets: tuple[str, ...],
@@ -69,11 +62,10 @@ def report(
     sidecar (REPRO.json) next to it fills in the origin. With --check, REPRO is a report folder or file
     to scan: exit 0 when clean, 1 when private data remains.
     """
-    from reducer.options import run_guarded, stage_options
 
     def go() -> int:
         from reducer.leaks import find_leaks
-        from reducer.report import default_options, find_sidecar, write_report
+        from reducer.report import find_sidecar, write_report
 
         if check_only:
             leaks = find_leaks(repro, secrets)
@@ -85,12 +77,10 @@ def report(
             click.echo(f"{repro}: clean")
             return exitcodes.OK
         sidecar = find_sidecar(repro)
-        if target is None and not npu_options:
-            opts = default_options(repro, sidecar)
-        else:
-            opts = stage_options(target or default_options(repro, sidecar).target, npu_options)
+        spec, opts = replay_setup(repro, stage, target, npu_options)
         result = write_report(
-            repro, out_dir, original=original, sidecar=sidecar, options=opts, secrets=secrets, timeout=timeout
+            repro, out_dir, original=original, sidecar=sidecar, options=opts, stage=spec, secrets=secrets,
+            timeout=timeout,
         )
         click.echo(result.message)
         return exitcodes.OK

@@ -10,9 +10,11 @@ from typing import Any
 
 import click
 
-from reducer import exitcodes
+from reducer import exitcodes, stages
+from reducer.cli_options import npu_option, target_option, timeout_option
+from reducer.cli_run import run_guarded, run_interruptibly
 from reducer.errors import InputError, UsageError
-from reducer.options import npu_option, run_guarded, run_interruptibly, stage_options, target_option, timeout_option
+from reducer.npu_options import Options
 
 # Options may follow PATH; after `--` nothing is parsed, so the command keeps its own options.
 _PASSTHROUGH = {"ignore_unknown_options": True}
@@ -67,7 +69,12 @@ def _rel(path: Path | str, root: Path) -> str:
 @_npu_flag
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def capture(
-    args: tuple[str, ...], target: str, out: Path | None, dumps: tuple[Path, ...], npu: bool | None, as_json: bool
+    args: tuple[str, ...],
+    target: str | None,
+    out: Path | None,
+    dumps: tuple[Path, ...],
+    npu: bool | None,
+    as_json: bool,
 ) -> None:
     """Find kernel IR in PATH (dump folder, Triton cache, or a log), or run COMMAND and capture every launch.
 
@@ -86,14 +93,14 @@ def capture(
             return _capture_folder(path, as_json)
         if path is not None:
             return _capture_log(path, dumps, as_json)
-        stage_options(target, ())  # validates --target before running anything
-        return _capture_command(command, target, out, npu, as_json)
+        options = Options.from_cli(target, ())  # validates --target before running anything
+        return _capture_command(command, options.target, out, npu, as_json)
 
     run_guarded(go)
 
 
 def _capture_folder(path: Path, as_json: bool) -> int:
-    from reducer.capture import discover
+    from reducer.capture.discovery import discover
 
     found = discover(path)
     if as_json:
@@ -101,14 +108,14 @@ def _capture_folder(path: Path, as_json: bool) -> int:
         return exitcodes.OK
     if not found:
         raise InputError(
-            f"{path}: no .ttir / .ttadapter / kernel.*.mlir files found",
+            f"{path}: no {' / '.join(s.input_kind for s in stages.all_stages())} IR files found",
             "dump with TRITON_KERNEL_DUMP=1 TRITON_ALWAYS_COMPILE=1, or use `reducer capture -- CMD`",
         )
     rows = [
         (
             c.kernel,
             c.kind,
-            f"{c.stage.value} ({c.stage.tool_name})",
+            f"{c.stage.name} ({c.stage.tool})",
             c.outcome or "-",
             _rel(c.path, path) + (f" (+{len(c.duplicates)} copies)" if c.duplicates else ""),
         )
@@ -123,12 +130,12 @@ def _capture_folder(path: Path, as_json: bool) -> int:
 
 
 def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
-    from reducer.capture import looks_like_log, match_log, parse_log
+    from reducer.capture.logs import looks_like_log, match_log, parse_log
 
     text = path.read_text(errors="replace")
     if not looks_like_log(text):
         raise InputError(
-            f"{path}: no MLIRCompilationError / [ConvertTritonIRToLinalgIR] in this file",
+            f"{path}: no MLIRCompilationError or stage tag ({', '.join(s.log_tag for s in stages.all_stages())})",
             "pass the pytest or console log of the failing run, or a dump folder",
         )
     failures = parse_log(text)
@@ -139,14 +146,14 @@ def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
         return exitcodes.OK
     for i, f in enumerate(failures, 1):
         tag = f.to_dict()["tag"]
-        click.echo(f"[{i}] line {f.line}: [{tag}] -> stage {f.stage.value} ({f.stage.tool_name})")
+        click.echo(f"[{i}] line {f.line}: [{tag}] -> stage {f.stage.name} ({f.stage.tool})")
         click.echo(f"    kernel:  {f.kernel or 'unknown (no launch line in the traceback)'}")
         click.echo(f"    message: {f.message or '(none)'}")
         if f.cache_dir:
             click.echo(f"    cache:   {f.cache_dir}")
         if f.matches:
             for m in f.matches:
-                click.echo(f"    IR:      {m.path}  ({m.kernel}, replays {m.stage.value})")
+                click.echo(f"    IR:      {m.path}  ({m.kernel}, replays {m.stage.name})")
             click.echo(f"    next:    reducer check {f.matches[0].path}")
         else:
             where = ", ".join(str(d) for d in folders) or "nowhere"
@@ -158,7 +165,7 @@ def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
 
 
 def _capture_command(command: list[str], target: str, out: Path | None, npu: bool | None, as_json: bool) -> int:
-    from reducer.capture import default_out, run_command
+    from reducer.capture.command import default_out, run_command
 
     folder = out or default_out(Path.cwd())
     click.echo(f"reducer: capturing into {folder}", err=True)
@@ -180,7 +187,7 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
         return exitcodes.OK
     rows = []
     for k in run.kernels:
-        files = ", ".join(x for x in (k.get("ttir"), k.get("ttadapter")) if x) or "-"
+        files = ", ".join((k.get("files") or {}).values()) or "-"
         rows.append(
             (
                 k.get("kernel", "?"),
@@ -240,7 +247,7 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
 @click.option("--quiet", "-q", is_flag=True, help="No live status line.")
 def sweep(
     args: tuple[str, ...],
-    target: str,
+    target: str | None,
     npu_options: tuple[str, ...],
     timeout: float,
     out: Path | None,
@@ -262,11 +269,12 @@ def sweep(
     """
 
     def go() -> int:
-        from reducer.capture import default_out, is_capture_dir, run_command
+        from reducer.capture.command import default_out, run_command
+        from reducer.capture.discovery import is_capture_dir
         from reducer.status import StatusLine
-        from reducer.sweep import Sweep, SweepRequest
+        from reducer.sweep.run import Sweep, SweepRequest
 
-        options = stage_options(target, npu_options)
+        options = Options.from_cli(target, npu_options)
         path, command = _split(args)
         if path is None and not command:
             raise UsageError("nothing to sweep", "pass a capture/dump folder or `-- COMMAND ...`")
@@ -275,7 +283,7 @@ def sweep(
         if command:
             folder = out or default_out(Path.cwd())
             click.echo(f"reducer: capturing into {folder}", err=True)
-            run = run_command(command, folder, target, npu=npu)
+            run = run_command(command, folder, options.target, npu=npu)
             click.echo(
                 f"reducer: captured {len(run.kernels)} kernels in {run.seconds:.1f}s (command exit {run.returncode})",
                 err=True,

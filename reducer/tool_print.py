@@ -1,22 +1,19 @@
-"""Round trips through the tool's own printer: generic form for reducing, custom form for people."""
+"""The compiler's own printer: generic form for reducing, custom form for people, op counts as it parses."""
 
 from __future__ import annotations
 
-from reducer.runner import DEFAULT_ENV, RunEnv, run_tool
-from reducer.toolchain import Stage, locate_parser
+from reducer.runner import DEFAULT_ENV, RunEnv, execute
+from reducer.stages import StageSpec
+from reducer.toolchain import locate_parser, parse_invocation
 
 
-def reprint(stage: Stage, text: str, *, generic: bool, timeout: float = 60.0, env: RunEnv = DEFAULT_ENV) -> str | None:
+def reprint(
+    stage: StageSpec, text: str, *, generic: bool, timeout: float = 60.0, env: RunEnv = DEFAULT_ENV
+) -> str | None:
     """The tool's printout of `text` with no pass run (locations dropped), or None if it cannot parse it."""
-    parser = locate_parser(stage)
-    if parser is None:
+    if locate_parser(stage) is None:
         return None
-    argv = [str(parser), stage.input_name, "-o", "printed.mlir"]
-    if generic:
-        argv.append("--mlir-print-op-generic")
-    run = run_tool(
-        argv, input_name=stage.input_name, input_text=text, timeout=timeout, env=env, output_name="printed.mlir"
-    )
+    run = execute(parse_invocation(stage, text, generic=generic, keep_output=True), timeout=timeout, env=env)
     if run.returncode != 0 or run.output_text is None:
         return None
     return run.output_text
@@ -34,7 +31,7 @@ def unwrap_module(text: str) -> str:
     return "\n".join(body) + "\n"
 
 
-def tool_ops(stage: Stage, text: str) -> int | None:
+def tool_ops(stage: StageSpec, text: str) -> int | None:
     """Ops in `text` as the tool parses it (custom or generic form), or None when it cannot be parsed."""
     from reducer.errors import ReducerError
     from reducer.mlir.module import count_ops, parse_module

@@ -1,0 +1,112 @@
+"""Running the user's command with capture on: a `sitecustomize` installs the hook in their process (no
+NPU), or the dump variables are set (with an NPU); `index.json` lists what was recorded."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reducer import atomic
+from reducer.capture.discovery import discover, read_records
+from reducer.capture.record import ENV_DIR, ENV_TARGET, FORMAT, INDEX
+from reducer.runner import run_process
+
+
+@dataclass
+class CaptureRun:
+    out: Path
+    returncode: int
+    mode: str  # "compile-only" (no NPU: launches compile for the target) or "npu" (dump variables only)
+    seconds: float
+    kernels: list[dict[str, Any]]
+
+
+def npu_present(python: str = sys.executable) -> bool:
+    """torch_npu importable and at least one device: then launches can really run."""
+    if importlib.util.find_spec("torch_npu") is None:
+        return False
+    probe = "import torch, torch_npu; print(torch.npu.device_count())"
+    try:
+        out = run_process([python, "-c", probe], timeout=120)
+    except OSError:
+        return False
+    return out.returncode == 0 and out.stdout.strip().isdigit() and int(out.stdout.strip()) > 0
+
+
+def default_out(cwd: Path) -> Path:
+    return cwd / f"capture-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+_SITECUSTOMIZE = '''"""Written by `reducer capture`: patch Triton launches here, then run any other sitecustomize."""
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+_here = os.path.dirname(os.path.abspath(__file__))
+try:
+    if importlib.util.find_spec("reducer") is None:
+        sys.path.append({reducer_parent!r})
+    from reducer.capture.hook import install_hook
+
+    install_hook()
+except Exception as _err:  # never break the user's program
+    sys.stderr.write(f"reducer capture: launch hook not installed: {{_err}}\\n")
+
+_rest = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+_spec = importlib.machinery.PathFinder.find_spec("sitecustomize", _rest)
+if _spec is not None and _spec.loader is not None:
+    _mod = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_mod)
+'''
+
+
+def capture_env(out: Path, target: str, compile_only: bool, base: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    env.pop("TRITON_ASCEND_COMPILE_SPEED_OPT", None)  # else a kernel that failed once is not recompiled
+    env["TRITON_ALWAYS_COMPILE"] = "1"
+    if not compile_only:
+        env["TRITON_KERNEL_DUMP"] = "1"
+        env["TRITON_DUMP_DIR"] = str(out / "dump")
+        return env
+    boot = out / ".bootstrap"
+    reducer_parent = str(Path(__file__).resolve().parents[2])
+    atomic.write_text(boot / "sitecustomize.py", _SITECUSTOMIZE.format(reducer_parent=reducer_parent))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(boot), env.get("PYTHONPATH", "")) if p)
+    env[ENV_DIR] = str(out)
+    env[ENV_TARGET] = target
+    return env
+
+
+def run_command(
+    argv: Sequence[str], out: Path, target: str, *, npu: bool | None = None, timeout: float | None = None
+) -> CaptureRun:
+    """Run the user's command with capture on; return what was recorded (also written to index.json)."""
+    out.mkdir(parents=True, exist_ok=True)
+    compile_only = not (npu_present() if npu is None else npu)
+    env = capture_env(out, target, compile_only)
+    done = run_process(list(argv), env=env, timeout=timeout, capture=False)  # the command prints as usual
+    code = -1 if done.returncode is None else done.returncode
+    seconds = done.seconds
+    mode = "compile-only" if compile_only else "npu"
+    kernels = write_index(out, mode=mode, command=list(argv), target=target, returncode=code, seconds=seconds)
+    return CaptureRun(out, code, mode, seconds, kernels)
+
+
+def write_index(out: Path, **meta: Any) -> list[dict[str, Any]]:
+    """index.json: one entry per recorded kernel (compile-only) or per dumped IR file (npu mode)."""
+    kernels = read_records(out)
+    if not kernels:
+        kernels = [c.to_dict() for c in discover(out)]
+    data = {"format": FORMAT, **meta, "kernels": kernels}
+    atomic.write_text(out / INDEX, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    return kernels
+
+

@@ -1,0 +1,228 @@
+"""Runs inside the user's process (installed by the generated `sitecustomize`): without an NPU, every
+`kernel[grid](...)` is specialised like Triton does, compiled for the Ascend target, recorded, never launched.
+
+It imports nothing heavy at module level and nothing the user's process does not need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from reducer import atomic
+from reducer.capture.record import ENV_DIR, ENV_TARGET, FAILED, FRONTEND_ERROR, INCOMPLETE, PASSED, RECORD
+
+
+class _PatchAfterImport(importlib.machinery.PathFinder):
+    """A meta-path hook: patch `triton.runtime.jit` / `.autotuner` right after they are imported (lazily)."""
+
+    names = ("triton.runtime.jit", "triton.runtime.autotuner")
+
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):  # type: ignore[override]
+        if fullname not in cls.names:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original(module)
+            try:
+                _patch(fullname, module)
+            except Exception as err:
+                sys.stderr.write(f"reducer capture: could not patch {fullname}: {err}\n")
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install_hook() -> None:
+    """Called by the generated sitecustomize: only acts when `reducer capture` set the variables."""
+    if not os.environ.get(ENV_DIR):
+        return
+    if "triton.runtime.jit" in sys.modules:
+        _patch("triton.runtime.jit", sys.modules["triton.runtime.jit"])
+        if "triton.runtime.autotuner" in sys.modules:
+            _patch("triton.runtime.autotuner", sys.modules["triton.runtime.autotuner"])
+        return
+    sys.meta_path.insert(0, _PatchAfterImport)  # type: ignore[arg-type]
+
+
+def _patch(name: str, module: Any) -> None:
+    if name == "triton.runtime.jit" and not getattr(module.JITFunction, "_reducer_capture", False):
+        module.JITFunction.run = _capturing_run
+        module.JITFunction._reducer_capture = True
+    elif name == "triton.runtime.autotuner" and not getattr(module.Autotuner, "_reducer_capture", False):
+        module.Autotuner._bench = _compile_only_bench
+        module.Autotuner._reducer_capture = True
+
+
+def _compile_only_bench(self: Any, *args: Any, config: Any, **meta: Any) -> list[float]:
+    """Autotuning without a device: compile (and record) every config; all 'time' the same."""
+    current = dict(meta, **config.all_kwargs())
+    self.fn.run(*args, **current)
+    return [1.0, 1.0, 1.0]
+
+
+_SEEN: set[str] = set()
+
+
+def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any) -> None:
+    """Replacement for `JITFunction.run`: specialise like Triton does, compile for the target, record, never launch."""
+    out = Path(os.environ[ENV_DIR])
+    target = os.environ[ENV_TARGET]
+    record: dict[str, Any] = {
+        "kernel": self.fn.__name__,
+        "qualname": f"{self.fn.__module__}.{self.fn.__qualname__}",
+        "source": _source_of(self.fn),
+        "target": target,
+        "pid": os.getpid(),
+    }
+    try:
+        prepared = _specialise(self, target, args, kwargs)
+    except Exception as err:  # e.g. a launch keyword the backend rejects (maxnreg=...)
+        key = f"{record['qualname']}:{type(err).__name__}:{err}"
+        record.update(outcome=FRONTEND_ERROR, failed_stage="launch", error=f"{type(err).__name__}: {err}")
+        _write_once(out, record, key)
+        return None
+    fn_key, signature, constants, attrs, options, bound = prepared
+    key = f"{record['qualname']}:{fn_key}:{target}"
+    if key in _SEEN:
+        return None
+    record.update(
+        signature=signature,
+        constants={k: _jsonable(v) for k, v in constants.items()},
+        attrs=str(attrs),
+        launch_options={k: _jsonable(v) for k, v in kwargs.items()},
+        npu_options=_npu_options(target, options),
+        grid=_grid_of(grid, bound),
+    )
+    folder = _folder(out, record["kernel"], key)
+    record["outcome"] = INCOMPLETE
+    atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
+    t0 = time.monotonic()
+    result = _compile(self, signature, constants, attrs, target, options)
+    record["seconds"] = round(time.monotonic() - t0, 3)
+    record.update(_describe(result))
+    record["files"] = {}
+    for kind, text in result.ir.items():  # each stage's input, named like Triton's dumps
+        name = f"{record['kernel']}.{kind}"
+        atomic.write_text(folder / name, text)
+        record["files"][kind] = name
+    atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
+    _SEEN.add(key)
+    return None
+
+
+def _specialise(jit: Any, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """What `JITFunction.run` computes before compiling, with the Ascend backend instead of the active driver."""
+    from triton.backends.compiler import GPUTarget
+    from triton.compiler import make_backend
+    from triton.runtime.jit import create_function_from_signature
+
+    kwargs = dict(kwargs)
+    kwargs["debug"] = kwargs.get("debug", False) or os.environ.get("TRITON_DEBUG", "0") == "1"
+    backend = make_backend(GPUTarget("npu", target, 0))
+    for hook in jit.pre_run_hooks:
+        hook(*args, **kwargs)
+    if getattr(jit, "bishengir_option", None):
+        kwargs.update(jit.bishengir_option)
+    binder = create_function_from_signature(jit.signature, jit.params, backend)
+    bound_args, sig_and_spec, constexpr_vals, _non_constexpr, excess_kwargs = binder(*args, **kwargs)
+    options = backend.parse_options(kwargs)
+    for k in excess_kwargs:
+        if k not in options.__dict__:
+            raise KeyError(f"Keyword argument {k} was specified but unrecognised")
+    key = "".join(sig_and_spec) + str((constexpr_vals, excess_kwargs))
+    bound_vals = tuple(bound_args.values())
+    non_constexpr = [i for i, p in enumerate(jit.params) if not p.is_constexpr]
+    sigkeys = [jit.params[i].name for i in non_constexpr]
+    signature = {k: ("*i8" if v == "none" else v) for k, v in zip(sigkeys, sig_and_spec[: len(sigkeys)], strict=True)}
+    attrs = backend.get_attrs_descriptor(jit.params, bound_vals)
+    constant_params = attrs.get_constants()
+    constants = {
+        p.name: v
+        for v, p in zip(bound_vals, jit.params, strict=True)
+        if p.is_constexpr or p.num in constant_params or v is None
+    }
+    return key, signature, constants, attrs, options, bound_args
+
+
+def _compile(
+    jit: Any, signature: dict[str, str], constants: dict[str, Any], attrs: Any, target: str, options: Any
+) -> Any:
+    """Compile with the launch's own specialisation (attrs), recording every stage."""
+    from reducer.kernel_compile import compile_for_ascend
+
+    return compile_for_ascend(jit, signature, constants, target, options.__dict__, attrs)
+
+
+def _npu_options(target: str, options: Any) -> dict[str, Any] | str:
+    """What the backend compiled with, as every artifact stores options (the reason, if unreadable)."""
+    from reducer.errors import ReducerError
+    from reducer.npu_options import Options
+
+    try:
+        return Options.from_mapping({**vars(options), "target": target}, ignore_unknown=True).as_dict()
+    except (ReducerError, TypeError) as err:
+        return f"unreadable: {err}"
+
+
+def _describe(result: Any) -> dict[str, Any]:
+    from reducer import kernel_compile as kc
+
+    if result.outcome != kc.OUTCOME_FAILED:
+        return {"outcome": PASSED, "detail": result.outcome, "failed_stage": None, "replay": None}
+    if result.failed_stage == kc.FRONTEND:
+        return {"outcome": FRONTEND_ERROR, "failed_stage": "frontend", "error": result.error[-20000:], "replay": None}
+    return {
+        "outcome": FAILED,
+        "failed_stage": result.failed_stage,
+        "error": result.error[-20000:],
+        "returncode": result.returncode,
+        "replay": result.failed_stage,
+    }
+
+
+def _write_once(out: Path, record: dict[str, Any], key: str) -> None:
+    if key in _SEEN:
+        return
+    _SEEN.add(key)
+    atomic.write_text(_folder(out, record["kernel"], key) / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+def _folder(out: Path, kernel: str, key: str) -> Path:
+    digest = hashlib.sha1(key.encode()).hexdigest()[:8]
+    return out / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', kernel)}-{digest}"
+
+
+def _source_of(fn: Any) -> str | None:
+    code = getattr(fn, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code else None
+
+
+def _grid_of(grid: Any, bound: Any) -> Any:
+    try:
+        value = grid(bound) if callable(grid) else grid
+        return [int(g) for g in value]
+    except Exception:
+        return repr(grid)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"tensor{tuple(value.shape)} {value.dtype}"
+    return repr(value)
+

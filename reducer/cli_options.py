@@ -1,0 +1,77 @@
+"""Click options shared by every command, each defined once (pip-tools style), and how a command turns
+them plus a file's own provenance into the stage and options it replays with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reducer.npu_options import DEFAULT_TARGET
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stage_option(f: F) -> F:
+    return click.option(
+        "--stage",
+        default=None,
+        metavar="NAME",
+        help="Stage to replay (see `reducer doctor`) [default: the file's own, or inferred from the IR].",
+    )(f)
+
+
+def target_option(f: F) -> F:
+    return click.option(
+        "--target",
+        default=None,
+        envvar="REDUCER_TARGET",
+        help=f"Ascend target the backend compiles for [default: the file's own, else {DEFAULT_TARGET}].",
+    )(f)
+
+
+def npu_option(f: F) -> F:
+    return click.option(
+        "--option",
+        "npu_options",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="An NPUOptions field that changes the command line (e.g. multibuffer=False); over the file's own.",
+    )(f)
+
+
+def timeout_option(f: F) -> F:
+    return click.option(
+        "--timeout",
+        type=float,
+        default=120.0,
+        show_default=True,
+        help="Seconds before one compiler run counts as a hang.",
+    )(f)
+
+
+def repros_option(f: F) -> F:
+    return click.option(
+        "--repros",
+        "repros_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("repros"),
+        show_default=True,
+        envvar="REDUCER_REPROS",
+        help="The lit suite of repros.",
+    )(f)
+
+
+def replay_setup(path: Path | None, stage: str | None, target: str | None, items: Sequence[str]) -> tuple[Any, Any]:
+    """(stage or None, options) for replaying `path`: the command line over what the file's provenance says
+    (its repro header, its reduce sidecar or its capture record), over the defaults."""
+    from reducer import stages
+    from reducer.artifact import provenance
+    from reducer.npu_options import Options
+
+    found = provenance(path) if path is not None and path.is_file() else None
+    spec = stages.get(stage) if stage else (found.stage if found else None)
+    base = found.options if found else None
+    return spec, Options.from_cli(target, items, base=base)

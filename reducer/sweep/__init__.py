@@ -1,0 +1,9 @@
+"""`reducer sweep`: classify every captured kernel, group failures by signature, reduce one per group, triage.
+
+- `run`: the orchestration. Phase 1 replays every IR file (each with its own capture options), `jobs` at a
+  time; phase 2 reduces the smallest failing input per signature (several groups at once, the -j budget
+  split between them, each capped by `max_time_per_bug`) and saves it with `save_repro`; a signature that
+  already has a repro under `repros/` is "known" and not reduced again.
+- `state`: one append-only JSONL file (a line per finished check or reduction): a rerun resumes from it.
+- `triage`: groups and per-kernel rows, and the renderer table that writes triage.json/.md/.html.
+"""

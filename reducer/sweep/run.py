@@ -1,0 +1,292 @@
+"""The sweep's orchestration: check every unit, group, reduce one input per group, save, write the triage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reducer.capture.discovery import discover, read_records
+from reducer.capture.record import FRONTEND_ERROR
+from reducer.errors import ReducerError
+from reducer.npu_options import Options
+from reducer.stages import StageSpec
+from reducer.sweep.state import STATE, State
+from reducer.sweep.triage import (
+    FIXED,
+    KNOWN,
+    NEW,
+    NOT_REDUCED,
+    Group,
+    SweepResult,
+    apply_reduction,
+    group_checks,
+    kernel_rows,
+    write_triage,
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One IR file to check: the kernel it belongs to, the stage it replays and the options it was built with."""
+
+    kernel: str
+    path: Path
+    stage: StageSpec
+    options: Options
+    digest: str
+    size: int
+    key: str  # digest + stage + options: what the state file remembers
+
+
+@dataclass
+class SweepRequest:
+    root: Path
+    out: Path
+    repros: Path
+    options: Options = field(default_factory=Options)  # for IR files whose capture recorded none
+    jobs: int = 1
+    timeout: float = 120.0
+    max_time_per_bug: float | None = 120.0
+    reduce: bool = True
+    reduce_known: bool = False
+
+
+class _Stop:
+    """One `set()` stops the sweep and every reduction in flight (they keep their best result)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._children: list[threading.Event] = []
+        self._lock = threading.Lock()
+
+    def set(self) -> None:
+        self.event.set()
+        with self._lock:
+            for child in self._children:
+                child.set()
+
+    def is_set(self) -> bool:
+        return self.event.is_set()
+
+    def adopt(self, child: threading.Event) -> None:
+        with self._lock:
+            self._children.append(child)
+            if self.event.is_set():
+                child.set()
+
+
+def units_of(root: Path, options: Options) -> list[Unit]:
+    """Every distinct IR file under `root`, as check units (smallest first). A file a capture recorded is
+    replayed with the options it was compiled with; any other file with `options`."""
+    units = []
+    for ir in discover(root):
+        own = options
+        if ir.options is not None:
+            try:
+                own = Options.from_mapping(ir.options)
+            except ReducerError:
+                own = options  # an unreadable record: the sweep's options, as for a plain dump
+        salt = json.dumps(own.as_dict(), sort_keys=True, default=str)
+        key = hashlib.sha1(f"{ir.digest}:{ir.stage.name}:{salt}".encode()).hexdigest()[:16]
+        units.append(Unit(ir.kernel, ir.path, ir.stage, own, ir.digest, ir.size, key))
+    return sorted(units, key=lambda u: (u.size, u.kernel))
+
+
+def check_unit(unit: Unit, timeout: float) -> dict[str, Any]:
+    """Replay one file once; the small dict that goes into the state file."""
+    from reducer.check import check_file
+    from reducer.source import load
+
+    entry: dict[str, Any] = {
+        "kind": "check",
+        "key": unit.key,
+        "kernel": unit.kernel,
+        "path": str(unit.path),
+        "stage": unit.stage.name,
+        "options": unit.options.as_dict(),
+        "bytes": unit.size,
+    }
+    t0 = time.monotonic()
+    try:
+        report = check_file(load(unit.path, unit.stage), unit.options, runs=1, timeout=timeout, explore_knobs=False)
+    except ReducerError as err:
+        entry.update(outcome="unreadable", id=None, title=err.one_line(), failure=False)
+    else:
+        sig = report.signature
+        entry.update(
+            outcome=report.outcome.value,
+            failure=report.outcome.is_failure,
+            id=sig.id if sig else None,
+            title=sig.title if sig else report.outcome.label,
+        )
+    entry["seconds"] = round(time.monotonic() - t0, 3)
+    return entry
+
+
+def _bounded_map(
+    pool: ThreadPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any], width: int, stop: _Stop
+) -> Iterator[Any]:
+    """Like pool.map, results in completion order, with at most `width` tasks queued (bounded memory)."""
+    pending: set[Future[Any]] = set()
+    it = iter(items)
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < width and not stop.is_set():
+            try:
+                pending.add(pool.submit(fn, next(it)))
+            except StopIteration:
+                exhausted = True
+        if not pending:
+            return
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            yield fut.result()
+
+
+class Sweep:
+    def __init__(self, request: SweepRequest, status: Callable[[str], None] | None = None) -> None:
+        self.req = request
+        self.status = status or (lambda _text: None)
+        self.stop = _Stop()
+        self._save_lock = threading.Lock()
+        self._progress: dict[str, str] = {}
+
+    def run(self) -> SweepResult:
+        req = self.req
+        t0 = time.monotonic()
+        state = State(req.out / STATE)
+        units = units_of(req.root, req.options)
+        todo = [u for u in units if u.key not in state.checks]
+        resumed = len(units) - len(todo)
+        self.status(f"check: {resumed}/{len(units)} from the state file, {len(todo)} to run")
+        done = 0
+        with ThreadPoolExecutor(max_workers=max(1, req.jobs)) as pool:
+            results = _bounded_map(
+                pool, lambda u: check_unit(u, req.timeout), todo, 2 * max(1, req.jobs), self.stop
+            )
+            for entry in results:
+                state.append(entry)
+                done += 1
+                failing = sum(1 for e in state.checks.values() if e.get("failure"))
+                self.status(
+                    f"check {resumed + done}/{len(units)} files, {failing} failing, last {entry['kernel']}: "
+                    f"{entry['outcome']}"
+                )
+        keys = {u.key for u in units}
+        entries = [state.checks[k] for k in keys if k in state.checks]
+        groups = group_checks(entries)
+        if not self.stop.is_set():
+            self._reduce_all(groups, state, reduce=req.reduce)
+        self._mark_fixed(groups)
+        records = read_records(req.root)
+        kernels = kernel_rows(entries, records)
+        frontend = [r for r in records if r.get("outcome") == FRONTEND_ERROR]
+        result = SweepResult(req.out, len(units), resumed, done, kernels, groups, frontend, time.monotonic() - t0)
+        write_triage(result, str(req.root), req.options)
+        return result
+
+    # --- phase 2 ------------------------------------------------------------------------------
+
+    def _reduce_all(self, groups: list[Group], state: State, reduce: bool) -> None:
+        from reducer.repros import all_repros
+
+        known = {r.signature.id: r.path for r in all_repros(self.req.repros)} if self.req.repros.exists() else {}
+        todo = []
+        for group in groups:
+            previous = state.reductions.get(group.id)
+            if previous is not None:
+                apply_reduction(group, previous)
+            elif group.id in known and not self.req.reduce_known:
+                group.status, group.repro = KNOWN, str(known[group.id])
+            else:
+                todo.append(group)
+        if not reduce:
+            for group in todo:
+                group.note = "--no-reduce"
+            return
+        if not todo:
+            return
+        todo.sort(key=lambda g: g.example["bytes"] if g.example else 0)
+        jobs = max(1, self.req.jobs)
+        parallel = min(len(todo), jobs)
+        per = max(1, jobs // parallel)
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            for entry in _bounded_map(pool, lambda g: self._reduce_one(g, per), todo, parallel, self.stop):
+                state.append(entry)
+                apply_reduction(next(g for g in todo if g.id == entry["id"]), entry)
+
+    def _reduce_one(self, group: Group, jobs: int) -> dict[str, Any]:
+        from reducer import stages
+        from reducer.reduce import ReduceRequest, Reduction
+        from reducer.repros import save_repro
+        from reducer.signature import Expectation
+        from reducer.source import load
+
+        assert group.example is not None
+        entry: dict[str, Any] = {
+            "kind": "reduce",
+            "id": group.id,
+            "example": group.example["path"],
+            "repros": str(self.req.repros),
+        }
+        out = self.req.out / "reduced" / f"{group.id}-{group.example['kernel']}.mlir"
+        t0 = time.monotonic()
+        try:
+            # The example is replayed, reduced and saved with the options it was checked with.
+            options = Options.from_mapping(group.example["options"])
+            stage = stages.get(group.stage)
+            request = ReduceRequest(
+                source=load(Path(group.example["path"]), stage),
+                options=options,
+                out=out,
+                expect=Expectation(group.id),
+                jobs=jobs,
+                timeout=self.req.timeout,
+                max_time=self.req.max_time_per_bug,
+            )
+            reduction = Reduction(request, status=lambda text: self._show(group.id, text))
+            self.stop.adopt(reduction.stop)
+            report = reduction.run()
+            entry.update(reduced=str(out), ops=f"{report.ops_before} -> {report.ops_after}", stopped=report.stopped)
+            with self._save_lock:  # repro numbering is read-then-write
+                saved = save_repro(out, self.req.repros, options, stage)
+            entry.update(status=NEW if saved.status == "new" else KNOWN, repro=str(saved.path), note=saved.message)
+        except ReducerError as err:
+            entry.update(status=NOT_REDUCED, note=err.one_line(), reduced=str(out) if out.exists() else None)
+        except Exception as err:  # a reducer bug on one kernel must not end a sweep of hundreds
+            entry.update(
+                status=NOT_REDUCED,
+                note=f"internal error: {type(err).__name__}: {err}",
+                reduced=str(out) if out.exists() else None,
+            )
+        entry["seconds"] = round(time.monotonic() - t0, 2)
+        self._progress.pop(group.id, None)
+        return entry
+
+    def _show(self, sig_id: str, text: str) -> None:
+        self._progress[sig_id] = text
+        self.status("reduce " + " | ".join(f"{k}: {v[:60]}" for k, v in list(self._progress.items())))
+
+    def _mark_fixed(self, groups: list[Group]) -> None:
+        """A signature whose repro was moved to repros/fixed/ but shows up again is flagged, whatever else."""
+        from reducer.repros import all_repros
+
+        if not self.req.repros.exists():
+            return
+        fixed = {
+            r.signature.id: r.path
+            for r in all_repros(self.req.repros, include_fixed=True)
+            if "fixed" in r.path.relative_to(self.req.repros).parts
+        }
+        current = {r.signature.id: r.path for r in all_repros(self.req.repros)}
+        for group in groups:
+            if group.id in fixed and group.id not in current:
+                group.status, group.repro = FIXED, str(fixed[group.id])
+                group.note = "its repro is marked fixed, yet this sweep hits it again: a regression or another trigger"

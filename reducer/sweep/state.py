@@ -1,0 +1,42 @@
+"""The sweep's memory: append-only JSONL, one line per finished check or reduction; reading it back is the
+resume, and a line cut short by a kill only means that piece of work is done again."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+STATE = "state.jsonl"
+
+
+class State:
+    """Append-only JSONL: one line per finished check or reduction. Reading it back is the resume."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.checks: dict[str, dict[str, Any]] = {}
+        self.reductions: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        if path.exists():
+            for line in path.read_text(errors="replace").splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by a kill: that work is simply done again
+                if entry.get("kind") == "check":
+                    self.checks[entry["key"]] = entry
+                elif entry.get("kind") == "reduce":
+                    self.reductions[entry["id"]] = entry
+
+    def append(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a") as fh:
+                fh.write(json.dumps(entry, sort_keys=True) + "\n")
+                fh.flush()
+            if entry["kind"] == "check":
+                self.checks[entry["key"]] = entry
+            else:
+                self.reductions[entry["id"]] = entry
