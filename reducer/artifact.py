@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from reducer import stages
+from reducer.capture.record import RECORD
 from reducer.errors import InputError, ReducerError
 from reducer.npu_options import Options
 from reducer.signature import Signature
 from reducer.stages import StageSpec
 
 HEADER = "// REDUCER-SIGNATURE: "
-RECORD = "record.json"
 
 
 @dataclass(frozen=True)

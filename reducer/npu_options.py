@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 from reducer.errors import UsageError
 
@@ -109,9 +109,6 @@ class Options:
     def describe(self) -> str:
         changed = {k: v for k, v in self.non_default().items() if k != "target"}
         return ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) or "defaults"
-
-    def with_target(self, target: str) -> Options:
-        return replace(self, target=target)
 
 
 def _boolean(key: str, value: object, nullable: bool) -> bool | None:

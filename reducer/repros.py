@@ -29,7 +29,7 @@ from reducer.signature import Expectation, Signature, normalize_message
 from reducer.source import load
 from reducer.stages import StageSpec
 from reducer.tool_print import reprint, tool_ops, unwrap_module
-from reducer.toolchain import locate, run_line_args, versions
+from reducer.toolchain import locate, versions
 
 _HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|NOTE):.*\n?", re.M)
 _MASK = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>")
@@ -144,7 +144,7 @@ def shell_word(arg: str) -> str:
 
 def run_line(sig: Signature, options: Options, fixed: bool = False) -> str:
     spec = stages.get(sig.stage)
-    args = " ".join(shell_word(a) for a in run_line_args(spec, options))
+    args = " ".join(shell_word(a) for a in spec.flags(options))
     cmd = f"{spec.tool} %s {args} -o %t"  # lit gives the output a temp path
     outcome = Outcome(sig.outcome)
     if fixed:

@@ -88,10 +88,6 @@ def all_stages() -> list[StageSpec]:
     return list(_REGISTRY.values())
 
 
-def names() -> list[str]:
-    return [s.name for s in all_stages()]
-
-
 def get(name: str) -> StageSpec:
     _load_plugins()
     try:

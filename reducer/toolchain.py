@@ -199,7 +199,3 @@ def optimizer_invocation(optimizer: Path, text: str, flags: Sequence[str]) -> In
     argv = [str(optimizer), "input.mlir", "--allow-unregistered-dialect", *flags, "--mlir-print-op-generic"]
     return Invocation([*argv, "-o", "opt.mlir"], "input.mlir", text, "opt.mlir")
 
-
-def run_line_args(spec: StageSpec, options: Options) -> list[str]:
-    """The stage's flags for a RUN line or a shell script (lit and the script choose the output path)."""
-    return spec.flags(options)
