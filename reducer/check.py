@@ -113,8 +113,9 @@ def check_file(
     env: RunEnv = DEFAULT_ENV,
     explore_knobs: bool = True,
     find_pass: bool = True,
+    deadline: float | None = None,
 ) -> CheckReport:
-    replay = Replay(source.stage, options, timeout, env)
+    replay = Replay(source.stage, options, timeout, env, deadline=deadline)
     counts, first = tally(replay, source.text, runs, find_pass)
     report = CheckReport(source, options, counts, first)
     if explore_knobs and report.flaky:

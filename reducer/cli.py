@@ -11,7 +11,7 @@ import click
 from reducer import exitcodes
 from reducer.cli_options import npu_option, replay_setup, repros_option, stage_option, target_option, timeout_option
 from reducer.cli_run import run_guarded, run_interruptibly
-from reducer.errors import ToolNotFound, UsageError
+from reducer.errors import ToolNotFound
 from reducer.table import key_value
 
 
@@ -200,8 +200,6 @@ def reduce(
         spec, opts = replay_setup(input_file, stage, target, npu_options)
         source = load(input_file, spec)
         out = output or default_output(source, Path.cwd())
-        if out.resolve() == input_file.resolve():
-            raise UsageError("the output would overwrite INPUT", "choose another -o path")
         request = ReduceRequest(
             source=source,
             options=opts,
@@ -217,6 +215,7 @@ def reduce(
             runs=runs,
             allow_flaky=allow_flaky,
             pass_level=not no_pass_level,
+            inputs=(Path(expect),) if expect and Path(expect).is_file() else (),
         )
         line = StatusLine(enabled=not quiet)
         reduction = Reduction(request, status=line.update)
@@ -274,6 +273,10 @@ def _summary(report: Any, seconds: float) -> str:
         rows.append(("pass errors", f"{sum(report.pass_errors.values())} (reducer bugs, please report): {shown}"))
     if report.slipped:
         rows.append(("slipped", f"{sum(report.slipped.values())} candidates showed another bug (rejected)"))
+    if report.timeouts:
+        rows.append(("timed out", f"{report.timeouts} candidates ran past the per-test limit (rejected)"))
+    if report.final_note:
+        rows.append(("note", report.final_note))
     if report.stopped:
         rows.append(("stopped", "early (Ctrl-C or --max-time): this is the best result so far"))
     return key_value(rows)
@@ -321,11 +324,16 @@ def recheck(repros_dir: Path, dry_run: bool) -> None:
                 state = "reproduces"
             elif entry.moved_to is not None:
                 state = f"FIXED ({entry.outcome}) -> {entry.moved_to}"
+            elif entry.problem:
+                state = f"BROKEN: {entry.problem} (not moved)"
             else:
-                state = f"CHANGED: now {entry.outcome}" + (" (would move: dry run)" if dry_run else "")
+                clean = entry.outcome in ("passed", "passed-mlir")
+                state = f"CHANGED: now {entry.outcome}" + (" (would move: dry run)" if dry_run and clean else "")
             changed += not entry.reproduces
-            click.echo(f"{entry.repro.path}  {entry.repro.signature.id}  {state}")
-        click.echo(f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed or changed")
+            click.echo(f"{entry.path}  {entry.signature_id}  {state}")
+        click.echo(
+            f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed, changed or broken"
+        )
         return exitcodes.NOT_INTERESTING if changed else exitcodes.OK
 
     run_guarded(go)

@@ -39,6 +39,10 @@ class FlakyFailure(ReducerError):
     """The failure reproduces too rarely to reduce reliably."""
 
 
+class CommandLineRejected(UsageError):
+    """The compiler refused its own command line (an option value it does not take): not a compiler bug."""
+
+
 class UnknownPass(UsageError):
     """A pass name that is not in the registry."""
 

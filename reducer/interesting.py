@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer.replay import Replay
+from reducer.outcome import Outcome
+from reducer.replay import MIN_RUN_SECONDS, Replay
 from reducer.runner import run_process
 from reducer.signature import Expectation
 
@@ -20,7 +22,8 @@ class SignatureTest:
     replay: Replay
     expectation: Expectation
     attempts: int = 1  # > 1 only for flaky failures: interesting if any attempt shows the bug
-    slipped: Counter[str] = field(default_factory=Counter)
+    slipped: Counter[str] = field(default_factory=Counter)  # another bug: signature id -> candidates
+    timeouts: int = 0  # candidates that ran past the per-test limit: too slow to tell, not another bug
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, text: str) -> bool:
@@ -28,10 +31,14 @@ class SignatureTest:
             obs = self.replay.observe(text)
             if self.expectation.met_by(obs.signature):
                 return True
-            if obs.signature is not None:
-                with self._lock:
+            if obs.cut_short:
+                return False  # the deadline, not the candidate, ended the run
+            with self._lock:
+                if obs.outcome is Outcome.TIMEOUT:
+                    self.timeouts += 1
+                elif obs.signature is not None:
                     self.slipped[obs.signature.id] += 1
-            elif not obs.outcome.is_failure:
+            if not obs.outcome.is_failure:
                 break  # passing or invalid input: repeating will not make it fail
         return False
 
@@ -43,10 +50,14 @@ class ScriptTest:
     script: Path
     suffix: str
     timeout: float
+    deadline: float | None = None  # time.monotonic() by which the script must end (--max-time)
 
     def __call__(self, text: str) -> bool:
         with tempfile.TemporaryDirectory(prefix="reducer-test-") as tmp:
             path = Path(tmp, "candidate" + self.suffix)
             path.write_text(text)
-            done = run_process([str(self.script.resolve()), str(path)], timeout=self.timeout, cwd=tmp)
+            limit = self.timeout
+            if self.deadline is not None:
+                limit = max(MIN_RUN_SECONDS, min(limit, self.deadline - time.monotonic()))
+            done = run_process([str(self.script.resolve()), str(path)], timeout=limit, cwd=tmp)
             return done.returncode == 0

@@ -69,7 +69,7 @@ def _from_suffix_scan(replay: Replay, text: str, expected: Expectation) -> PassL
     passes = replay.stage.pass_flags(replay.options)
     for k in range(len(passes) - 1, 0, -1):
         inv = stage_invocation(replay.stage, text, replay.options, pipeline=passes[:k], keep_output=True)
-        prefix = execute(inv, timeout=replay.timeout, env=replay.env)
+        prefix = execute(inv, timeout=replay.run_timeout(), env=replay.env)
         if prefix.returncode != 0 or not prefix.output_text:
             continue  # the prefix itself fails: the bug is earlier
         suffix = tuple(passes[k:])

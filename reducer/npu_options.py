@@ -70,12 +70,8 @@ class Options:
             elif key in typed:
                 values[key] = _boolean(key, value, nullable="None" in str(typed[key].type))
             elif key in known_extra:
-                if value is None:
-                    continue
-                text = str(value)
-                if not _VALUE_RE.match(text):
-                    raise UsageError(f"option {key}={text!r}: not a plain value", "use a word or a number")
-                extra[key] = text
+                if value is not None and str(value).lower() not in ("none", "null"):
+                    extra[key] = _typed(key, value, known_extra[key][1])
             elif not ignore_unknown:
                 known = sorted([*typed, *known_extra])
                 raise UsageError(f"unknown option {key!r}", "known: " + ", ".join(known))
@@ -109,6 +105,21 @@ class Options:
     def describe(self) -> str:
         changed = {k: v for k, v in self.non_default().items() if k != "target"}
         return ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) or "defaults"
+
+
+def _typed(key: str, value: object, kind: type) -> str:
+    """An optional flag's value as the backend writes it (`True`, `4`, a plain word), or UsageError."""
+    if kind is bool:
+        return str(_boolean(key, value, nullable=False))
+    text = str(value).strip()
+    if kind is int:
+        try:
+            return str(int(text))
+        except ValueError:
+            raise UsageError(f"option {key}={value!r}: expected an integer", f"e.g. --option {key}=2") from None
+    if not _VALUE_RE.match(text):
+        raise UsageError(f"option {key}={value!r}: not a plain value", "use a word or a number")
+    return text
 
 
 def _boolean(key: str, value: object, nullable: bool) -> bool | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer import atomic
+from reducer import atomic, outputs
+from reducer.artifact import sidecar_path
 from reducer.check import CheckReport, check_file
 from reducer.errors import FlakyFailure, NotInteresting, ReducerError
 from reducer.interesting import ScriptTest, SignatureTest
@@ -21,7 +23,7 @@ from reducer.isolate import PassLevel, isolate
 from reducer.mlir.module import count_ops, parse_module
 from reducer.npu_options import Options
 from reducer.passes.base import PassContext
-from reducer.replay import Replay
+from reducer.replay import MIN_RUN_SECONDS, Replay
 from reducer.runner import DEFAULT_ENV, RunEnv, execute
 from reducer.search import ReduceResult, Stats
 from reducer.search import reduce as search
@@ -31,10 +33,16 @@ from reducer.tool_print import reprint, unwrap_module
 from reducer.toolchain import locate_optimizer, optimizer_invocation
 
 FINAL_RUNS = 5
+# Past the --max-time deadline, the final check still gets this long: a result is worth one confirmation.
+FINAL_GRACE = 3.0
 
 
 class Slipped(ReducerError):
     """The final result no longer shows the original signature under the full pipeline."""
+
+
+class DeadlineReached(ReducerError):
+    """--max-time ran out before there was anything to keep."""
 
 
 @dataclass
@@ -53,6 +61,7 @@ class ReduceRequest:
     runs: int = 3
     allow_flaky: bool = False
     pass_level: bool = True
+    inputs: tuple[Path, ...] = ()  # other files the run reads (an --expect file): never an output
     env: RunEnv = DEFAULT_ENV
 
 
@@ -80,6 +89,8 @@ class ReduceReport:
     custom_form: bool = False
     stopped: bool = False
     slipped: dict[str, int] = field(default_factory=dict)
+    timeouts: int = 0  # candidates that ran past the per-test limit
+    final_note: str = ""  # why the final check could not confirm the result
 
     @property
     def tests(self) -> int:
@@ -156,6 +167,8 @@ class ReduceReport:
             "final_check": f"{self.final_matches}/{self.final_runs}",
             "stopped": self.stopped,
             "slipped": self.slipped,
+            "timeouts": self.timeouts,
+            "final_note": self.final_note,
             "stage": self.request.source.stage.name,
             "options": self.request.options.as_dict(),
         }
@@ -173,7 +186,7 @@ def default_output(source: Source, cwd: Path) -> Path:
     return cwd / f"reduced-{stem}.mlir"
 
 
-def _run_opt(env: RunEnv, timeout: float) -> Callable[[str, Sequence[str]], str | None] | None:
+def _run_opt(env: RunEnv, timeout: Callable[[], float]) -> Callable[[str, Sequence[str]], str | None] | None:
     """canonicalize/cse/symbol-dce as a reduction pass, from whichever stage's `*-opt` registers them.
 
     A stage tool may register none of them (triton-adapter-opt); with `--allow-unregistered-dialect` another
@@ -184,7 +197,7 @@ def _run_opt(env: RunEnv, timeout: float) -> Callable[[str, Sequence[str]], str 
         return None
 
     def run(text: str, flags: Sequence[str]) -> str | None:
-        result = execute(optimizer_invocation(optimizer, text, flags), timeout=timeout, env=env)
+        result = execute(optimizer_invocation(optimizer, text, flags), timeout=timeout(), env=env)
         return result.output_text if result.returncode == 0 else None
 
     return run
@@ -199,6 +212,7 @@ class Reduction:
         self.stop = threading.Event()
         self.report: ReduceReport | None = None
         self._phase_name = ""
+        self.deadline: float | None = None  # time.monotonic() when --max-time runs out
 
     # --- baseline -------------------------------------------------------------------------
 
@@ -209,6 +223,7 @@ class Reduction:
                 req.test_script,
                 req.source.path.suffix if req.source.path else ".mlir",
                 req.timeout_per_test or req.timeout,
+                self.deadline,
             )
             if not test(req.source.text):
                 raise NotInteresting(
@@ -217,8 +232,13 @@ class Reduction:
                 )
             return None, None
         report = check_file(
-            req.source, req.options, runs=req.runs, timeout=req.timeout, env=req.env, explore_knobs=False
+            req.source, req.options, runs=req.runs, timeout=req.timeout, env=req.env, explore_knobs=False,
+            deadline=self.deadline,
         )
+        if report.first.cut_short:
+            raise DeadlineReached(
+                f"--max-time {req.max_time:g}s ran out during the input's first run", "raise --max-time"
+            )
         sig = report.signature
         if sig is None:
             raise NotInteresting(
@@ -239,9 +259,29 @@ class Reduction:
 
     # --- the whole run --------------------------------------------------------------------
 
+    @property
+    def level_path(self) -> Path:
+        return self.req.out.with_name(self.req.out.stem + ".pass-level.mlir")
+
+    def _budget(self, cap: float) -> float:
+        """A tool run's limit: `cap`, shortened by the --max-time deadline."""
+        if self.deadline is None:
+            return cap
+        return max(MIN_RUN_SECONDS, min(cap, self.deadline - time.monotonic()))
+
+    def _past_deadline(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
     def run(self) -> ReduceReport:
         req = self.req
+        src = req.source.path
+        outputs.guard(
+            [src, sidecar_path(src) if src else None, req.test_script, *req.inputs],
+            [req.out, sidecar_path(req.out), self.level_path],
+            "reduce",
+        )
         if req.max_time is not None:
+            self.deadline = time.monotonic() + req.max_time
             timer = threading.Timer(req.max_time, self.stop.set)
             timer.daemon = True
             timer.start()
@@ -251,16 +291,17 @@ class Reduction:
         if per_test is None:
             spent = baseline.first.run.seconds if baseline else 1.0
             per_test = req.timeout if sig and sig.outcome == "timeout" else max(5.0, 10 * spent)
-        replay = Replay(req.source.stage, req.options, per_test, req.env)
+        replay = Replay(req.source.stage, req.options, per_test, req.env, deadline=self.deadline)
         expectation = Expectation.of(sig, req.strict) if sig is not None else None
         if expectation is not None:
             attempts = max(1, req.runs) if baseline and baseline.flaky else 1
             full_test: Callable[[str], bool] = SignatureTest(replay, expectation, attempts)
         else:
             assert req.test_script is not None
-            full_test = ScriptTest(req.test_script, ".mlir", per_test)
+            full_test = ScriptTest(req.test_script, ".mlir", per_test, self.deadline)
 
-        start_text = reprint(req.source.stage, req.source.text, generic=True) or req.source.text
+        start_text = reprint(req.source.stage, req.source.text, generic=True, timeout=self._budget(60.0))
+        start_text = start_text or req.source.text
         if start_text != req.source.text and not any(full_test(start_text) for _ in range(3)):
             # The generic printout lost the bug (three tries: a rare miss must not cost the structured passes).
             start_text = req.source.text
@@ -272,23 +313,25 @@ class Reduction:
         if expectation is not None and req.pass_level and not self.stop.is_set():
             self.status("isolating the failing pass")
             level = isolate(replay, start_text, expectation)
-            if level is not None:
+            if level is not None and not self.stop.is_set():
                 report.pass_level = level
-                level_text = reprint(req.source.stage, level.text, generic=True) or level.text
+                level_text = reprint(req.source.stage, level.text, generic=True, timeout=self._budget(60.0))
+                level_text = level_text or level.text
                 level_test = SignatureTest(level.replay, expectation)
                 if level_test(level_text):
-                    level_path = req.out.with_name(req.out.stem + ".pass-level.mlir")
                     header = f"// reducer: replay with {level.pipeline_text}\n"
 
-                    def write_level(text: str, _h: str = header, _p: Path = level_path) -> None:
+                    def write_level(text: str, _h: str = header, _p: Path = self.level_path) -> None:
                         atomic.write_text(_p, _h + text)
                         report.pass_level_text = text
 
                     write_level(level_text)
-                    report.pass_level_path = level_path
+                    report.pass_level_path = self.level_path
                     result = self._phase("pass-level", level_text, level_test, write_level)
                     report.pass_level_text = result.text
-                    custom = reprint(req.source.stage, result.text, generic=False)
+                    custom = None if self._past_deadline() else reprint(
+                        req.source.stage, result.text, generic=False, timeout=self._budget(60.0)
+                    )
                     if custom is not None and level_test(custom):
                         write_level(unwrap_module(custom) if level_test(unwrap_module(custom)) else custom)
                     # The pass-level result often fails the whole stage too: a much better seed.
@@ -303,14 +346,13 @@ class Reduction:
         report.stopped = self.stop.is_set()
         if isinstance(full_test, SignatureTest):
             report.slipped = dict(full_test.slipped)
+            report.timeouts = full_test.timeouts
         self.finish(report, full_test)
         return report
 
     def _phase(
         self, name: str, text: str, test: Callable[[str], bool], on_improve: Callable[[str], None]
     ) -> ReduceResult:
-        import time
-
         self._phase_name = name
         t0 = time.monotonic()
         result = search(
@@ -318,7 +360,7 @@ class Reduction:
             test,
             self.req.passes,
             self.req.jobs,
-            context=PassContext(run_opt=_run_opt(self.req.env, 60.0)),
+            context=PassContext(run_opt=_run_opt(self.req.env, lambda: self._budget(60.0))),
             on_improve=on_improve,
             on_status=self._on_status,
             stop=self.stop,
@@ -342,10 +384,14 @@ class Reduction:
     # --- final check ----------------------------------------------------------------------
 
     def finish(self, report: ReduceReport, test: Callable[[str], bool]) -> None:
-        """Re-run the result under the full pipeline; print it in custom form when that keeps the bug."""
+        """Re-run the result under the full pipeline; print it in custom form when that keeps the bug.
+
+        Past the --max-time deadline it runs once, with a short grace, and says so instead of failing.
+        """
         sig = report.signature
         text = report.text
-        custom = reprint(self.req.source.stage, text, generic=False)
+        late = self._past_deadline()
+        custom = None if late else reprint(self.req.source.stage, text, generic=False, timeout=self._budget(60.0))
         if custom is not None and custom != text and test(custom):
             text = custom
             report.custom_form = True
@@ -354,16 +400,34 @@ class Reduction:
                 text = bare
         report.text = text
         self._write(text)
+        cut = False
         if sig is None:
             report.final_runs = report.final_matches = 1 if test(text) else 0
         else:
             self.status("final check")
-            replay = Replay(self.req.source.stage, self.req.options, self.req.timeout, self.req.env)
-            report.final_runs = FINAL_RUNS
+            deadline = None if self.deadline is None else max(self.deadline, time.monotonic()) + FINAL_GRACE
+            replay = Replay(self.req.source.stage, self.req.options, self.req.timeout, self.req.env,
+                            deadline=deadline)
             expectation = Expectation.of(sig, self.req.strict)
-            report.final_matches = sum(expectation.met_by(replay.observe(text).signature) for _ in range(FINAL_RUNS))
-        sidecar = self.req.out.with_name(self.req.out.name + ".json")
-        atomic.write_text(sidecar, json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n")
+            report.final_runs = 1 if late else FINAL_RUNS
+            observed = [replay.observe(text) for _ in range(report.final_runs)]
+            cut = any(obs.cut_short for obs in observed)
+            report.final_matches = sum(expectation.met_by(obs.signature) for obs in observed)
+            if report.final_matches == 0 and not cut and not late:
+                # Before blaming the reduction: does the original input still fail the same way?
+                if not expectation.met_by(replay.observe(self.req.source.text).signature):
+                    report.final_note = "the original input no longer fails the same way either"
+        if cut:
+            report.final_note = "not confirmed: --max-time ran out during the final check"
+        atomic.write_text(sidecar_path(self.req.out), json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n")
+        if cut:
+            return
+        if report.final_note:
+            raise FlakyFailure(
+                f"the compiler stopped showing signature {sig.id if sig else ''} during the run: "
+                "the original input no longer fails the same way either",
+                f"kept at {self.req.out}; check the input with `reducer check --runs 20`",
+            )
         flaky_ok = self.req.allow_flaky and report.final_matches > 0
         if report.final_matches == 0:
             raise Slipped(
@@ -377,4 +441,3 @@ class Reduction:
                 f"kept at {self.req.out}; check the input with `reducer check --runs 20`, then reduce with "
                 "--runs 10 --allow-flaky",
             )
-

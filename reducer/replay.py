@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import collections
+import re
+import time
 from dataclasses import dataclass, field
 
 from reducer import signature as sigmod
+from reducer.errors import CommandLineRejected
 from reducer.npu_options import Options
 from reducer.outcome import Outcome, classify
 from reducer.runner import DEFAULT_ENV, RunEnv, RunResult, execute
@@ -13,12 +16,17 @@ from reducer.signature import Signature
 from reducer.stages import StageSpec
 from reducer.toolchain import REPRODUCER, locate_parser, parse_invocation, reproducer_invocation, stage_invocation
 
+# The least a run gets once a deadline has passed: enough for a healthy compiler, short for a hang.
+MIN_RUN_SECONDS = 0.5
+
 
 @dataclass
 class Observation:
     outcome: Outcome
     signature: Signature | None
     run: RunResult
+    # The run hit the deadline (--max-time) before its own timeout: it says nothing about the bug.
+    cut_short: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,10 +39,22 @@ class Replay:
     env: RunEnv = DEFAULT_ENV
     # A pass-level replay runs only these arguments (e.g. one `--pass-pipeline=`) instead of the stage's.
     pipeline: tuple[str, ...] | None = None
+    deadline: float | None = None  # time.monotonic() by which every run must end (--max-time)
+
+    def run_timeout(self, cap: float | None = None) -> float:
+        """This run's limit: the timeout (or `cap`), shortened by the deadline."""
+        limit = self.timeout if cap is None else min(self.timeout, cap)
+        if self.deadline is None:
+            return limit
+        return max(MIN_RUN_SECONDS, min(limit, self.deadline - time.monotonic()))
 
     def observe(self, text: str, *, find_pass: bool = False) -> Observation:
+        limit = self.run_timeout()
         run = execute(stage_invocation(self.stage, text, self.options, pipeline=self.pipeline),
-                      timeout=self.timeout, env=self.env)
+                      timeout=limit, env=self.env)
+        if run.timed_out and limit < self.timeout:
+            return Observation(Outcome.TIMEOUT, None, run, cut_short=True)
+        _refuse_rejected_command_line(self.stage, run)
         outcome = classify(run, self.stage)
         if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
             outcome = Outcome.INVALID_INPUT
@@ -45,7 +65,7 @@ class Replay:
         """True when the tool parses and verifies `text` with no pass run."""
         if locate_parser(self.stage) is None:
             return True
-        run = execute(parse_invocation(self.stage, text), timeout=min(self.timeout, 60.0), env=self.env)
+        run = execute(parse_invocation(self.stage, text), timeout=self.run_timeout(60.0), env=self.env)
         return run.returncode == 0
 
     def reproducer(self, text: str, local: bool) -> RunResult:
@@ -54,13 +74,26 @@ class Replay:
         A local reproducer holds the IR just before the failing pass.
         """
         inv = reproducer_invocation(self.stage, text, self.options, local=local, pipeline=self.pipeline)
-        return execute(inv, timeout=self.timeout, env=self.env)
+        return execute(inv, timeout=self.run_timeout(), env=self.env)
 
     def failing_pass(self, text: str) -> str | None:
         """Which pass failed. A top-level note names the pass of the user's pipeline (a local reproducer may
         name a nested helper such as CSE); a tool that prints no note has its local reproducer tell."""
         run = self.reproducer(text, local=self.stage.pass_from_local_reproducer)
         return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
+
+
+# LLVM's command-line parser, refusing an argument before any pass runs.
+_CL_ERROR = re.compile(r"^\S+: (?:Unknown command line argument .*|for the -+[\w-]+ option: .*)$", re.M)
+
+
+def _refuse_rejected_command_line(stage: StageSpec, run: RunResult) -> None:
+    m = _CL_ERROR.search(run.stderr) if run.returncode else None
+    if m:
+        raise CommandLineRejected(
+            f"{stage.tool} rejected its command line: {m.group(0).split(': ', 1)[1][:160]}",
+            "check the --option values (or the file's own options): this is not a compiler bug",
+        )
 
 
 @dataclass

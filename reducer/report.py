@@ -17,11 +17,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer import atomic, stages
+from reducer import atomic, outputs, stages
 from reducer.artifact import read_json, sidecar_path
 from reducer.errors import InputError, NotInteresting, ReducerError
 from reducer.issue_markdown import needles, render_issue
 from reducer.leaks import Leak
+from reducer.lit_safe import ir_body
 from reducer.npu_options import Options
 from reducer.redact import Redactor
 from reducer.replay import Observation, Replay
@@ -157,7 +158,7 @@ def _gather(
 ) -> tuple[ReportFacts, str]:
     given = _read_input(repro_path, stage)
     stage = given.stage
-    ir = redactor.text(given.ir)
+    ir = ir_body(redactor.text(given.ir))
     obs = _observe(stage, stage.prepare(ir), options, given.expected, attempts, timeout)
     if obs.signature is None:
         raise NotInteresting(
@@ -177,12 +178,9 @@ def _gather(
                 f"{repro_path}: the redacted IR no longer shows the failure of the original",
                 "remove the private strings from the IR by hand and retry",
             )
+    # The original is attached only when the user names it: a sidecar is never a source of file paths.
     original_path = original
-    if original_path is None and sidecar:
-        named = (sidecar.get("input") or {}).get("path")
-        if named and Path(named).is_file():
-            original_path = Path(named)
-    original_text = redactor.text(read_text(original_path)) if original_path is not None else None
+    original_text = ir_body(redactor.text(read_text(original_path))) if original_path is not None else None
     original_name = None
     if original_path is not None:
         suffix = "".join(original_path.suffixes[-2:]) if original_path.suffix == ".mlir" else original_path.suffix
@@ -287,7 +285,8 @@ def write_report(
             "report this reducer bug; pass the word with --secret meanwhile",
         )
     bundle = out_dir / "bundle.tar.gz"
-    atomic.write_bytes(bundle, _tarball(f"repro-{sig.id}", files))
     issue_path = out_dir / "issue.md"
-    atomic.write_text(issue_path, issue)
+    outputs.guard([repro_path, sidecar_path(repro_path), original], [bundle, issue_path], "report")
+    # Both or neither: a full disk must not leave a bundle without its issue.
+    atomic.write_many({bundle: _tarball(f"repro-{sig.id}", files), issue_path: issue.encode()})
     return ReportResult(out_dir, issue_path, bundle, sig, facts.stage.tracker, facts.stage.tracker_url, sorted(files))

@@ -12,14 +12,14 @@ success, so the suite then guards the fix.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer import atomic, stages
-from reducer.artifact import HEADER, from_fields, header_of
+from reducer import atomic, locks, outputs, stages
+from reducer.artifact import HEADER, from_fields, header_of, sidecar_path
 from reducer.errors import InputError, NotInteresting
+from reducer.lit_safe import check_pattern, ir_body, json_line
 from reducer.lit_setup import ensure_config
 from reducer.npu_options import Options
 from reducer.outcome import Outcome, first_error_line
@@ -77,19 +77,32 @@ def read_repro(path: Path) -> Repro | None:
     if data is None:
         return None
     found = from_fields(data, f"{path} (repro header)", signature=True)
+    if found.stage is None:
+        raise InputError(f"{path}: unknown stage {data.get('stage')!r} in the header", "fix or delete the file")
     assert found.expected is not None
     return Repro(path, found.expected, strip_header(text), found.options or Options())
 
 
-def all_repros(root: Path, include_fixed: bool = False) -> list[Repro]:
-    found = []
+def scan_repros(root: Path, include_fixed: bool = False) -> tuple[list[Repro], list[tuple[Path, str]]]:
+    """Every repro under `root`, and the files whose header cannot be read (with why): one bad file must not
+    stop a recheck or a save of the others."""
+    found: list[Repro] = []
+    broken: list[tuple[Path, str]] = []
     for path in sorted(root.rglob("*.mlir")):
         if "Output" in path.parts or (not include_fixed and "fixed" in path.relative_to(root).parts):
             continue
-        repro = read_repro(path)
+        try:
+            repro = read_repro(path)
+        except (InputError, OSError) as err:
+            broken.append((path, str(err)))
+            continue
         if repro is not None:
             found.append(repro)
-    return found
+    return found, broken
+
+
+def all_repros(root: Path, include_fixed: bool = False) -> list[Repro]:
+    return scan_repros(root, include_fixed)[0]
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -163,16 +176,17 @@ def render(sig: Signature, ir: str, stderr: str, options: Options, fixed_note: s
     header["versions"] = versions()
     header["target"] = options.target
     header["options"] = options.as_dict()
-    out = [HEADER + json.dumps(header, sort_keys=True), f"// REQUIRES: {spec.tool}"]
+    out = [HEADER + json_line(header), f"// REQUIRES: {spec.tool}"]
     if fixed_note:
-        out.append(f"// NOTE: {fixed_note}")
+        out.append(f"// NOTE: {check_pattern(fixed_note)}")
         out.append(f"// RUN: {run_line(sig, options, fixed=True)}")
         if spec.healthy_end is not None:
             out.append(f"// FIXED: {spec.healthy_end}")
     else:
         out.append(f"// RUN: {run_line(sig, options)}")
-        out += [f"// CHECK: {line}" for line in check_lines(sig, stderr, spec)]
-    body = ir if ir.endswith("\n") else ir + "\n"
+        out += [f"// CHECK: {check_pattern(line)}" for line in check_lines(sig, stderr, spec)]
+    body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads
+    body = body if body.endswith("\n") else body + "\n"
     return "\n".join(out) + "\n\n" + body
 
 
@@ -208,12 +222,12 @@ def save_repro(path: Path, root: Path, options: Options, stage: StageSpec | None
         )
     ir = stage.prepare(unwrap_module(reprint(stage, text, generic=False) or text))
     redactor = Redactor.for_this_machine()
-    ir = redactor.text(ir)
+    ir = ir_body(redactor.text(ir))
     # Printing and redaction must not change the bug: re-check what will be written.
     same = Expectation.of(sig)
     again = Replay(stage, options).observe(ir)
     if not same.met_by(again.signature):
-        ir = stage.prepare(redactor.text(text))
+        ir = ir_body(stage.prepare(redactor.text(text)))
         again = Replay(stage, options).observe(ir)
         if not same.met_by(again.signature):
             raise NotInteresting(
@@ -221,12 +235,23 @@ def save_repro(path: Path, root: Path, options: Options, stage: StageSpec | None
                 "save the unprinted file with `reducer reduce --save`",
             )
     content = redactor.text(render(sig, ir, again.run.stderr, options))
+    # Numbering and dedupe read the folder, then write: one save at a time per folder.
+    with locks.exclusive(root, wait=True, what="save"):
+        return _store(root, path, stage, sig, ir, options, content)
+
+
+def _store(
+    root: Path, path: Path, stage: StageSpec, sig: Signature, ir: str, options: Options, content: str
+) -> SaveResult:
+    """Write `content` as the repro of `sig` under `root`, unless a smaller one is there (the lock is held)."""
     folder = root / stage.name
     new = Repro(folder / "new.mlir", sig, ir, options)
+    same = Expectation.of(sig)
     for old in all_repros(root):
         if not same.met_by(old.signature):
             continue
         if new.size < old.size:
+            outputs.guard([path, sidecar_path(path)], [old.path], "save")
             atomic.write_text(old.path, content)
             return SaveResult(
                 old.path,
@@ -240,6 +265,7 @@ def save_repro(path: Path, root: Path, options: Options, stage: StageSpec | None
             f"signature {sig.id} is already in {old.path} ({old.size[0]} ops <= {new.size[0]}): kept it",
         )
     dest = folder / f"{_next_number(root):04d}-{slug(sig)}.mlir"
+    outputs.guard([path, sidecar_path(path)], [dest], "save")
     atomic.write_text(dest, content)
     ensure_config(root)
     return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title})")
@@ -247,24 +273,53 @@ def save_repro(path: Path, root: Path, options: Options, stage: StageSpec | None
 
 @dataclass(frozen=True)
 class RecheckEntry:
-    repro: Repro
+    path: Path
+    signature_id: str
     reproduces: bool
-    outcome: str
+    outcome: str  # the replay's outcome class, or "broken"
     moved_to: Path | None
+    problem: str = ""  # why a broken repro could not be judged
 
 
 def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
-    """Replay every repro with its own options; move those that no longer fail to repros/fixed/<stage>/."""
-    entries = []
-    for repro in all_repros(root):
+    """Replay every repro with its own options; move those that now compile cleanly to repros/fixed/<stage>/.
+
+    Only a clean compile counts as fixed: a repro that no longer parses (edited by hand, IR deleted) or that
+    fails another way is reported, never moved. A file that cannot be read is reported and skipped.
+    """
+    repros, broken = scan_repros(root)
+    entries = [RecheckEntry(path, "-", False, "broken", None, why) for path, why in broken]
+    for repro in repros:
+        sig_id = repro.signature.id
+        if not _has_ops(repro.ir):
+            entries.append(RecheckEntry(repro.path, sig_id, False, "broken", None, "the file holds no IR"))
+            continue
         obs = Replay(repro.stage, repro.options).observe(repro.ir)
         same = Expectation.of(repro.signature).met_by(obs.signature)
+        problem = "the IR no longer parses or verifies" if obs.outcome is Outcome.INVALID_INPUT else ""
         moved = None
-        if not same and move and not obs.outcome.is_failure:
+        if not same and move and obs.outcome in (Outcome.PASSED, Outcome.PASSED_MLIR):
             installed = ", ".join(f"{k} {v}" for k, v in versions().items())
             note = f"fixed: no longer fails with {installed} ({obs.outcome.value})"
-            moved = root / "fixed" / repro.stage.name / repro.path.name
+            moved = _free_path(root / "fixed" / repro.stage.name / repro.path.name)
             atomic.write_text(moved, render(repro.signature, repro.ir, "", repro.options, fixed_note=note))
             repro.path.unlink()
-        entries.append(RecheckEntry(repro, same, obs.outcome.value, moved))
+        entries.append(RecheckEntry(repro.path, sig_id, same, obs.outcome.value, moved, problem))
     return entries
+
+
+def _has_ops(ir: str) -> bool:
+    """Anything besides an empty module: an emptied repro compiles, and that is no fix."""
+    body = re.sub(r"//[^\n]*", "", ir)
+    body = re.sub(r"\bmodule\b(\s+attributes\s*\{[^{}]*\})?\s*\{\s*\}", "", body)
+    return bool(body.strip())
+
+
+def _free_path(path: Path) -> Path:
+    """`path`, or `stem-2`, `stem-3`... when a file is already there: a move never overwrites."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate

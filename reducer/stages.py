@@ -59,8 +59,8 @@ class StageSpec:
     healthy_end: str | None = None  # stderr that means the tool's own part finished (an external step is absent)
     noise: re.Pattern[str] | None = None  # lines every run prints that name no bug
     wrapper_errors: re.Pattern[str] | None = None  # diagnostics every failure prints: they name no bug
-    # NPUOptions fields passed as `flag=value` only when set (`Options.extra`).
-    optional_flags: dict[str, str] = field(default_factory=dict)
+    # NPUOptions fields passed as `flag=value` only when set (`Options.extra`): key -> (flag, value type).
+    optional_flags: dict[str, tuple[str, type]] = field(default_factory=dict)
     needs_backend_path: bool = False  # the backend finds this tool only on PATH
 
     def args(self, options: Options) -> list[str]:
@@ -123,9 +123,9 @@ def for_log_tag(tag: str) -> StageSpec | None:
     return next((s for s in all_stages() if s.log_tag == tag), None)
 
 
-def optional_flags() -> dict[str, str]:
-    """Every stage's optional NPUOptions fields: the keys `Options.extra` may hold."""
-    merged: dict[str, str] = {}
+def optional_flags() -> dict[str, tuple[str, type]]:
+    """Every stage's optional NPUOptions fields: the keys `Options.extra` may hold, with their flag and type."""
+    merged: dict[str, tuple[str, type]] = {}
     for spec in all_stages():
         merged.update(spec.optional_flags)
     return merged
@@ -186,19 +186,19 @@ def _adapter_passes(opts: Options) -> list[str]:
     ]
 
 
-# NPUOptions fields that map one-to-one onto a bishengir flag when set.
-_BISHENGIR_OPTIONAL = {
-    "enable_hivm_auto_cv_balance": "--enable-hivm-auto-cv-balance",
-    "sync_solver": "--enable-hivm-graph-sync-solver",
-    "unit_flag": "--enable-hivm-unit-flag-sync",
-    "inject_barrier_all": "--enable-hivm-inject-barrier-all-sync",
-    "inject_block_all": "--enable-hivm-inject-block-all-sync",
-    "limit_auto_multi_buffer_only_for_local_buffer": "--limit-auto-multi-buffer-only-for-local-buffer",
-    "set_workspace_multibuffer": "--set-workspace-multibuffer",
-    "tile_mix_vector_loop": "--tile-mix-vector-loop",
-    "tile_mix_cube_loop": "--tile-mix-cube-loop",
-    "limit_auto_multi_buffer_of_local_buffer": "--limit-auto-multi-buffer-of-local-buffer",
-    "disable_auto_inject_block_sync": "--disable-auto-inject-block-sync",
+# NPUOptions fields that map one-to-one onto a bishengir flag when set, with the field's type in NPUOptions.
+_BISHENGIR_OPTIONAL: dict[str, tuple[str, type]] = {
+    "enable_hivm_auto_cv_balance": ("--enable-hivm-auto-cv-balance", bool),
+    "sync_solver": ("--enable-hivm-graph-sync-solver", bool),
+    "unit_flag": ("--enable-hivm-unit-flag-sync", bool),
+    "inject_barrier_all": ("--enable-hivm-inject-barrier-all-sync", bool),
+    "inject_block_all": ("--enable-hivm-inject-block-all-sync", bool),
+    "limit_auto_multi_buffer_only_for_local_buffer": ("--limit-auto-multi-buffer-only-for-local-buffer", bool),
+    "set_workspace_multibuffer": ("--set-workspace-multibuffer", int),
+    "tile_mix_vector_loop": ("--tile-mix-vector-loop", int),
+    "tile_mix_cube_loop": ("--tile-mix-cube-loop", int),
+    "limit_auto_multi_buffer_of_local_buffer": ("--limit-auto-multi-buffer-of-local-buffer", str),
+    "disable_auto_inject_block_sync": ("--disable-auto-inject-block-sync", bool),
 }
 
 
@@ -209,7 +209,7 @@ def _bishengir_flags(opts: Options) -> list[str]:
         args.append(f"--enable-auto-multi-buffer={opts.multibuffer}")
     if opts.enable_auto_bind_sub_block is not None:
         args.append(f"--enable-auto-bind-sub-block={opts.enable_auto_bind_sub_block}")
-    args += [f"{flag}={opts.extra[key]}" for key, flag in _BISHENGIR_OPTIONAL.items() if key in opts.extra]
+    args += [f"{flag}={opts.extra[key]}" for key, (flag, _) in _BISHENGIR_OPTIONAL.items() if key in opts.extra]
     args.append("--enable-hfusion-compile=true")
     if not opts.compile_on_910_95:
         args.append("--enable-hivm-compile=true")

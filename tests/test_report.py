@@ -357,7 +357,8 @@ def test_sidecar_next_to_the_repro_and_default_folder(
     out = next(tmp_path.glob("report-*"))
     issue = (out / "issue.md").read_text()
     assert "Tests run while reducing: 47" in issue
-    assert "attached as `original.ttir`" in issue  # the sidecar named the original input
+    # A sidecar is never a source of file paths: the original is attached only when named with --input.
+    assert "original" not in _bundle_names(out) and "Original input" not in issue
 
 
 def test_bishengir_bug_goes_to_ascendnpu_ir(tmp_path: Path) -> None:
@@ -380,3 +381,10 @@ def test_bishengir_bug_goes_to_ascendnpu_ir(tmp_path: Path) -> None:
         ["bash", str(folder / "reproduce.sh")], capture_output=True, text=True, env=_fresh_env(), timeout=300
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _bundle_names(out: Path) -> str:
+    import tarfile
+
+    with tarfile.open(out / "bundle.tar.gz") as tar:
+        return " ".join(tar.getnames())

@@ -121,7 +121,7 @@ def test_recheck_moves_fixed_repros_and_keeps_the_rest(suite: Path) -> None:
     assert repro is not None
     assert _lit(suite).returncode != 0, "a repro that stopped failing must fail under lit"
     entries = recheck(suite)
-    by_name = {e.repro.path.name: e for e in entries}
+    by_name = {e.path.name: e for e in entries}
     assert by_name[crash.path.name].reproduces and by_name[crash.path.name].moved_to is None
     fixed = by_name[diag.path.name]
     assert not fixed.reproduces and fixed.moved_to is not None

@@ -1,0 +1,33 @@
+"""Advisory file locks for what several runs may share: a repros folder's numbering, a sweep's state."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from reducer.errors import InputError
+
+LOCK_NAME = ".reducer.lock"
+
+
+@contextlib.contextmanager
+def exclusive(folder: Path, *, wait: bool, what: str) -> Iterator[None]:
+    """Hold `folder`'s lock: wait for it, or refuse at once (InputError) when another run holds it.
+
+    flock locks die with their process, so a killed run never leaves the folder locked.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise InputError(
+                f"{folder}: another {what} is using this folder", "wait for it, or use another folder"
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
