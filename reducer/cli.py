@@ -8,8 +8,16 @@ from typing import Any
 
 import click
 
-from reducer import exitcodes
-from reducer.cli_options import npu_option, replay_setup, repros_option, stage_option, target_option, timeout_option
+from reducer import exitcodes, procs
+from reducer.cli_options import (
+    SECONDS,
+    npu_option,
+    replay_setup,
+    repros_option,
+    stage_option,
+    target_option,
+    timeout_option,
+)
 from reducer.cli_run import run_guarded, run_interruptibly
 from reducer.errors import ToolNotFound
 from reducer.table import key_value
@@ -19,6 +27,7 @@ from reducer.table import key_value
 @click.version_option(package_name="reducer")
 def main() -> None:
     """Turn triton-ascend compiler failures into minimal, signed MLIR repros."""
+    procs.install_cleanup()
 
 
 # --- doctor -------------------------------------------------------------------------------
@@ -138,8 +147,10 @@ def check(
     help="Custom interestingness script: called with the candidate path, exit 0 = interesting.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel tests [default: all cores].")
-@click.option("--timeout-per-test", type=float, default=None, help="Seconds per test [default: 10x the original run].")
-@click.option("--max-time", type=float, default=None, help="Stop after this many seconds with the best so far.")
+@click.option(
+    "--timeout-per-test", type=SECONDS, default=None, help="Seconds per test [default: 10x the original run]."
+)
+@click.option("--max-time", type=SECONDS, default=None, help="Stop after this many seconds with the best so far.")
 @click.option("--passes", default=None, help="Comma-separated pass names (see `reducer passes`).")
 @click.option(
     "--runs",

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from reducer import exitcodes, stages
-from reducer.cli_options import npu_option, target_option, timeout_option
+from reducer.cli_options import SECONDS, npu_option, target_option, timeout_option
 from reducer.cli_run import run_guarded, run_interruptibly
 from reducer.errors import InputError, UsageError
 from reducer.npu_options import Options
@@ -235,7 +235,7 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel runs [default: all cores].")
 @click.option(
     "--max-time-per-bug",
-    type=float,
+    type=SECONDS,
     default=300.0,
     show_default=True,
     help="Seconds one reduction may take; it then keeps its best result.",

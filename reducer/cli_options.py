@@ -3,6 +3,7 @@ them plus a file's own provenance into the stage and options it replays with."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,24 @@ import click
 from reducer.npu_options import DEFAULT_TARGET
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds (`nan`, `inf`, 0 and negatives are refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a positive, finite number of seconds", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
 
 
 def stage_option(f: F) -> F:
@@ -45,7 +64,7 @@ def npu_option(f: F) -> F:
 def timeout_option(f: F) -> F:
     return click.option(
         "--timeout",
-        type=float,
+        type=SECONDS,
         default=120.0,
         show_default=True,
         help="Seconds before one compiler run counts as a hang.",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from reducer import exitcodes
-from reducer.cli_options import npu_option, replay_setup, stage_option, target_option
+from reducer.cli_options import npu_option, replay_setup, stage_option, target_option, timeout_option
 from reducer.cli_run import run_guarded
 
 
@@ -42,9 +42,7 @@ from reducer.cli_run import run_guarded
     metavar="WORD",
     help="Another word to redact (a project or cluster name); repeatable.",
 )
-@click.option(
-    "--timeout", type=float, default=120.0, show_default=True, help="Seconds before one compiler run counts as a hang."
-)
+@timeout_option
 def report(
     repro: Path,
     out_dir: Path | None,
@@ -66,6 +64,7 @@ def report(
     def go() -> int:
         from reducer.leaks import find_leaks
         from reducer.report import find_sidecar, write_report
+        from reducer.source import read_regular
 
         if check_only:
             leaks = find_leaks(repro, secrets)
@@ -76,6 +75,7 @@ def report(
                 return exitcodes.NOT_INTERESTING
             click.echo(f"{repro}: clean")
             return exitcodes.OK
+        read_regular(repro)  # a folder, a pipe or a missing file: one line, before anything else
         sidecar = find_sidecar(repro)
         spec, opts = replay_setup(repro, stage, target, npu_options)
         result = write_report(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from reducer.errors import InputError
 from reducer.stages import StageSpec
 
 MAX_BYTES = 64 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
 
 _MLIR_HINT = re.compile(r"\bmodule\b|\bfunc\b|\"builtin\.module\"|^\s*%\w+\s*=", re.M)
 
@@ -22,18 +24,33 @@ class Source:
     stage: StageSpec
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or a one-line InputError naming what is wrong with it."""
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or a one-line InputError: a FIFO, a device
+    (`/dev/zero`) or a folder would block or never end."""
     if str(path) == "-":
         raise InputError("reading from stdin is not supported", "pass a file path")
-    if not path.exists():
-        raise InputError(f"{path}: no such file", "check the path")
-    if path.is_dir():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", "check the path") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{path}: is a directory", f"pass one kernel's IR file ({_kinds()})")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: {size} bytes is too large for an IR file", "pass one kernel's IR")
-    data = path.read_bytes()
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{path}: not a regular file (a pipe, socket or device)", "pass a saved IR file")
+    if st.st_size > limit:
+        raise InputError(f"{path}: {st.st_size} bytes is too large for an IR file", "pass one kernel's IR")
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)  # the file may have grown since stat
+    if len(data) > limit:
+        raise InputError(f"{path}: more than {limit} bytes is too large for an IR file", "pass one kernel's IR")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a one-line InputError naming what is wrong with it."""
+    data = read_regular(path)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]  # editors on some systems save one; MLIR's parser does not take it
     if not data.strip():
         raise InputError(f"{path}: file is empty", "pass the kernel's dumped IR (see `reducer capture`)")
     if b"\0" in data:

@@ -72,9 +72,13 @@ def _candidates(spec: StageSpec) -> list[Path]:
 
 def _read_version(path: Path, tool: str) -> str:
     try:
-        out = run_process([str(path), "--version"], timeout=30).stdout
+        # A binary that hangs even on --version must not stall every command: give up, the group is killed.
+        done = run_process([str(path), "--version"], timeout=5.0)
     except OSError:
         return "unknown"
+    if done.timed_out:
+        return "unknown"
+    out = done.stdout
     # "<tool> [version] 1.2.0 (<build root> <hash> <date>)"; an MlirOptMain says "LLVM version 20.0.0git"
     m = re.search(rf"{re.escape(tool)} (?:version )?(\d\S*)(?: \(\S+ (\w+) ([\d-]+)\))?", out)
     if m:
@@ -88,9 +92,15 @@ def _read_version(path: Path, tool: str) -> str:
 @functools.cache
 def _locate_cached(spec: StageSpec, env_key: str) -> Tool:
     del env_key  # part of the cache key only: overrides change the answer
+    override = os.environ.get(spec.override_env)
     for path in _candidates(spec):
         if path.is_file() and os.access(path, os.X_OK):
             return Tool(spec.tool, path.resolve(), _read_version(path, spec.tool))
+    if override:
+        why = "is not executable" if Path(override).is_file() else "does not exist"
+        raise ToolNotFound(
+            f"{spec.tool} not found: {spec.override_env}={override} {why}", f"fix or unset {spec.override_env}"
+        )
     raise ToolNotFound(
         f"{spec.tool} not found", f"pip install {spec.wheel}, or point {spec.override_env} at the binary"
     )

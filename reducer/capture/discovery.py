@@ -14,10 +14,9 @@ from typing import Any
 
 from reducer import stages
 from reducer.capture.record import FORMAT, INDEX, RECORD
+from reducer.errors import InputError
+from reducer.source import read_regular
 from reducer.stages import StageSpec
-
-_MAX_IR_BYTES = 64 * 1024 * 1024
-
 
 # A function op of any dialect (`tt.func`, `func.func`) and its symbol, custom or generic form.
 _SYMBOL = re.compile(r'\b\w+\.func\s+(?:public\s+|private\s+)?@([\w$.]+)|sym_name\s*=\s*"([\w$.]+)"')
@@ -84,10 +83,10 @@ def discover(root: Path) -> list[CapturedIR]:
         stage = stages.for_file(path.name)
         assert stage is not None
         try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        if not data.strip() or len(data) > _MAX_IR_BYTES or b"\0" in data:
+            data = read_regular(path)
+        except (InputError, OSError):
+            continue  # a FIFO, a device, too large or unreadable: not a dump
+        if not data.strip() or b"\0" in data:
             continue
         text = data.decode("utf-8", "replace")
         digest = hashlib.sha1(stage.name.encode() + b"\0" + data).hexdigest()

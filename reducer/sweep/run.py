@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reducer import locks
 from reducer.capture.discovery import discover, read_records
 from reducer.capture.record import FRONTEND_ERROR
 from reducer.errors import ReducerError
@@ -159,6 +160,11 @@ class Sweep:
         self._progress: dict[str, str] = {}
 
     def run(self) -> SweepResult:
+        # Two sweeps on one folder would both do all the work and write contradictory triage tables.
+        with locks.exclusive(self.req.out, wait=False, what="sweep"):
+            return self._run()
+
+    def _run(self) -> SweepResult:
         req = self.req
         t0 = time.monotonic()
         state = State(req.out / STATE)
