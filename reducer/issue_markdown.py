@@ -244,7 +244,8 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
         "`bundle.tar.gz`: `repro.mlir` (lit test), `stderr.txt` (full log), `reproduce.sh`, `signature.json`"
         + (f", `{facts.original_name}` (the original input)" if facts.original_name else "")
         + ".",
-        "Paths, user and host names were redacted by `reducer report`.",
+        "Paths, user and host names, e-mail addresses, IP addresses, internal hosts, tokens and keys were redacted by "
+        "`reducer report`.",
         "",
     ]
     text = "\n".join(out)

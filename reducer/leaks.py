@@ -1,4 +1,5 @@
-"""`reducer report --check`: private data left in a report folder, a file or a bundle's members."""
+"""`reducer report --check`: private data, and lit directives the tool did not write, left in a report folder,
+a file or a bundle's members."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.errors import InputError
+from reducer.lit_safe import planted
 from reducer.redact import Redactor
+
+# Files a maintainer may drop into a lit suite: no directive we did not write may be in them.
+_IR_SUFFIXES = (".mlir", ".ttir", ".ttadapter", ".ll")
 
 
 @dataclass(frozen=True)
@@ -58,4 +63,6 @@ def find_leaks(target: Path, secrets: tuple[str, ...] = ()) -> list[Leak]:
             texts = [(where, data.decode(errors="replace"))]
         for name, text in texts:
             leaks += [Leak(name, w) for w in redactor.leaks(text)]
+            if name.endswith(_IR_SUFFIXES):
+                leaks += [Leak(name, f"lit directive: {line}") for line in planted(text)]
     return leaks

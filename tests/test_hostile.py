@@ -329,3 +329,11 @@ def test_a_byte_order_mark_is_not_invalid_input(tmp_path: Path) -> None:
     src.write_bytes(b"\xef\xbb\xbf" + example("block_ptr_zero_stride.ttir").read_bytes())
     proc = run_cli("check", str(src), "--json", cwd=tmp_path)
     assert proc.returncode == 0 and json.loads(proc.stdout)["id"] == "29bc26900f9e"
+
+
+def test_report_check_flags_planted_directives(tmp_path: Path) -> None:
+    folder = tmp_path / "rep"
+    folder.mkdir()
+    (folder / "repro.mlir").write_text(hostile_ir())
+    proc = run_cli("report", "--check", str(folder), cwd=tmp_path)
+    assert proc.returncode == 1 and "lit directive" in proc.stdout and "planted1" in proc.stdout, proc.stdout
