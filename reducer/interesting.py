@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer.outcome import Outcome
+from reducer.procs import owned_tempdir
 from reducer.replay import MIN_RUN_SECONDS, Replay
 from reducer.runner import run_process
 from reducer.signature import Expectation
@@ -53,7 +53,7 @@ class ScriptTest:
     deadline: float | None = None  # time.monotonic() by which the script must end (--max-time)
 
     def __call__(self, text: str) -> bool:
-        with tempfile.TemporaryDirectory(prefix="reducer-test-") as tmp:
+        with owned_tempdir("test") as tmp:
             path = Path(tmp, "candidate" + self.suffix)
             path.write_text(text)
             limit = self.timeout

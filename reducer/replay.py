@@ -58,7 +58,9 @@ class Replay:
         outcome = classify(run, self.stage)
         if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
             outcome = Outcome.INVALID_INPUT
-        pass_name = self.failing_pass(text) if find_pass and outcome.is_failure else None
+        # A hang has no failing pass to find, and probing would wait out the timeout a second time.
+        probe = find_pass and outcome.is_failure and outcome is not Outcome.TIMEOUT
+        pass_name = self.failing_pass(text) if probe else None
         return Observation(outcome, sigmod.compute(self.stage, outcome, run, pass_name), run)
 
     def parses(self, text: str) -> bool:

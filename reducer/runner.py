@@ -1,7 +1,8 @@
 """Run commands isolated and bounded; this module only executes what `toolchain` built.
 
 Every subprocess the tool starts goes through `run_process`: its own process group, so a timeout kills
-every child too. Compiler runs (`execute`) also get their own temp dir (named like the backend's files), a
+every child too, tracked by `procs` so none outlives the tool, and its output kept bounded (`capped_output`).
+Compiler runs (`execute`) also get their own temp dir (named like the backend's files), a
 clean environment, and by default ASLR off with LLVM's in-process symbolization disabled: stack addresses
 are then stable module offsets and a crashing run costs ~10 ms instead of ~100 ms.
 """
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import os
 import platform
+import select
 import shutil
-import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from reducer import procs
+from reducer.capped_output import CappedStream
 
 if TYPE_CHECKING:
     from reducer.toolchain import Invocation
@@ -79,47 +82,75 @@ def run_process(
     env: Mapping[str, str] | None = None,
     capture: bool = True,
 ) -> ProcessResult:
-    """Run `argv` in its own process group; on timeout the whole group is killed. No stdin."""
+    """Run `argv` in its own process group, tracked while it runs; when it ends, times out or is interrupted
+    the whole group is killed. Output is kept bounded (head and tail of each stream). No stdin."""
     out_to = subprocess.PIPE if capture else None
     start = time.monotonic()
     proc = subprocess.Popen(
         list(argv),
         cwd=cwd,
-        env=dict(env) if env is not None else None,
+        env=procs.marked(env),
         stdin=subprocess.DEVNULL,
         stdout=out_to,
         stderr=out_to,
         start_new_session=True,
     )
-    timed_out = False
+    streams: list[CappedStream] = []
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        kill_group(proc)
-        out, err = proc.communicate()
-    except BaseException:  # Ctrl-C or a stopping sweep: leave no compiler behind
-        kill_group(proc)
+        procs.track(proc.pid)
+        if proc.stdout is not None and proc.stderr is not None:
+            streams = [CappedStream(proc.stdout, "stdout"), CappedStream(proc.stderr, "stderr")]
+        exited = _wait_for_exit(proc, timeout)
+    finally:  # also on Ctrl-C or a stopping sweep: leave no compiler behind
+        # The leader is not reaped yet, so its pid (the group id) cannot have been reused: helpers it left
+        # running die with it.
+        procs.kill_group(proc.pid)
+        procs.untrack(proc.pid)
         proc.wait()
-        raise
+        for stream in streams:
+            stream.join(_DRAIN_SECONDS)
     return ProcessResult(
-        None if timed_out else proc.returncode,
-        (out or b"").decode(errors="replace"),
-        (err or b"").decode(errors="replace"),
+        proc.returncode if exited else None,
+        streams[0].text() if streams else "",
+        streams[1].text() if streams else "",
         time.monotonic() - start,
-        timed_out,
+        not exited,
     )
 
 
-def kill_group(proc: subprocess.Popen[bytes]) -> None:
+# After the group is killed the pipes close at once, unless a process that left the group still holds them.
+_DRAIN_SECONDS = 1.0
+
+
+def _wait_for_exit(proc: subprocess.Popen[bytes], timeout: float | None) -> bool:
+    """Wait until the leader exits, without reaping it; False on timeout. Ctrl-C interrupts the wait."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+        pidfd = os.pidfd_open(proc.pid)
+    except OSError:  # no pidfd (old kernel, sandbox): poll
+        return _poll_for_exit(proc, timeout)
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        return bool(poller.poll(None if timeout is None else max(0, int(timeout * 1000))))
+    finally:
+        os.close(pidfd)
+
+
+def _poll_for_exit(proc: subprocess.Popen[bytes], timeout: float | None) -> bool:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    delay = 0.0005
+    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return False
+        time.sleep(delay if left is None else min(delay, left))
+        delay = min(2 * delay, 0.05)
+    return True
 
 
 def clean_environ(env: RunEnv) -> dict[str, str]:
-    """Only what the tools need: user settings such as LLVM_* or MLIR_* must not leak in."""
+    """Only what the tools need: user settings such as LLVM_* or MLIR_* must not leak in (`run_process` adds
+    the owner marker)."""
     keep = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C"}
     if "HOME" in os.environ:
         keep["HOME"] = "/nonexistent"
@@ -144,7 +175,8 @@ def _aslr_prefix(env: RunEnv) -> list[str]:
 
 def execute(inv: Invocation, *, timeout: float, env: RunEnv = DEFAULT_ENV) -> RunResult:
     """Run one compiler invocation in a fresh temp dir holding its input; read back what it wrote."""
-    with tempfile.TemporaryDirectory(prefix="reducer-run-") as tmp:
+    # Named with our pid: if this tool is SIGKILLed, the next run removes the folder.
+    with procs.owned_tempdir("run") as tmp:
         Path(tmp, inv.input_name).write_text(inv.input_text)
         proc = run_process(_aslr_prefix(env) + inv.argv, timeout=timeout, cwd=tmp, env=clean_environ(env))
         produced = None
