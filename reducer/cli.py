@@ -350,6 +350,59 @@ def recheck(repros_dir: Path, dry_run: bool) -> None:
     run_guarded(go)
 
 
+@main.command("export-test")
+@click.argument("repro", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("upstream-tests"),
+    show_default=True,
+    help="Folder standing for the upstream repository's root: the test lands at its path inside.",
+)
+@stage_option
+@target_option
+@npu_option
+@timeout_option
+def export_test(
+    repro: Path, out_dir: Path, stage: str | None, target: str | None, npu_options: tuple[str, ...], timeout: float
+) -> None:
+    """Write REPRO as a test in the upstream suite's own format (single pass, bare tools, no custom features).
+
+    A diagnostic becomes a -verify-diagnostics test (PASS); a crash a test of the correct output marked
+    XFAIL (the fix makes it XPASS). Prints the path inside the upstream repository.
+    """
+
+    def go() -> int:
+        from reducer.artifact import sidecar_path
+        from reducer.errors import NotInteresting
+        from reducer.export_test import export_test as export
+        from reducer.replay import Replay
+        from reducer.repros import read_repro, strip_header
+        from reducer.source import load
+
+        spec, opts = replay_setup(repro, stage, target, npu_options)
+        source = load(repro, spec)
+        text = strip_header(source.text)
+        obs = Replay(source.stage, opts, timeout).observe(text, find_pass=True)
+        if obs.signature is None:
+            raise NotInteresting(f"{repro}: does not fail ({obs.outcome.label})", "export a failing repro")
+        saved = read_repro(repro)
+        if saved is not None and saved.signature.id != obs.signature.id:
+            raise NotInteresting(
+                f"{repro}: now shows {obs.signature.id}, not its header's {saved.signature.id}",
+                "the bug may be fixed: `reducer recheck`",
+            )
+        result = export(source.stage, text, opts, obs.signature, out_dir,
+                        inputs=(repro, sidecar_path(repro)), timeout=timeout)
+        click.echo(result.message)
+        click.echo(str(result.relative))
+        return exitcodes.OK
+
+    run_guarded(go)
+
+
 @main.command()
 def passes() -> None:
     """List the reduction passes in registry order."""

@@ -110,10 +110,13 @@ def reproducer_pipeline(text: str) -> str | None:
 def pass_from_reproducer(text: str) -> str | None:
     """The innermost pass of a local reproducer's pipeline: `builtin.module(func.func(X{opts}))` -> X."""
     recorded = reproducer_pipeline(text)
-    if recorded is None:
-        return None
-    pipeline = re.sub(r"\{[^{}]*\}", "", recorded)
-    names = [n for n in re.split(r"[(),\s]+", pipeline) if n and n not in ("builtin.module", "func.func")]
+    return innermost_pass(recorded) if recorded is not None else None
+
+
+def innermost_pass(pipeline: str) -> str | None:
+    """`builtin.module(func.func(X{opts}))` -> X: the pass a textual pipeline ends in."""
+    bare = re.sub(r"\{[^{}]*\}", "", pipeline)
+    names = [n for n in re.split(r"[(),\s]+", bare) if n and n not in ("builtin.module", "func.func")]
     return names[-1] if names else None
 
 

@@ -62,6 +62,9 @@ class StageSpec:
     # NPUOptions fields passed as `flag=value` only when set (`Options.extra`): key -> (flag, value type).
     optional_flags: dict[str, tuple[str, type]] = field(default_factory=dict)
     needs_backend_path: bool = False  # the backend finds this tool only on PATH
+    # Where the tool's project keeps a test of pass `name` (kebab case), relative to its repository root.
+    test_dir: Callable[[str], str] = lambda name: "test"
+    tracker_mirror: str = ""  # the project's read-only mirror, for people who search there first
 
     def args(self, options: Options) -> list[str]:
         """Arguments after the input file, output included, as the backend passes them."""
@@ -218,6 +221,28 @@ def _bishengir_flags(opts: Options) -> list[str]:
 
 
 _MIX_MODE = re.compile(r', mix_mode\s*=\s*"[^"]*"')
+# How the two projects spell dialect names in folder names (`triton-to-hivm` -> `TritonToHIVM`).
+_ACRONYMS = {"hivm": "HIVM", "hfusion": "HFusion", "hacc": "HACC", "llvm": "LLVM", "gpu": "GPU", "scf": "SCF",
+             "cf": "CF", "npu": "NPU", "simt": "SIMT", "ir": "IR"}
+
+
+def _camel(kebab: str) -> str:
+    return "".join(_ACRONYMS.get(w, w.capitalize()) for w in kebab.split("-") if w)
+
+
+def _adapter_test_dir(name: str) -> str:
+    """triton-ascend 3.2.0 keeps a pass's tests in `ascend/test/Conversion/<PassName>/`."""
+    return f"ascend/test/Conversion/{_camel(name)}"
+
+
+def _bishengir_test_dir(name: str) -> str:
+    """AscendNPU-IR: conversions in `bishengir/test/Conversion/<AToB>/`, a dialect's passes in
+    `bishengir/test/Dialect/<Dialect>/`."""
+    m = re.match(r"convert-(.+)-to-(.+)$", name)
+    if m:
+        return f"bishengir/test/Conversion/{_camel(m.group(1))}To{_camel(m.group(2))}"
+    dialect = name.split("-", 1)[0]
+    return f"bishengir/test/Dialect/{_ACRONYMS.get(dialect, dialect.capitalize())}"
 
 ADAPTER = register(
     StageSpec(
@@ -243,6 +268,8 @@ ADAPTER = register(
         flags=_adapter_passes,
         recognise=re.compile(r"\btt\.func\b|\"tt\.func\""),
         pass_flags=_adapter_passes,
+        test_dir=_adapter_test_dir,
+        tracker_mirror="https://github.com/Ascend/triton-ascend/issues",
     )
 )
 
@@ -278,5 +305,7 @@ BISHENGIR = register(
         wrapper_errors=re.compile(r"Failed to run BiShengHIR pipeline"),
         optional_flags=_BISHENGIR_OPTIONAL,
         needs_backend_path=True,
+        test_dir=_bishengir_test_dir,
+        tracker_mirror="https://github.com/Ascend/AscendNPU-IR/issues",
     )
 )

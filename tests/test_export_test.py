@@ -1,0 +1,109 @@
+"""`reducer export-test`: every shipped repro becomes a test that an upstream-like lit suite (bare tools on
+PATH, LLVM's own FileCheck and `not` when installed, no custom features) reports PASS (a negative test of a
+diagnostic) or XFAIL (a test of the correct output); the same test on fixed IR flips to FAIL / XPASS."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reducer import stages
+from reducer.repros import all_repros
+from reducer.toolchain import locate, locate_parser
+
+from conftest import ROOT, run_cli
+
+LIT = str(Path(sys.executable).with_name("lit"))
+LLVM_BIN = Path("/usr/lib/llvm-14/bin")  # Debian's llvm-14-tools: LLVM's own FileCheck and `not`
+
+# An upstream suite's own configuration: nothing of ours but the tools on PATH.
+UPSTREAM_CFG = """
+import lit.formats
+config.name = "upstream-like"
+config.test_format = lit.formats.ShTest(False)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.environment["PATH"] = os.path.join(os.path.dirname(__file__), "bin") + os.pathsep + os.environ["PATH"]
+"""
+
+
+def _tools(bin_dir: Path) -> None:
+    bin_dir.mkdir(parents=True)
+    for spec in stages.all_stages():
+        (bin_dir / spec.tool).symlink_to(locate(spec).path)
+        if spec.parser:
+            (bin_dir / spec.parser).symlink_to(locate_parser(spec))
+    filecheck = LLVM_BIN / "FileCheck"
+    if not filecheck.is_file():
+        filecheck = Path(shutil.which("filecheck", path=os.path.dirname(sys.executable)) or "filecheck")
+    (bin_dir / "FileCheck").symlink_to(filecheck)
+    not_tool = LLVM_BIN / "not"
+    (bin_dir / "not").symlink_to(not_tool if not_tool.is_file() else ROOT / "reducer" / "lit_tools" / "not")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[str, str]]]:
+    """The upstream-like suite with every shipped repro exported into it: relative path -> (style, stage)."""
+    suite = tmp_path_factory.mktemp("upstream")
+    (suite / "lit.cfg.py").write_text("import os\n" + UPSTREAM_CFG)
+    _tools(suite / "bin")
+    tests: dict[str, tuple[str, str]] = {}
+    for repro in all_repros(ROOT / "repros"):
+        proc = run_cli("export-test", str(repro.path), "-o", str(suite), cwd=suite)
+        assert proc.returncode == 0, proc.stderr
+        relative = proc.stdout.strip().splitlines()[-1]
+        side = json.loads((suite / (relative + ".json")).read_text())
+        assert side["signature"]["id"] == repro.signature.id
+        tests[relative] = (side["style"], repro.signature.stage)
+    assert len(tests) == len(all_repros(ROOT / "repros")), "two repros exported to one path"
+    return suite, tests
+
+
+def _lit(suite: Path) -> dict[str, str]:
+    proc = subprocess.run([LIT, "-a", str(suite)], capture_output=True, text=True, timeout=600)
+    return {m.group(2): m.group(1) for m in re.finditer(r"^(\w+): upstream-like :: (\S+) ", proc.stdout, re.M)}
+
+
+def test_exported_tests_pass_or_xfail_upstream(exported: tuple[Path, dict[str, tuple[str, str]]]) -> None:
+    suite, tests = exported
+    results = _lit(suite)
+    for relative, (style, _) in tests.items():
+        want = "PASS" if style == "verify-diagnostics" else "XFAIL"
+        assert results.get(relative) == want, (relative, results.get(relative))
+        text = (suite / relative).read_text()
+        assert "REQUIRES" not in text and "REDUCER-SIGNATURE" not in text
+        assert len([ln for ln in text.splitlines() if ln.startswith("// RUN:")]) == 1
+    assert {style for style, _ in tests.values()} == {"verify-diagnostics", "xfail"}
+
+
+# A kernel the single pass handles: what the test checks once the bug is fixed.
+_FIXED = {
+    "adapter": "tt.func public {name}() {{\n  tt.return\n}}\n",
+    "bishengir": "func.func {name}() {{\n  return\n}}\n",
+}
+
+
+def test_fixed_ir_flips_each_test(exported: tuple[Path, dict[str, tuple[str, str]]], tmp_path: Path) -> None:
+    suite, tests = exported
+    flipped = tmp_path / "flipped"
+    shutil.copytree(suite, flipped, symlinks=True)
+    for relative, (style, stage) in tests.items():
+        path = flipped / relative
+        text = path.read_text()
+        head = [ln for ln in text.splitlines() if ln.startswith("// ") and not ln.startswith("// expected-")]
+        kernel = re.search(r'\w+\.func\s+(?:public\s+|private\s+)?(@(?:"[^"]*"|[\w$.-]+))', text).group(1)
+        body = _FIXED[stage].format(name=kernel)
+        if style == "verify-diagnostics":
+            body = "// expected-error@+1 {{" + "the error this test expects}}\n" + body
+        path.write_text("\n".join(head) + "\n\n" + body)
+    results = _lit(flipped)
+    for relative, (style, _) in tests.items():
+        want = "FAIL" if style == "verify-diagnostics" else "XPASS"
+        assert results.get(relative) == want, (relative, results.get(relative), (flipped / relative).read_text())
