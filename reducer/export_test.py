@@ -56,17 +56,31 @@ class SinglePass:
 
 
 @dataclass(frozen=True)
-class ExportedTest:
-    path: Path  # the test, under DIR at the path it belongs to in the upstream repository
-    relative: Path  # that path, from the repository root
-    sidecar: Path
+class UpstreamTest:
+    relative: Path  # where it belongs, from the upstream repository's root
+    text: str
+    about: str  # the sidecar: signature, options, versions, how the single pass was found
     style: str  # "verify-diagnostics" or "xfail"
     single: SinglePass
 
     @property
+    def command(self) -> str:
+        return f"{self.single.tool} {' '.join(shlex.quote(f) for f in self.single.flags)}"
+
+
+@dataclass(frozen=True)
+class ExportedTest:
+    path: Path  # the test, under DIR at the path it belongs to in the upstream repository
+    test: UpstreamTest
+
+    @property
+    def relative(self) -> Path:
+        return self.test.relative
+
+    @property
     def message(self) -> str:
-        what = "a negative test (-verify-diagnostics)" if self.style == "verify-diagnostics" else "XFAIL until fixed"
-        return f"wrote {self.path} ({what}; {self.single.tool} {' '.join(self.single.flags)})"
+        style = "a negative test (-verify-diagnostics)" if self.test.style == "verify-diagnostics" else "XFAIL"
+        return f"wrote {self.path} ({style}; {self.test.command})"
 
 
 # --- the single pass -----------------------------------------------------------------------------
@@ -199,12 +213,11 @@ def render_test(spec: StageSpec, sig: Signature, single: SinglePass, timeout: fl
     head = [
         _run_line(single, " | FileCheck %s"),
         "// XFAIL: *",
+        f"// CHECK-LABEL: {lit_safe.check_pattern(kernel)}(" if kernel else "// CHECK: {{.}}",
         f"// {spec.parser or spec.tool} fails on this input today; when it is fixed this test XPASSes: remove the",
         "// XFAIL line and check the output.",
     ]
-    body = single.ir.rstrip("\n") + "\n"
-    tail = [f"// CHECK-LABEL: {lit_safe.check_pattern(kernel)}("] if kernel else ["// CHECK: {{.}}"]
-    return "\n".join(head) + "\n\n" + body + "\n" + "\n".join(tail) + "\n", "xfail"
+    return "\n".join(head) + "\n\n" + single.ir.rstrip("\n") + "\n", "xfail"
 
 
 def _taken_by_another(path: Path, sig: Signature) -> bool:
@@ -216,19 +229,10 @@ def _taken_by_another(path: Path, sig: Signature) -> bool:
         return True
 
 
-def export_test(
-    spec: StageSpec, ir: str, options: Options, sig: Signature, out_dir: Path, *, inputs: tuple[Path, ...] = (),
-    timeout: float = 120.0,
-) -> ExportedTest:
-    """Write the upstream-format test of `sig` under `out_dir`, at the path it belongs to in the upstream suite."""
+def build_test(spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float = 120.0) -> UpstreamTest:
+    """The upstream-format test of `sig` on `ir`, found by replaying (nothing is written)."""
     single = single_pass(spec, lit_safe.ir_body(ir), options, sig, timeout)
     text, style = render_test(spec, sig, single, timeout)
-    relative = Path(spec.test_dir(single.name)) / f"{slug(sig)}.mlir"
-    if _taken_by_another(out_dir / relative, sig):
-        relative = relative.with_name(f"{slug(sig)}-{sig.id[:8]}.mlir")  # same words, another bug
-    path = out_dir / relative
-    side = sidecar_path(path)
-    outputs.guard(inputs, [path, side], "export-test")
     about = {
         "stage": spec.name,
         "signature": sig.to_dict(),
@@ -237,5 +241,19 @@ def export_test(
         "single_pass": {"tool": single.tool, "flags": list(single.flags), "how": single.how},
         "style": style,
     }
-    atomic.write_many({path: text.encode(), side: (json.dumps(about, indent=2, sort_keys=True) + "\n").encode()})
-    return ExportedTest(path, relative, side, style, single)
+    relative = Path(spec.test_dir(single.name)) / f"{slug(sig)}.mlir"
+    return UpstreamTest(relative, text, json.dumps(about, indent=2, sort_keys=True) + "\n", style, single)
+
+
+def export_test(
+    spec: StageSpec, ir: str, options: Options, sig: Signature, out_dir: Path, *, inputs: tuple[Path, ...] = (),
+    timeout: float = 120.0,
+) -> ExportedTest:
+    """Write the upstream-format test of `sig` under `out_dir`, at the path it belongs to in the upstream suite."""
+    test = build_test(spec, ir, options, sig, timeout)
+    if _taken_by_another(out_dir / test.relative, sig):
+        test = replace(test, relative=test.relative.with_name(f"{slug(sig)}-{sig.id[:8]}.mlir"))  # same words
+    path = out_dir / test.relative
+    outputs.guard(inputs, [path, sidecar_path(path)], "export-test")
+    atomic.write_many({path: test.text.encode(), sidecar_path(path): test.about.encode()})
+    return ExportedTest(path, test)

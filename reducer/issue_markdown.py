@@ -1,4 +1,6 @@
-"""issue.md: the upstream issue, in the four parts maintainers ask for (input, command, error, versions)."""
+"""issue.md: the upstream issue in the order and under the headings of both projects' bug-report form
+(`.gitcode/ISSUE_TEMPLATE/bug-report.yml`), ready to paste field by field; what the form has no field for goes
+into the bundle's NOTES.md."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from reducer.npu_options import Options
 from reducer.outcome import Outcome, first_error_line
 from reducer.replay import Observation
 from reducer.report_facts import ReportFacts
-from reducer.repros import run_line
 from reducer.signature import Signature
 from reducer.stages import StageSpec, any_noise
 
@@ -60,14 +61,19 @@ def command_line(stage: StageSpec, options: Options, input_name: str = "repro.ml
 
 
 def error_head(stderr: str) -> str:
-    """The first lines that say what went wrong, plus the pass stack; no frames (the signature has them)."""
+    """The first lines that say what went wrong, plus the pass stack. A crash with no message (a bare SIGSEGV)
+    has only its stack dump to say anything: then the dump's first lines are the head."""
     head: list[str] = []
-    for line in stderr.splitlines():
+    lines = stderr.splitlines()
+    for line in lines:
         if line.startswith("Stack dump:"):
             break
         if not line.strip() or line.startswith("PLEASE submit a bug report") or any_noise(line):
             continue  # noise every run prints (no CANN here, LLVM's bug-report banner)
         head.append(line)
+    if not head:
+        at = next((i for i, line in enumerate(lines) if line.startswith("Stack dump:")), None)
+        head = [ln for ln in lines[at:] if ln.strip()] if at is not None else []
     head = head[:ERROR_HEAD_LINES]
     passes = [
         line.strip()
@@ -118,134 +124,125 @@ def _origin(facts: ReportFacts) -> list[str]:
     before, after = car.get("input") or {}, car.get("output") or {}
     if before and after:
         rows.append(
-            f"- Size: {before.get('ops', '?')} ops / {before.get('lines', '?')} lines / "
-            f"{before.get('bytes', '?')} bytes -> {after.get('ops', '?')} ops / {after.get('lines', '?')} "
-            f"lines / {after.get('bytes', '?')} bytes (reduced with `reducer reduce`)"
+            f"- Reduced by `reducer reduce` from {before.get('ops', '?')} ops / {before.get('lines', '?')} lines to "
+            f"{after.get('ops', '?')} ops / {after.get('lines', '?')} lines"
+            + (f", {car['tests']} tests" if "tests" in car else "")
+            + (f"; final check {car['final_check']} runs" if car.get("final_check") else "")
         )
     elif facts.original_text is not None:
         rows.append(
-            f"- Size: {len(facts.original_text.splitlines())} lines / {len(facts.original_text)} bytes -> "
-            f"{len(facts.ir.splitlines())} lines / {len(facts.ir)} bytes"
+            f"- Size: {len(facts.original_text.splitlines())} lines -> {len(facts.ir.splitlines())} lines"
         )
-    else:
-        rows.append(f"- Size: {len(facts.ir.splitlines())} lines / {len(facts.ir)} bytes (original size not known)")
-    if "tests" in car:
-        hits = f" (+{car['cache_hits']} cache hits)" if car.get("cache_hits") else ""
-        secs = f" in {car['seconds']} s" if car.get("seconds") is not None else ""
-        rows.append(f"- Tests run while reducing: {car['tests']}{hits}{secs}")
-    if car.get("final_check"):
-        rows.append(f"- Final check of the reduced IR: {car['final_check']} runs showed the signature")
-    level = car.get("pass_level")
-    if isinstance(level, dict) and level.get("pipeline"):
-        rows.append("- Pass-level repro (the failing pass alone): " + " ".join(f"`{p}`" for p in level["pipeline"]))
     if facts.original_name:
         rows.append(f"- Original input: attached as `{facts.original_name}`")
     return rows
 
 
+FORM_TITLE = "[Bug-Report|缺陷反馈]: "
+# The form's fields, in its order (both projects use the same bug-report.yml).
+CURRENT = "Describe the current behavior / 问题描述 (Mandatory / 必填)"
+ENVIRONMENT = "Environment / 环境信息 (Mandatory / 必填)"
+STEPS = "Steps to reproduce the issue / 重现步骤 (Mandatory / 必填)"
+EXPECTED = "Describe the expected behavior / 预期结果 (Mandatory / 必填)"
+LOG = "Related log / screenshot / 日志 / 截图 (Mandatory / 必填)"
+NOTES = "Special notes for this issue/备注 (Optional / 选填)"
+FORM_FIELDS = (CURRENT, ENVIRONMENT, STEPS, EXPECTED, LOG, NOTES)
+
+
+def _front_end_note(facts: ReportFacts) -> str | None:
+    """Reduction may drop what Triton's front end always emits; say so rather than let it look like the cause."""
+    if facts.stage.recognise is None or not facts.kernel:
+        return None
+    public = re.search(r"\b\w+\.func\s+(?:public\s+)?@", facts.ir) and not re.search(
+        r"\b\w+\.func\s+private\s+@[^\n]*\n(?![\s\S]*\b\w+\.func\s+(?:public\s+)?@)", facts.ir
+    )
+    if not public:
+        return (
+            "The reduced input has no public kernel function (only private ones); the front end always emits "
+            "one. The bug shows all the same."
+        )
+    return None
+
+
 def render_issue(facts: ReportFacts, stderr: str) -> str:
     stage, sig, opts = facts.stage, facts.sig, facts.options
     outcome = Outcome(sig.outcome)
-    ext = stage.input_kind  # the stage output Triton dumps and lets TRITON_KERNEL_OVERRIDE replace
-    kernel = facts.kernel or "<kernel>"
-    out: list[str] = [f"# {md_escape(sig.title)}", ""]
+    test = facts.test
+    where = f" in pass `{sig.failing_pass}`" if sig.failing_pass else ""
+    out: list[str] = [f"# {FORM_TITLE}{md_escape(sig.title)}", ""]
+    mirror = f" (mirror: {stage.tracker_mirror})" if stage.tracker_mirror else ""
+    out += [
+        f"File at {stage.tracker_url}{mirror}, form \"Bug-Report|缺陷反馈\": each section below is one field "
+        "of the form, under its own heading. The attached `bundle.tar.gz` holds the inputs, the test for the "
+        "project's suite, the full log and `NOTES.md`.",
+        "",
+    ]
+
+    out += [f"### {CURRENT}", ""]
+    version = facts.versions.get(stage.wheel, "unknown")
     out.append(
-        f"**Tracker:** {stage.tracker} ({stage.tracker_url}; stage `{stage.name}`: `{stage.tool}`). "
-        f"**Signature:** `{sig.id}`."
-    )
-    out.append("")
-    size = f"{len(facts.ir.splitlines())}-line"
-    out.append(
-        f"`{stage.tool}` ({stage.wheel} {facts.versions.get(stage.wheel, 'unknown')}) fails with "
-        f"*{md_escape(outcome.label)}* on a {size} {stage.input_label} input"
+        f"`{stage.tool}` ({stage.wheel} {version}) fails with *{md_escape(outcome.label)}*{where} "
+        f"({_status(facts.obs)}) on a {len(facts.ir.splitlines())}-line {stage.input_label} input"
         + (f" (kernel `{facts.kernel}`)." if facts.kernel else ".")
     )
-    out += ["", "## Environment", "", "| Component | Version |", "|---|---|"]
-    out += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in facts.environment]
+    out += ["", fence(_actual_lines(stderr, stage) or sig.detail or sig.message or "(no message)", "text"), ""]
 
+    out += [f"### {ENVIRONMENT}", "", "| Component | Version |", "|---|---|"]
+    out += [f"| {md_escape(k)} | {md_escape(v)} |" for k, v in facts.environment]
+    out.append("")
+
+    out += [f"### {STEPS}", ""]
+    step = 1
+    if test is not None:
+        same = test.single.ir == facts.ir
+        kind = "PASSes while the diagnostic is emitted" if test.style == "verify-diagnostics" else "XFAIL until fixed"
+        out += [
+            f"{step}. The failing pass alone"
+            + ("" if same else f", on {test.single.how} (`pass-level.mlir`)")
+            + ", as a test for the suite: "
+            f"`upstream/{test.relative}` in the bundle ({kind}):",
+            "",
+            fence(f"{test.command} {'repro.mlir' if same else 'pass-level.mlir'}", "sh"),
+            "",
+        ]
+        if not same:
+            out += [details(f"pass-level.mlir ({len(test.single.ir.splitlines())} lines)",
+                            fence(test.single.ir, "mlir")), ""]
+        step += 1
     out += [
-        "",
-        "## How to reproduce",
-        "",
-        "Save the IR below as `repro.mlir` (it is also `repro.mlir` in the attached bundle) and run:",
+        f"{step}. The whole stage, exactly as the Triton backend runs it, on `repro.mlir`:",
         "",
         fence(command_line(stage, opts), "sh"),
         "",
-        f"`{stage.tool}` ships in the `{stage.wheel}` wheel as `{stage.package}/{stage.path_in_package}`. "
-        "The bundle's `reproduce.sh` finds it in the installed wheel (or on `PATH`), runs this command and "
-        "exits 0 when the failure reproduces.",
-        "",
-        "As a lit test (these lines head `repro.mlir` in the bundle):",
-        "",
-        fence(f"// RUN: {run_line(sig, opts)}"),
-        "",
-        "### Inside a real Triton run",
-        "",
-        f"Triton can swap in this IR for the `{ext}` stage output of the user's own kernel:",
-        "",
-        f"1. Run the script once with `TRITON_KERNEL_DUMP=1 TRITON_DUMP_DIR=dump TRITON_ALWAYS_COMPILE=1`; "
-        f"the kernel's `{ext}` lands in `dump/<hash>/{kernel}.{ext}` (a failing stage writes nothing; its "
-        "input, the previous stage's output, is there).",
-        f"2. Copy the reduced IR over the dumped one, keeping the hash folder: "
-        f"`mkdir -p override/<hash> && cp repro.mlir override/<hash>/{kernel}.{ext}`.",
-        "3. Run the script again with `TRITON_KERNEL_OVERRIDE=1 TRITON_OVERRIDE_DIR=override "
-        f"TRITON_ALWAYS_COMPILE=1`: the compile fails with the same error, tagged "
-        f"`[{stage.log_tag}]`.",
+    ]
+    out += _ir_block(facts.ir)
+    out += [
+        f"{step + 1}. Or run the bundle's `reproduce.sh`: it finds `{stage.tool}` in the installed `{stage.wheel}` "
+        "wheel (or on `PATH`), runs step "
+        f"{step}, exits 0 when the failure reproduces and keeps its full stderr in `reproduce-run/`.",
         "",
     ]
 
-    ir_block = fence(facts.ir, "mlir")
-    out += ["## Minimal IR", ""]
-    lines = len(facts.ir.splitlines())
-    if len(facts.ir) > ISSUE_LIMIT // 2:
-        out.append(
-            f"{lines} lines, {len(facts.ir)} bytes: too large for an issue body, see `repro.mlir` in the bundle."
-        )
-    elif lines > FOLD_IR_LINES:
-        out.append(details(f"{lines} lines (also attached as repro.mlir)", ir_block))
-    else:
-        out.append(ir_block)
+    out += [f"### {EXPECTED}", "", _expected(stage, outcome), ""]
 
+    out += [f"### {LOG}", "", fence(error_head(stderr) or "(empty stderr)", "text"), "", "{FULL_LOG}", ""]
+
+    out += [f"### {NOTES}", ""]
+    out += _origin(facts)
     out += [
-        "",
-        "## Expected vs actual",
-        "",
-        f"- **Expected:** {_expected(stage, outcome)}",
-        f"- **Actual:** {md_escape(outcome.label)} ({_status(facts.obs)})"
-        + (f" in pass `{sig.failing_pass}`" if sig.failing_pass else "")
-        + ":",
-        "",
-        fence(_actual_lines(stderr, stage) or sig.detail or sig.message or "(no message)", "text"),
-        "",
+        f"- Tested on: {', '.join(f'{k} {v}' for k, v in facts.versions.items())} (the newest releases installed "
+        "here); no other release was tried.",
+        f"- Signature `{sig.id}` (with frames `{sig.strict_id}`), class `{sig.outcome}`; frames, the Triton "
+        "override recipe and the other stage's versions are in the bundle's `NOTES.md` and `signature.json`.",
     ]
-
+    if test is None:
+        out.append("- No single pass of the stage shows this bug alone: the full-stage command above is the repro.")
+    front = _front_end_note(facts)
+    if front:
+        out.append(f"- {front}")
     out += [
-        "## Signature",
-        "",
-        f"- Id: `{sig.id}` (strict, with frames: `{sig.strict_id}`)",
-        f"- Class: `{sig.outcome}` ({md_escape(outcome.label)})",
-        f"- Failing pass: {('`' + sig.failing_pass + '`') if sig.failing_pass else 'unknown'}",
-        "- Key message (numbers, SSA names and paths masked):",
-        "",
-        fence(sig.message or "(none: the frames identify this crash)", "text"),
-        "",
-        "- Top frames (after the signal handler and the abort path; offsets into the stripped binary):",
-        "",
-        fence("\n".join(sig.frames) or "(no stack dump)", "text"),
-        "",
-    ]
-
-    head = error_head(stderr)
-    out += ["## Error", "", fence(head or "(empty stderr)", "text"), "", "{FULL_LOG}", ""]
-    out += ["## Origin", ""] + _origin(facts) + [""]
-    out += [
-        "## Attachments",
-        "",
-        "`bundle.tar.gz`: `repro.mlir` (lit test), `stderr.txt` (full log), `reproduce.sh`, `signature.json`"
-        + (f", `{facts.original_name}` (the original input)" if facts.original_name else "")
-        + ".",
-        "Paths, user and host names, e-mail addresses, IP addresses, internal hosts, tokens and keys were redacted by "
-        "`reducer report`.",
+        "- Paths, user and host names, e-mail addresses, IP addresses, internal hosts, tokens and keys were "
+        "redacted by `reducer report`.",
         "",
     ]
     text = "\n".join(out)
@@ -255,3 +252,52 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
         cut = max(0, room - 400)
         log = log[:cut] + f"\n... ({len(stderr) - cut} more characters in stderr.txt)"
     return text.replace("{FULL_LOG}", details("Full stderr", fence(log, "text")))
+
+
+def _ir_block(ir: str) -> list[str]:
+    lines = len(ir.splitlines())
+    if len(ir) > ISSUE_LIMIT // 2:
+        return [f"{lines} lines, {len(ir)} bytes: too large for an issue body, see `repro.mlir` in the bundle.", ""]
+    if lines > FOLD_IR_LINES:
+        return [details(f"repro.mlir ({lines} lines)", fence(ir, "mlir")), ""]
+    return [fence(ir, "mlir"), ""]
+
+
+def bundle_notes(facts: ReportFacts) -> str:
+    """NOTES.md: what a maintainer may want and the form has no field for."""
+    stage, sig = facts.stage, facts.sig
+    ext = stage.input_kind  # the stage output Triton dumps and lets TRITON_KERNEL_OVERRIDE replace
+    kernel = facts.kernel or "<kernel>"
+    out = [
+        f"# {sig.id}: {sig.title}",
+        "",
+        "## Signature",
+        "",
+        f"- Id `{sig.id}` (strict, with frames: `{sig.strict_id}`); class `{sig.outcome}`; failing pass "
+        f"`{sig.failing_pass or 'unknown'}`",
+        "- Key message (numbers, SSA names and paths masked):",
+        "",
+        fence(sig.message or "(none: the frames identify this crash)", "text"),
+        "",
+        "- Top frames (after the signal handler and the abort path; offsets into the stripped binary, see its "
+        "GNU build-id and sha256 in the issue):",
+        "",
+        fence("\n".join(sig.frames) or "(no stack dump)", "text"),
+        "",
+        "## Inside a real Triton run",
+        "",
+        f"Triton can swap in `repro.mlir` for the `{ext}` stage output of the user's own kernel:",
+        "",
+        f"1. Run the script once with `TRITON_KERNEL_DUMP=1 TRITON_DUMP_DIR=dump TRITON_ALWAYS_COMPILE=1`; the "
+        f"kernel's `{ext}` lands in `dump/<hash>/{kernel}.{ext}` (a failing stage writes nothing; its input, the "
+        "previous stage's output, is there).",
+        f"2. `mkdir -p override/<hash> && cp repro.mlir override/<hash>/{kernel}.{ext}`.",
+        "3. Run it again with `TRITON_KERNEL_OVERRIDE=1 TRITON_OVERRIDE_DIR=override TRITON_ALWAYS_COMPILE=1`: "
+        f"the compile fails with the same error, tagged `[{stage.log_tag}]`.",
+        "",
+        "## Versions of every stage tool",
+        "",
+        *[f"- {k}: {v}" for k, v in facts.versions.items()],
+        "",
+    ]
+    return "\n".join(out)

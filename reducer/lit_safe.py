@@ -19,9 +19,9 @@ import re
 from reducer.errors import InputError
 
 # As the readers match them: lit finds its keywords anywhere in a line (even inside a word); FileCheck finds
-# a prefix (ours: CHECK, FIXED; COM: is its comment directive) where a word starts.
+# a prefix (ours: CHECK, FIXED, PINNED; COM: is its comment directive) where a word starts.
 _LIT = r"RUN:|XFAIL:|REQUIRES:|UNSUPPORTED:|ALLOW_RETRIES:|REDEFINE:|DEFINE:|END\."
-_FILECHECK = r"(?<![A-Za-z0-9_-])(?:CHECK|FIXED|COM)[\w-]*:"
+_FILECHECK = r"(?<![A-Za-z0-9_-])(?:CHECK|FIXED|PINNED|COM)[\w-]*:"
 DIRECTIVE = re.compile(f"{_LIT}|{_FILECHECK}")
 
 
@@ -85,24 +85,32 @@ def check_pattern(pattern: str) -> str:
     return DIRECTIVE.sub(lambda m: "{{" + re.escape(m.group(0)[0]) + "}}" + m.group(0)[1:], pattern)
 
 
-_OUR_HEADER = re.compile(r"^// (?:REDUCER-SIGNATURE|REQUIRES|RUN|CHECK|NOTE|FIXED):")
+# The directive lines the tool itself writes, in the leading comment block of a repro or an upstream test.
+_OUR_HEADER = re.compile(r"^// (?:REDUCER-SIGNATURE|REQUIRES|RUN|CHECK(?:-LABEL)?|NOTE|FIXED|PINNED|XFAIL):")
 # What our RUN lines may hold besides words: a pipe into FileCheck, `2>&1`, `%s`/`%t`, quotes around options.
 _RUN_SHELL = re.compile(r"[;&`$<>|\\]|\|\|")
 
 
 def planted(text: str) -> list[str]:
-    """Directives in `text` that the tool would not have written: past the leading header block, or a header
-    RUN line that does more than run one tool into FileCheck."""
+    """Directives in `text` that the tool would not have written: anything but its own header lines in the
+    leading comment block, a header RUN line that does more than run one stage tool (into FileCheck), and any
+    directive past that block."""
+    from reducer.stages import tool_names
+
+    tools = "|".join(re.escape(t) for t in tool_names())
+    ours = re.compile(rf"^// RUN: (?:not (?:--crash )?)?(?:{tools}) ")
     found: list[str] = []
     lines = text.splitlines()
     header = 0
-    while header < len(lines) and _OUR_HEADER.match(lines[header]):
+    while header < len(lines) and lines[header].startswith("//"):
         header += 1
     for line in lines[:header]:
         if line.startswith("// RUN:"):
             shell = line[len("// RUN:") :].replace("2>&1", "").replace("| FileCheck", "")
-            if _RUN_SHELL.search(shell):
+            if not ours.match(line) or _RUN_SHELL.search(shell):
                 found.append(line.strip()[:120])
+        elif not _OUR_HEADER.match(line) and has_directive(line):
+            found.append(line.strip()[:120])
     for line in lines[header:]:
         if has_directive(line):
             found.append(line.strip()[:120])

@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer import atomic, outputs, stages
+from reducer import atomic, binary_facts, outputs, stages
 from reducer.artifact import read_json, sidecar_path
 from reducer.errors import InputError, NotInteresting, ReducerError
-from reducer.issue_markdown import needles, render_issue
+from reducer.export_test import UpstreamTest, build_test
+from reducer.issue_markdown import bundle_notes, needles, render_issue
 from reducer.leaks import Leak
 from reducer.lit_safe import ir_body
 from reducer.npu_options import Options
@@ -120,15 +121,20 @@ def _observe(
 
 
 def _environment(stage: StageSpec, options: Options) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The form's environment: the failing tool (what makes its stripped frames usable upstream), the wheels,
+    the host. The other stages' tools are in the bundle's signature.json, not in the issue."""
     installed = versions()
-    rows = list(installed.items())
-    for other in stages.all_stages():
-        try:
-            rows.append((other.tool, locate(other).version))
-        except ReducerError:
-            if other is stage:
-                raise
-            rows.append((other.tool, "not found"))
+    tool = locate(stage)
+    tag = binary_facts.wheel_tag(stage.wheel)
+    rows = [
+        ("Ascend hardware", f"none: an {platform.machine()} host with no NPU, no CANN and no torch_npu (the failing "
+                            "step is the host compiler binary)"),
+        (stage.wheel, installed.get(stage.wheel, "not installed") + (f" (wheel {tag})" if tag else "")),
+        *[(wheel, version) for wheel, version in installed.items() if wheel != stage.wheel],
+        (stage.tool, f"{tool.version}" + (f", {tool.build}" if tool.build else "")),
+        (f"{stage.tool} sha256", binary_facts.sha256(tool.path)),
+        (f"{stage.tool} GNU build-id", binary_facts.gnu_build_id(tool.path) or "none (no build-id note)"),
+    ]
     try:
         os_name = platform.freedesktop_os_release().get("PRETTY_NAME", "")
     except OSError:
@@ -203,8 +209,17 @@ def _gather(
         versions=installed,
         environment=environment,
         needles=[n for n in needles(sig, obs.run.stderr) if redactor.text(n) == n],
+        test=_upstream_test(stage, ir, options, sig, timeout),
     )
     return facts, stderr
+
+
+def _upstream_test(stage: StageSpec, ir: str, options: Options, sig: Signature, timeout: float) -> UpstreamTest | None:
+    """The test ready for the upstream suite, when a single pass shows the bug (else the issue says so)."""
+    try:
+        return build_test(stage, ir, options, sig, timeout)
+    except NotInteresting:
+        return None
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -275,6 +290,13 @@ def write_report(
     }
     if facts.original_name and facts.original_text is not None:
         files[facts.original_name] = facts.original_text
+    if facts.test is not None:
+        # At the path it belongs to upstream, so the bundle can be unpacked over a checkout.
+        files[f"upstream/{facts.test.relative}"] = facts.test.text
+        files[f"upstream/{facts.test.relative}.json"] = facts.test.about
+        if facts.test.single.ir != facts.ir:
+            files["pass-level.mlir"] = facts.test.single.ir
+    files["NOTES.md"] = bundle_notes(facts)
     files = {name: redactor.text(text) for name, text in files.items()}
     issue = redactor.text(render_issue(facts, stderr))
     leaks = [Leak(name, w) for name, text in [("issue.md", issue), *files.items()] for w in redactor.leaks(text)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reducer.export_test import UpstreamTest
 from reducer.npu_options import Options
 from reducer.replay import Observation
 from reducer.signature import Signature
@@ -26,3 +27,4 @@ class ReportFacts:
     versions: dict[str, str]
     environment: list[tuple[str, str]]
     needles: list[str]
+    test: UpstreamTest | None = None  # the single-pass test for the upstream suite

@@ -22,6 +22,7 @@ def reproduce_script(facts: ReportFacts) -> str:
     timeout_cmd = ""
     if outcome is Outcome.TIMEOUT:
         timeout_cmd = f"timeout {max(10, int(facts.obs.run.seconds) + 1)} "
+    pass_check = _pass_check(facts, timeout_cmd, args)
     return f"""#!/usr/bin/env bash
 # Reproduces {sig.id}: {sig.title}
 # Needs the {wheel} wheel ({facts.versions.get(wheel, 'unknown')} was used), or {override}=<binary>.
@@ -48,8 +49,9 @@ if [ -z "$tool" ]; then
   exit 2
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# Kept after the run, so the whole stderr can be read: reproduce-run/stderr.txt.
+work=${{REPRODUCE_RUN:-$here/reproduce-run}}
+rm -rf "$work" && mkdir -p "$work"
 cp "$here/repro.mlir" "$work/{stage.input_name}"
 cd "$work"
 # A clean environment, like the backend's subprocess; no in-process symbolization (crashes stay fast).
@@ -77,8 +79,8 @@ for needle in ${{needles[@]+"${{needles[@]}}"}}; do
     ok=0
   fi
 done
-
-echo "--- first lines of stderr (status $status) ---"
+{pass_check}
+echo "--- first lines of stderr (status $status; all of it: $work/stderr.txt) ---"
 head -n 8 stderr.txt
 if [ "$ok" = 1 ]; then
   echo "REPRODUCED "{title}
@@ -86,4 +88,23 @@ if [ "$ok" = 1 ]; then
 fi
 echo "NOT REPRODUCED "{title}
 exit 1
+"""
+
+
+def _pass_check(facts: ReportFacts, timeout_cmd: str, args: str) -> str:
+    """A crash with no message is told apart by the pass it dies in: MLIR's crash reproducer names it."""
+    stage, sig = facts.stage, facts.sig
+    if Outcome(sig.outcome) is not Outcome.SIGNAL or sig.message or not sig.failing_pass:
+        return ""
+    if stage.pass_from_local_reproducer:
+        return ""  # the tool prints no "failed while executing" note to check
+    flag = "--mlir-pass-pipeline-crash-reproducer=crash-reproducer.mlir"
+    note = shlex.quote(f"Pipeline failed while executing [`{sig.failing_pass}`")
+    return f"""# A crash with no message: it must be this pass that crashes (the crash reproducer names it).
+env -i PATH="$PATH" LANG=C LC_ALL=C LLVM_DISABLE_SYMBOLIZATION=1 \\
+  {timeout_cmd}"$tool" {stage.input_name} {args} {flag} >/dev/null 2>pass.txt
+if ! grep -qF -- {note} pass.txt; then
+  echo "the crash is not in {sig.failing_pass}: see pass.txt"
+  ok=0
+fi
 """

@@ -31,7 +31,7 @@ from reducer.stages import StageSpec
 from reducer.tool_print import reprint, tool_ops, unwrap_module
 from reducer.toolchain import locate, versions
 
-_HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|NOTE):.*\n?", re.M)
+_HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|PINNED|NOTE):.*\n?", re.M)
 _MASK = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>")
 
 
@@ -169,6 +169,20 @@ def run_line(sig: Signature, options: Options, fixed: bool = False) -> str:
     return f"{prefix} {cmd} 2>&1 | FileCheck %s"
 
 
+def _pinned_pass(sig: Signature, options: Options, spec: StageSpec) -> list[str]:
+    """A crash with no message matches any crash: pin the pass it dies in (MLIR's crash reproducer names it)."""
+    if Outcome(sig.outcome) is not Outcome.SIGNAL or sig.message or not sig.failing_pass:
+        return []
+    if spec.pass_from_local_reproducer:
+        return []  # the tool prints no "failed while executing" note
+    args = " ".join(shell_word(a) for a in spec.flags(options))
+    flag = "--mlir-pass-pipeline-crash-reproducer=%t.reproducer"
+    return [
+        f"// RUN: not {spec.tool} %s {args} {flag} -o %t 2>&1 | FileCheck %s --check-prefix=PINNED",
+        f"// PINNED: {check_pattern(f'Pipeline failed while executing [`{sig.failing_pass}`')}",
+    ]
+
+
 def render(sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "") -> str:
     spec = stages.get(sig.stage)
     header = sig.to_dict()
@@ -185,6 +199,7 @@ def render(sig: Signature, ir: str, stderr: str, options: Options, fixed_note: s
     else:
         out.append(f"// RUN: {run_line(sig, options)}")
         out += [f"// CHECK: {check_pattern(line)}" for line in check_lines(sig, stderr, spec)]
+        out += _pinned_pass(sig, options, spec)
     body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads
     body = body if body.endswith("\n") else body + "\n"
     return "\n".join(out) + "\n\n" + body

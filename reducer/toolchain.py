@@ -28,6 +28,7 @@ class Tool:
     name: str
     path: Path
     version: str
+    build: str = ""  # what --version says of the build: "Optimized build with assertions", "Release build"
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
@@ -70,23 +71,26 @@ def _candidates(spec: StageSpec) -> list[Path]:
     return found
 
 
-def _read_version(path: Path, tool: str) -> str:
+def _read_version(path: Path, tool: str) -> tuple[str, str]:
+    """(version, build) from `--version`."""
     try:
         # A binary that hangs even on --version must not stall every command: give up, the group is killed.
         done = run_process([str(path), "--version"], timeout=5.0)
     except OSError:
-        return "unknown"
+        return "unknown", ""
     if done.timed_out:
-        return "unknown"
+        return "unknown", ""
     out = done.stdout
+    built = re.search(r"^\s*((?:Optimized|Release|Debug)[\w ]* build[\w ]*?)\.?\s*$", out, re.M)
+    build = built.group(1) if built else ""
     # "<tool> [version] 1.2.0 (<build root> <hash> <date>)"; an MlirOptMain says "LLVM version 20.0.0git"
     m = re.search(rf"{re.escape(tool)} (?:version )?(\d\S*)(?: \(\S+ (\w+) ([\d-]+)\))?", out)
     if m:
-        return m.group(1) + (f" ({m.group(2)} {m.group(3)})" if m.group(2) else "")
+        return m.group(1) + (f" ({m.group(2)} {m.group(3)})" if m.group(2) else ""), build
     m = re.search(r"LLVM version (\S+)", out)
     if m:
-        return f"LLVM {m.group(1)}"
-    return out.strip().splitlines()[0] if out.strip() else "unknown"
+        return f"LLVM {m.group(1)}", build
+    return (out.strip().splitlines()[0] if out.strip() else "unknown"), build
 
 
 @functools.cache
@@ -95,7 +99,7 @@ def _locate_cached(spec: StageSpec, env_key: str) -> Tool:
     override = os.environ.get(spec.override_env)
     for path in _candidates(spec):
         if path.is_file() and os.access(path, os.X_OK):
-            return Tool(spec.tool, path.resolve(), _read_version(path, spec.tool))
+            return Tool(spec.tool, path.resolve(), *_read_version(path, spec.tool))
     if override:
         why = "is not executable" if Path(override).is_file() else "does not exist"
         raise ToolNotFound(

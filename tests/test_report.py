@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from reducer.cli_report import report
 from reducer.errors import NotInteresting
-from reducer.issue_markdown import fence, md_escape
+from reducer.issue_markdown import FORM_FIELDS, fence, md_escape
 from reducer.leaks import find_leaks
 from reducer.npu_options import Options
 from reducer.redact import Redactor
@@ -26,7 +26,7 @@ from reducer.repros import HEADER, save_repro
 from reducer.stages import ADAPTER
 from reducer.toolchain import locate
 
-from conftest import example
+from conftest import ROOT, example, run_cli
 
 USER = "zoe-planted"
 HOST = "host-planted-42"
@@ -62,16 +62,7 @@ SIDECAR = {
     "options": Options().as_dict(),
 }
 
-HEADINGS = [
-    "## Environment",
-    "## How to reproduce",
-    "## Minimal IR",
-    "## Expected vs actual",
-    "## Signature",
-    "## Error",
-    "## Origin",
-    "## Attachments",
-]
+HEADINGS = [f"### {field}" for field in FORM_FIELDS]  # the bug-report form's fields, in its order
 
 
 @pytest.fixture
@@ -136,7 +127,9 @@ def test_nothing_planted_leaks_into_issue_or_bundle(planted: Path, planted_tool:
         planted, tmp_path / "out", original=original, sidecar=SIDECAR, options=Options(), secrets=SECRETS
     )
     texts = {"issue.md": result.issue.read_text(), **_bundle(result)}
-    assert set(result.members) == {"repro.mlir", "stderr.txt", "reproduce.sh", "signature.json", "original.ttir"}
+    upstream = "upstream/ascend/test/Conversion/TritonToLinalg/strides-must-not-be-zero.mlir"
+    assert set(result.members) == {"repro.mlir", "stderr.txt", "reproduce.sh", "signature.json", "original.ttir",
+                                   "NOTES.md", upstream, upstream + ".json"}
     assert f"repro-{result.signature.id}/original.ttir" in texts
     for name, text in texts.items():
         for word in PLANTED:
@@ -147,8 +140,7 @@ def test_nothing_planted_leaks_into_issue_or_bundle(planted: Path, planted_tool:
     stderr = texts[f"repro-{result.signature.id}/stderr.txt"]
     assert "strides must not be zero" in stderr and "<redacted>" in stderr
     issue = texts["issue.md"]
-    assert "30 ops / 30 lines / 2114 bytes -> 7 ops" in issue
-    assert "47 (+29 cache hits)" in issue
+    assert "from 30 ops / 30 lines to 7 ops / 13 lines, 47 tests" in issue
     assert "kernel `repeat_row`" in issue
     assert find_leaks(result.out_dir, SECRETS) == []
 
@@ -292,7 +284,7 @@ def _stray_tags(issue: str) -> list[str]:
 def test_issue_markdown_renders_cleanly(clean_report: ReportResult) -> None:
     issue = clean_report.issue.read_text()
     first = issue.splitlines()[0]
-    assert first.startswith("# ") and "strides must not be zero" in first
+    assert first.startswith("# [Bug-Report|缺陷反馈]: ") and "strides must not be zero" in first
     positions = [issue.index(h + "\n") for h in HEADINGS]
     assert positions == sorted(positions)
     assert _fences_balanced(issue)
@@ -300,9 +292,18 @@ def test_issue_markdown_renders_cleanly(clean_report: ReportResult) -> None:
     assert issue.count("<details>") == issue.count("</details>") >= 1
     assert re.search(r"<details>\n<summary>[^<]+</summary>\n\n```", issue)
     assert _stray_tags(issue) == []
-    assert "**Tracker:** triton-ascend" in issue
-    assert "TRITON_KERNEL_OVERRIDE=1" in issue and "override/<hash>/repeat_row.ttir" in issue
+    assert "File at https://gitcode.com/Ascend/triton-ascend/issues" in issue and "github.com/Ascend" in issue
     assert "triton-adapter-opt repro.mlir \\\n  '--discrete-mask-access-conversion" in issue
+    assert "triton-adapter-opt --triton-to-linalg repro.mlir" in issue  # the single pass comes first
+    assert issue.index("--triton-to-linalg repro.mlir") < issue.index("'--discrete-mask-access-conversion")
+    head = issue.split("<details>")[0]
+    assert len(head.splitlines()) < 200
+    for fact in ("sha256", "GNU build-id", "Optimized build with assertions", "manylinux", "no NPU, no CANN"):
+        assert fact in head, fact
+    for noise in ("PLEASE submit a bug report", "TRITON_KERNEL_OVERRIDE", "bishengir-compile", "+0x"):
+        assert noise not in head, noise
+    notes = _bundle(clean_report)[f"repro-{clean_report.signature.id}/NOTES.md"]
+    assert "TRITON_KERNEL_OVERRIDE=1" in notes and "override/<hash>/repeat_row.ttir" in notes
 
 
 def test_fence_and_escape_helpers() -> None:
@@ -322,7 +323,7 @@ def test_saved_repro_file_reports_with_its_header_target(planted: Path, tmp_path
     assert res.exit_code == 0, res.output
     issue = (tmp_path / "r" / "issue.md").read_text()
     assert "| Target | Ascend910B1 |" in issue
-    assert "--target" not in issue.split("## Signature")[0].split("## How to reproduce")[1]  # adapter: no target flag
+    assert "--target" not in issue.split("### Describe the expected")[0].split("### Steps")[1]  # adapter: no --target
 
 
 def test_header_signature_must_still_match(planted: Path, tmp_path: Path) -> None:
@@ -356,7 +357,7 @@ def test_sidecar_next_to_the_repro_and_default_folder(
     assert res.exit_code == 0, res.output
     out = next(tmp_path.glob("report-*"))
     issue = (out / "issue.md").read_text()
-    assert "Tests run while reducing: 47" in issue
+    assert "47 tests" in issue
     # A sidecar is never a source of file paths: the original is attached only when named with --input.
     assert "original" not in _bundle_names(out) and "Original input" not in issue
 
@@ -370,9 +371,12 @@ def test_bishengir_bug_goes_to_ascendnpu_ir(tmp_path: Path) -> None:
         options=Options(),
     )
     issue = result.issue.read_text()
-    assert result.tracker == "AscendNPU-IR" and "**Tracker:** AscendNPU-IR" in issue
+    assert result.tracker == "AscendNPU-IR" and "File at https://gitcode.com/Ascend/AscendNPU-IR/issues" in issue
     assert "bishengir-compile repro.mlir \\\n  --target=Ascend910B3" in issue
-    assert "override/<hash>/fused_elementwise.ttadapter" in issue
+    assert "bishengir-opt --hivm-plan-memory pass-level.mlir" in issue
+    assert "`bishengir-opt repro.mlir` with no passes exits 0" in issue  # the parse check's own tool
+    notes = _unpack(result, tmp_path / "n").joinpath("NOTES.md").read_text()
+    assert "override/<hash>/fused_elementwise.ttadapter" in notes
     assert "Cannot find hivmc" not in issue.split("<details>")[0]  # noise stays out of the trimmed error
     assert _fences_balanced(issue)
     assert "<N>" in result.signature.title and _stray_tags(issue) == []  # the masked title is escaped
@@ -388,3 +392,37 @@ def _bundle_names(out: Path) -> str:
 
     with tarfile.open(out / "bundle.tar.gz") as tar:
         return " ".join(tar.getnames())
+
+
+@pytest.mark.parametrize(
+    "repro",
+    [
+        "adapter/0001-strides-must-not-be-zero.mlir",  # an assertion
+        "adapter/0003-sigsegv-in-tritontounstructure.mlir",  # a bare SIGSEGV
+        "bishengir/0015-hivm-hir-vsort-op-failed-to.mlir",  # a bishengir diagnostic
+    ],
+)
+def test_issue_fills_every_form_field_with_right_facts(repro: str, tmp_path: Path) -> None:
+    proc = run_cli("report", str(ROOT / "repros" / repro), "-o", str(tmp_path / "r"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    issue = (tmp_path / "r" / "issue.md").read_text()
+    head = issue.split("<details>")[0]
+    assert len(head.splitlines()) < 200
+    assert issue.startswith("# [Bug-Report|缺陷反馈]: ")
+    sections = [issue.index(f"### {field}\n") for field in FORM_FIELDS]
+    assert sections == sorted(sections)
+    for start, end in zip(sections, [*sections[1:], len(issue)], strict=True):
+        body = issue[start:end].split("\n", 1)[1].strip()
+        assert len(body) > 20, issue[start:end]  # every field has content
+    log = issue[sections[4] : sections[5]]
+    assert "(empty stderr)" not in log and "Stack dump" in log or "error:" in log
+    for fact in ("sha256", "no NPU, no CANN", "| Target | Ascend910B3 |"):
+        assert fact in head
+    if repro.startswith("bishengir"):
+        assert "`bishengir-opt repro.mlir` with no passes exits 0" in head  # the tool the parse check ran
+        assert "bishengir-opt --convert-hfusion-to-hivm repro.mlir" in head
+    else:
+        assert "triton-adapter-opt --triton-" in head
+    with tarfile.open(tmp_path / "r" / "bundle.tar.gz") as tar:
+        names = tar.getnames()
+    assert any("/upstream/" in n and n.endswith(".mlir") for n in names)

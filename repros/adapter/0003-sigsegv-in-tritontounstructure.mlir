@@ -2,6 +2,8 @@
 // REQUIRES: triton-adapter-opt
 // RUN: not --crash triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" -o %t 2>&1 | FileCheck %s
 // CHECK: Stack dump:
+// RUN: not triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" --mlir-pass-pipeline-crash-reproducer=%t.reproducer -o %t 2>&1 | FileCheck %s --check-prefix=PINNED
+// PINNED: Pipeline failed while executing [`TritonToUnstructure`
 
 tt.func public @grouped_copy(%arg0: !tt.ptr<!tt.ptr<f32>>, %arg1: tensor<2xf32>) {
   %0 = tt.load %arg0 : !tt.ptr<!tt.ptr<f32>>

@@ -2,6 +2,8 @@
 // REQUIRES: triton-adapter-opt
 // RUN: not --crash triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" -o %t 2>&1 | FileCheck %s
 // CHECK: Stack dump:
+// RUN: not triton-adapter-opt %s "--discrete-mask-access-conversion=compile-on-910-95=False force-simt-template=False" --triton-to-annotation "--triton-to-unstructure=compile-on-910-95=False force-simt-template=False" --triton-to-hivm --triton-to-hfusion --triton-to-llvm --bubble-up-operation "--triton-to-linalg=global-kernel=false named-ops=True enable-nd2nz-on-vector=False enable-select-analysis=False compile-on-910-95=False" --mlir-pass-pipeline-crash-reproducer=%t.reproducer -o %t 2>&1 | FileCheck %s --check-prefix=PINNED
+// PINNED: Pipeline failed while executing [`TritonToUnstructure`
 
 tt.func public @gather_rows_from_tensors(%arg0: tensor<2x2xi32>, %arg1: tensor<2x2x!tt.ptr<f16>>, %arg2: tensor<2x2xf16>) {
   %0 = tt.addptr %arg1, %arg0 : tensor<2x2x!tt.ptr<f16>>, tensor<2x2xi32>
