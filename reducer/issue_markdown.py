@@ -161,6 +161,12 @@ def _front_end_note(facts: ReportFacts) -> str | None:
             "The reduced input has no public kernel function (only private ones); the front end always emits "
             "one. The bug shows all the same."
         )
+    lost = [a for a in facts.stage.front_end_attrs if a not in facts.ir]
+    if lost:
+        return (
+            f"The reduced input lacks attributes the front end always emits ({', '.join(f'`{a}`' for a in lost)}); "
+            "the bug shows all the same."
+        )
     return None
 
 

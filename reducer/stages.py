@@ -65,6 +65,8 @@ class StageSpec:
     # Where the tool's project keeps a test of pass `name` (kebab case), relative to its repository root.
     test_dir: Callable[[str], str] = lambda name: "test"
     tracker_mirror: str = ""  # the project's read-only mirror, for people who search there first
+    # Attributes the front end always puts on this stage's input; a reduced repro may lose them.
+    front_end_attrs: tuple[str, ...] = ()
 
     def args(self, options: Options) -> list[str]:
         """Arguments after the input file, output included, as the backend passes them."""
@@ -307,5 +309,6 @@ BISHENGIR = register(
         needs_backend_path=True,
         test_dir=_bishengir_test_dir,
         tracker_mirror="https://github.com/Ascend/AscendNPU-IR/issues",
+        front_end_attrs=("global_kernel",),
     )
 )
