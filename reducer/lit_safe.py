@@ -17,6 +17,7 @@ import json
 import re
 
 from reducer.errors import InputError
+from reducer.mlir.lexical import string_end
 
 # As the readers match them: lit finds its keywords anywhere in a line (even inside a word); FileCheck finds
 # a prefix (ours: CHECK, FIXED, PINNED; COM: is its comment directive) where a word starts.
@@ -45,12 +46,9 @@ def ir_body(text: str) -> str:
     while i < n:
         ch = text[i]
         if ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            literal = text[i : j + 1]
-            out.append(DIRECTIVE.sub(_hex_first, literal))
-            i = j + 1
+            j = string_end(text, i)
+            out.append(DIRECTIVE.sub(_hex_first, text[i:j]))
+            i = j
         elif text.startswith("//", i):
             j = text.find("\n", i)
             i = n if j < 0 else j  # the newline itself is kept

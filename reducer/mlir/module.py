@@ -16,6 +16,7 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import ParseError as XdslParseError
 
 from reducer.errors import InputError
+from reducer.mlir.lexical import string_end
 
 
 class ParseError(InputError):
@@ -37,20 +38,16 @@ def strip_locations(text: str) -> str:
     while i < n:
         ch = text[i]
         if ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i : j + 1])
-            i = j + 1
+            j = string_end(text, i)
+            out.append(text[i:j])
+            i = j
             continue
         if text.startswith("loc(", i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.$#")):
             depth, j = 0, i + 3
             while j < n:
                 c = text[j]
                 if c == '"':
-                    j += 1
-                    while j < n and text[j] != '"':
-                        j += 2 if text[j] == "\\" else 1
+                    j = string_end(text, j) - 1
                 elif c == "(":
                     depth += 1
                 elif c == ")":
