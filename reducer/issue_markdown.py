@@ -12,7 +12,7 @@ from reducer.npu_options import Options
 from reducer.outcome import Outcome, first_error_line
 from reducer.replay import Observation
 from reducer.report_facts import ReportFacts
-from reducer.signature import Signature
+from reducer.signature import MASKED, Signature
 from reducer.stages import StageSpec, any_noise
 
 # GitHub refuses issue bodies over 65,536 characters; the full log always stays in the bundle.
@@ -20,7 +20,6 @@ ISSUE_LIMIT = 60_000
 # An IR longer than this is folded away in issue.md (it was probably not reduced).
 FOLD_IR_LINES = 200
 ERROR_HEAD_LINES = 12
-_MASKS = re.compile(r"<N>|%<v>|@<sym>|<addr>|<tmp>")
 
 
 def _status(obs: Observation) -> str:
@@ -92,7 +91,7 @@ def needles(sig: Signature, stderr: str) -> list[str]:
     flat = " ".join(stderr.split())
     found: list[str] = []
     for text in (sig.detail, sig.message):
-        for piece in _MASKS.split(text or ""):
+        for piece in MASKED.split(text or ""):
             piece = piece.strip()
             if len(piece) >= 4 and piece in flat and piece not in found:
                 found.append(piece)

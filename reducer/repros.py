@@ -25,14 +25,13 @@ from reducer.npu_options import Options
 from reducer.outcome import Outcome, first_error_line
 from reducer.redact import Redactor
 from reducer.replay import Replay
-from reducer.signature import Expectation, Signature, normalize_message
+from reducer.signature import MASKED, Expectation, Signature, normalize_message
 from reducer.source import load
 from reducer.stages import StageSpec
 from reducer.tool_print import reprint, tool_ops, unwrap_module
 from reducer.toolchain import locate, versions
 
 _HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|PINNED|NOTE):.*\n?", re.M)
-_MASK = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>")
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def all_repros(root: Path, include_fixed: bool = False) -> list[Repro]:
 
 def _filecheck_literal(text: str) -> str:
     """A FileCheck pattern for a normalized message: masks become {{.*}}, the rest is literal."""
-    parts = _MASK.split(text)
+    parts = MASKED.split(text)
     escaped = [p.replace("{{", "{{[{][{]}}").replace("[[", "{{[[][[]}}") for p in parts]
     return "{{.*}}".join(escaped).strip()
 

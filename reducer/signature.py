@@ -12,6 +12,7 @@ import hashlib
 import json
 import platform
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from reducer import stages
@@ -23,40 +24,77 @@ TOP_FRAMES = 5
 
 # --- normalization -------------------------------------------------------------------------
 
-_LOC = re.compile(r'loc\((?:"[^"]*"|[^()]|\([^()]*\))*\)')
-_QUOTED_PATH_LOC = re.compile(r'"?(?:/[^\s":]+)+"?:\d+:\d+:?\s*')
-_TMP = re.compile(r"/tmp/[^\s'\"`:)]*")
-_PATH = re.compile(r"(?:/[\w.+@~-]+)+/([\w.+-]+)")
-_SSA = re.compile(r"%[\w$.-]+(?:#\d+)?")
-_SYMBOL = re.compile(r"@[\w$.-]+")
-# A quoted bare identifier is a user symbol (`'_pick_scale__i32__'`); quoted op names have a dot and stay.
-_QUOTED_NAME = re.compile(r"'[A-Za-z_][\w$]*'")
-_ADDR = re.compile(r"0x[0-9a-fA-F]+")
-_NUMBER = re.compile(r"(?<![\w.<])-?\d+(?:\.\d+)?(?![\w])")
+@dataclass(frozen=True)
+class Mask:
+    """One rule of what a signature ignores: `pattern` -> `replacement`, with why and an example."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str | Callable[[re.Match[str]], str]
+    why: str
+    example: tuple[str, str]  # (a message, what this rule alone makes of it)
+    numeric: bool = False  # runs after `File.cpp:123` source lines are set aside (they name the bug)
+
+    def apply(self, text: str) -> str:
+        return self.pattern.sub(self.replacement, text)
+
+
+def _shape_dims(m: re.Match[str]) -> str:
+    return m.group(1) + "<" + re.sub(r"\d+", "N", m.group(2))
+
+
+# What varies between runs, machines, sizes and reduction steps, in the order it is masked. What stays names
+# the bug: the message's words, op names, element types, ranks, dynamic dims (`?`), compiler source lines.
+MASKS: tuple[Mask, ...] = (
+    Mask("location", re.compile(r'loc\((?:"[^"]*"|[^()]|\([^()]*\))*\)'), "",
+         "loc(...) trailers move as the IR shrinks", ('x loc("/a/k.py":3:4) y', "x  y")),
+    Mask("temp path", re.compile(r"/tmp/[^\s'\"`:)]*"), "<tmp>",
+         "each run has its own temp folder", ("in /tmp/tmpab12/kernel.mlir", "in <tmp>")),
+    Mask("file position", re.compile(r'"?(?:/[^\s":]+)+"?:\d+:\d+:?\s*'), "",
+         "where the input file sat and which line: both move", ('"/w/k.mlir":12:3: error', "error")),
+    Mask("directories", re.compile(r"(?:/[\w.+@~-]+)+/([\w.+-]+)"), r"\1",
+         "build roots and homes differ per machine; the file name stays", ("at /root/b/llvm/Pass.cpp", "at Pass.cpp")),
+    Mask("unknown location", re.compile(r"<unknown>:0: "), "",
+         "a prefix some diagnostics carry and others not", ("<unknown>:0: error: x", "error: x")),
+    Mask("SSA value", re.compile(r"%[\w$.-]+(?:#\d+)?"), "%<v>",
+         "value names are renumbered by every edit", ("use of %arg3#1", "use of %<v>")),
+    Mask("symbol", re.compile(r"@[\w$.-]+"), "@<sym>",
+         "user function names", ("callee @_helper_0", "callee @<sym>")),
+    # A quoted bare identifier is a user symbol (`'_pick_scale__i32__'`); quoted op names have a dot and stay.
+    Mask("quoted symbol", re.compile(r"'[A-Za-z_][\w$]*'"), "'<sym>'",
+         "user names quoted in diagnostics", ("'tt.call' op '_pick' does", "'tt.call' op '<sym>' does")),
+    Mask("address", re.compile(r"0x[0-9a-fA-F]+"), "<addr>",
+         "pointers differ per run", ("at 0x55d0c3a1", "at <addr>")),
+    Mask("shape dims", re.compile(r"\b(memref|tensor|vector)<((?:(?:\d+|\?)x)+)"), _shape_dims,
+         "the same bug at another size (128 vs 1024 elements); element type, rank and `?` stay",
+         ("from 'memref<2x?x128xf32>' to 'tensor<4xf16>'", "from 'memref<Nx?xNxf32>' to 'tensor<Nxf16>'"),
+         numeric=True),
+    Mask("number", re.compile(r"(?<![\w.<])-?\d+(?:\.\d+)?(?![\w])"), "<N>",
+         "counts and sizes (`requires 2097152 bits`) change as the IR shrinks and between releases",
+         ("requires 2097152 bits while 1572864", "requires <N> bits while <N>"), numeric=True),
+)
+
+# What the masks leave in a normalized message: FileCheck patterns and grep needles split around these.
+MASKED = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>|(?<=[<x])N(?=x)")
+
 _SPACES = re.compile(r"\s+")
 # `File.cpp:123` names a line in the compiler's source: stable, and it tells bugs apart.
 _SOURCE_LINE = re.compile(r"\b([\w+-]+\.(?:cpp|cc|c|h|hpp|inc|td)):(\d+)")
 
 
 def normalize_message(text: str) -> str:
-    """Mask what varies between runs, machines and reduction steps; keep what names the bug."""
-    text = _LOC.sub("", text)
-    text = _TMP.sub("<tmp>", text)
-    text = _QUOTED_PATH_LOC.sub("", text)
-    text = _PATH.sub(r"\1", text)
-    text = text.replace("<unknown>:0: ", "")
-    text = _SSA.sub("%<v>", text)
-    text = _SYMBOL.sub("@<sym>", text)
-    text = _QUOTED_NAME.sub("'<sym>'", text)
-    text = _ADDR.sub("<addr>", text)
+    """Mask what varies between runs, machines and reduction steps (`MASKS`); keep what names the bug."""
     kept: list[str] = []
 
     def stash(m: re.Match[str]) -> str:
         kept.append(f"{m.group(1)}:{m.group(2)}")
         return chr(0xE000 + len(kept) - 1)  # a placeholder with no digits in it
 
-    text = _SOURCE_LINE.sub(stash, text)
-    text = _NUMBER.sub("<N>", text)
+    stashed = False
+    for mask in MASKS:
+        if mask.numeric and not stashed:
+            text, stashed = _SOURCE_LINE.sub(stash, text), True
+        text = mask.apply(text)
     text = re.sub("[\ue000-\uf8ff]", lambda m: kept[ord(m.group(0)) - 0xE000], text)
     return _SPACES.sub(" ", text).strip()
 

@@ -22,7 +22,7 @@ from reducer.repros import read_repro
 from conftest import example, run_cli
 
 NEEDED = ("--option", "compile_on_910_95=True", "--option", "force_simt_template=True")
-SIGNATURE = "fb156a710a44"
+SIGNATURE = "820f9dbc6fad"
 LIT = str(Path(sys.executable).with_name("lit"))
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reducer.outcome import Outcome, classify
 from reducer.runner import RunResult
-from reducer.signature import compute, normalize_message, top_frames
+from reducer.signature import MASKS, Mask, compute, normalize_message, top_frames
 from reducer.stages import ADAPTER, BISHENGIR
+
+from conftest import ROOT
 
 ASSERT_STDERR = """<unknown>:0: error: strides must not be zero
 triton-adapter-opt: /root/agent_1/workspace/j_X/llvm-project/mlir/include/mlir/IR/StorageUniquerSupport.h:180: \
@@ -116,3 +120,36 @@ def test_same_message_same_id_across_paths_and_numbers() -> None:
     two = compute(BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(2374144).replace("/a/", "/b/"), 1))
     assert one is not None and two is not None and one.id == two.id
     assert compute(ADAPTER, Outcome.DIAGNOSTIC, _run(err.format(1), 1)).id != one.id  # stage counts
+
+
+@pytest.mark.parametrize("mask", MASKS, ids=[m.name for m in MASKS])
+def test_each_mask_rule_does_what_it_says(mask: Mask) -> None:
+    before, after = mask.example
+    assert mask.apply(before) == after
+    assert mask.pattern.search(before), "the example must exercise the rule"
+
+
+def test_shapes_keep_element_type_rank_and_dynamic_dims() -> None:
+    one = normalize_message("from ('memref<128xf32>') to 'tensor<128xf32>'")
+    assert one == normalize_message("from ('memref<1024xf32>') to 'tensor<1024xf32>'")
+    assert one != normalize_message("from ('memref<128xf16>') to 'tensor<128xf16>'")  # element type
+    assert one != normalize_message("from ('memref<128x4xf32>') to 'tensor<128x4xf32>'")  # rank
+    assert one != normalize_message("from ('memref<?xf32>') to 'tensor<?xf32>'")  # dynamic
+    assert normalize_message("tensor<2x?xf16>") == normalize_message("tensor<64x?xf16>")
+
+
+def test_the_same_bug_at_another_size_is_one_id_and_the_repros_stay_distinct() -> None:
+    from reducer.replay import Replay
+    from reducer.repros import all_repros
+
+    repros = all_repros(ROOT / "repros")
+    ids = {}
+    for repro in repros:
+        obs = Replay(repro.stage, repro.options).observe(repro.ir)
+        assert obs.signature is not None and obs.signature.id == repro.signature.id, repro.path.name
+        ids[repro.path.name] = obs.signature.id
+    assert len(set(ids.values())) == len(repros) == 15  # no previously distinct bugs merged
+    [small] = [r for r in repros if r.path.name.startswith("0005-")]
+    bigger = small.ir.replace("256", "1024")
+    assert bigger != small.ir
+    assert Replay(small.stage, small.options).observe(bigger).signature.id == small.signature.id
