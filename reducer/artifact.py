@@ -16,6 +16,7 @@ from reducer import stages
 from reducer.capture.record import RECORD
 from reducer.errors import InputError, ReducerError
 from reducer.npu_options import Options
+from reducer.run_env import RunEnv
 from reducer.signature import Signature
 from reducer.stages import StageSpec
 
@@ -28,6 +29,7 @@ class Provenance:
     options: Options | None = None
     expected: Signature | None = None  # a repro header names the bug the file must show
     where: str = ""  # which artifact said so, for messages
+    env: RunEnv | None = None  # the knobs the bug was found under (MALLOC_PERTURB_...)
 
 
 def sidecar_path(path: Path) -> Path:
@@ -73,9 +75,10 @@ def from_fields(data: dict[str, Any], where: str, *, signature: bool = False, ke
         else:
             options = None
         expected = Signature.from_dict(data) if signature else None
+        env = RunEnv.from_mapping(data["env"]) if isinstance(data.get("env"), dict) else None
     except ReducerError as err:
         raise InputError(f"{where}: {err}", "fix or delete that file") from None
-    return Provenance(stage, options, expected, where)
+    return Provenance(stage, options, expected, where, env)
 
 
 def provenance(path: Path, text: str | None = None) -> Provenance:
@@ -98,5 +101,5 @@ def provenance(path: Path, text: str | None = None) -> Provenance:
     if record is not None:
         # One capture folder holds every stage's input: the file's suffix tells which one this is.
         found = from_fields(record, str(path.parent / RECORD), key="npu_options")
-        return Provenance(stages.for_file(path.name), found.options, None, found.where)
+        return Provenance(stages.for_file(path.name), found.options, None, found.where, found.env)
     return Provenance()

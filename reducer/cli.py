@@ -11,6 +11,7 @@ import click
 from reducer import exitcodes, procs
 from reducer.cli_options import (
     SECONDS,
+    env_option,
     npu_option,
     replay_setup,
     repros_option,
@@ -68,6 +69,7 @@ def doctor() -> None:
 @stage_option
 @target_option
 @npu_option
+@env_option
 @timeout_option
 @click.option(
     "--runs",
@@ -84,6 +86,7 @@ def check(
     stage: str | None,
     target: str | None,
     npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
     timeout: float,
     runs: int,
     as_json: bool,
@@ -102,10 +105,10 @@ def check(
         from reducer.source import load
 
         expectation = parse_expectation(expect, strict) if expect else None
-        spec, opts = replay_setup(file, stage, target, npu_options)
+        spec, opts, env = replay_setup(file, stage, target, npu_options, env_items)
         source = load(file, spec)
         # As an interestingness test (--expect) every millisecond counts: skip the failing-pass probe.
-        report = check_file(source, opts, runs=runs, timeout=timeout,
+        report = check_file(source, opts, runs=runs, timeout=timeout, env=env,
                             explore_knobs=runs > 1 and expectation is None, find_pass=expectation is None)
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, sort_keys=True))
@@ -137,6 +140,7 @@ def check(
 @stage_option
 @target_option
 @npu_option
+@env_option
 @timeout_option
 @click.option("--expect", metavar="SIG", help="Signature id or file INPUT must show (default: INPUT's own).")
 @click.option("--strict", is_flag=True, help="Top frames must match too.")
@@ -179,6 +183,7 @@ def reduce(
     stage: str | None,
     target: str | None,
     npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
     timeout: float,
     expect: str | None,
     strict: bool,
@@ -208,7 +213,7 @@ def reduce(
         pass_names = [p.strip() for p in passes.split(",") if p.strip()] if passes else None
         if pass_names:
             resolve(pass_names)
-        spec, opts = replay_setup(input_file, stage, target, npu_options)
+        spec, opts, env = replay_setup(input_file, stage, target, npu_options, env_items)
         source = load(input_file, spec)
         out = output or default_output(source, Path.cwd())
         request = ReduceRequest(
@@ -227,6 +232,7 @@ def reduce(
             allow_flaky=allow_flaky,
             pass_level=not no_pass_level,
             inputs=(Path(expect),) if expect and Path(expect).is_file() else (),
+            env=env,
         )
         line = StatusLine(enabled=not quiet)
         reduction = Reduction(request, status=line.update)
@@ -239,14 +245,14 @@ def reduce(
         if save_to and not interrupted and report.signature is not None:
             from reducer.repros import save_repro
 
-            saved = save_repro(out, Path(save_to), request.options, source.stage)
+            saved = save_repro(out, Path(save_to), request.options, source.stage, env=env)
             click.echo(saved.message)
         if report_to and not interrupted and report.signature is not None:
             from reducer.report import write_report
 
             target_dir = None if report_to == "." else Path(report_to)
             written = write_report(out, target_dir, original=input_file, sidecar=report.to_dict(),
-                                   options=request.options, stage=source.stage)
+                                   options=request.options, stage=source.stage, env=env)
             click.echo(written.message)
         return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
 
@@ -302,7 +308,15 @@ def _summary(report: Any, seconds: float) -> str:
 @stage_option
 @target_option
 @npu_option
-def save(ir_file: Path, repros_dir: Path, stage: str | None, target: str | None, npu_options: tuple[str, ...]) -> None:
+@env_option
+def save(
+    ir_file: Path,
+    repros_dir: Path,
+    stage: str | None,
+    target: str | None,
+    npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
+) -> None:
     """Save failing IR as a lit/FileCheck repro under repros/<stage>/ (one file per signature).
 
     The stage and options come from IR's own sidecar (`reducer reduce` writes IR.json) unless given.
@@ -311,8 +325,8 @@ def save(ir_file: Path, repros_dir: Path, stage: str | None, target: str | None,
     def go() -> int:
         from reducer.repros import save_repro
 
-        spec, opts = replay_setup(ir_file, stage, target, npu_options)
-        result = save_repro(ir_file, repros_dir, opts, spec)
+        spec, opts, env = replay_setup(ir_file, stage, target, npu_options, env_items)
+        result = save_repro(ir_file, repros_dir, opts, spec, env=env)
         click.echo(result.message)
         return exitcodes.OK
 
@@ -364,9 +378,16 @@ def recheck(repros_dir: Path, dry_run: bool) -> None:
 @stage_option
 @target_option
 @npu_option
+@env_option
 @timeout_option
 def export_test(
-    repro: Path, out_dir: Path, stage: str | None, target: str | None, npu_options: tuple[str, ...], timeout: float
+    repro: Path,
+    out_dir: Path,
+    stage: str | None,
+    target: str | None,
+    npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
+    timeout: float,
 ) -> None:
     """Write REPRO as a test in the upstream suite's own format (single pass, bare tools, no custom features).
 
@@ -382,10 +403,10 @@ def export_test(
         from reducer.repros import read_repro, strip_header
         from reducer.source import load
 
-        spec, opts = replay_setup(repro, stage, target, npu_options)
+        spec, opts, env = replay_setup(repro, stage, target, npu_options, env_items)
         source = load(repro, spec)
         text = strip_header(source.text)
-        obs = Replay(source.stage, opts, timeout).observe(text, find_pass=True)
+        obs = Replay(source.stage, opts, timeout, env).observe(text, find_pass=True)
         if obs.signature is None:
             raise NotInteresting(f"{repro}: does not fail ({obs.outcome.label})", "export a failing repro")
         saved = read_repro(repro)
@@ -395,7 +416,7 @@ def export_test(
                 "the bug may be fixed: `reducer recheck`",
             )
         result = export(source.stage, text, opts, obs.signature, out_dir,
-                        inputs=(repro, sidecar_path(repro)), timeout=timeout)
+                        inputs=(repro, sidecar_path(repro)), timeout=timeout, env=env)
         click.echo(result.message)
         click.echo(str(result.relative))
         return exitcodes.OK

@@ -83,14 +83,27 @@ def repros_option(f: F) -> F:
     )(f)
 
 
-def replay_setup(path: Path | None, stage: str | None, target: str | None, items: Sequence[str]) -> tuple[Any, Any]:
-    """(stage or None, options) for replaying `path`: the command line over what the file's provenance says
-    (its repro header, its reduce sidecar or its capture record), over the defaults."""
+def env_option(f: F) -> F:
+    return click.option(
+        "--env",
+        "env_items",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Replay under this knob (MALLOC_PERTURB_, MALLOC_CHECK_, GLIBC_TUNABLES, ASLR=on); over the file's own.",
+    )(f)
+
+
+def replay_setup(
+    path: Path | None, stage: str | None, target: str | None, items: Sequence[str], env_items: Sequence[str] = ()
+) -> tuple[Any, Any, Any]:
+    """(stage or None, options, run env) for replaying `path`: the command line over what the file's
+    provenance says (its repro header, its reduce sidecar or its capture record), over the defaults."""
     from reducer import stages
     from reducer.artifact import provenance
     from reducer.npu_options import Options
+    from reducer.run_env import RunEnv
 
     found = provenance(path) if path is not None and path.is_file() else None
     spec = stages.get(stage) if stage else (found.stage if found else None)
-    base = found.options if found else None
-    return spec, Options.from_cli(target, items, base=base)
+    options = Options.from_cli(target, items, base=found.options if found else None)
+    return spec, options, RunEnv.from_cli(env_items, base=found.env if found else None)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from reducer import exitcodes
-from reducer.cli_options import npu_option, replay_setup, stage_option, target_option, timeout_option
+from reducer.cli_options import env_option, npu_option, replay_setup, stage_option, target_option, timeout_option
 from reducer.cli_run import run_guarded
 
 
@@ -35,6 +35,7 @@ from reducer.cli_run import run_guarded
 @stage_option
 @target_option
 @npu_option
+@env_option
 @click.option(
     "--secret",
     "secrets",
@@ -51,6 +52,7 @@ def report(
     stage: str | None,
     target: str | None,
     npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
     secrets: tuple[str, ...],
     timeout: float,
 ) -> None:
@@ -77,10 +79,10 @@ def report(
             return exitcodes.OK
         read_regular(repro)  # a folder, a pipe or a missing file: one line, before anything else
         sidecar = find_sidecar(repro)
-        spec, opts = replay_setup(repro, stage, target, npu_options)
+        spec, opts, env = replay_setup(repro, stage, target, npu_options, env_items)
         result = write_report(
             repro, out_dir, original=original, sidecar=sidecar, options=opts, stage=spec, secrets=secrets,
-            timeout=timeout,
+            timeout=timeout, env=env,
         )
         click.echo(result.message)
         return exitcodes.OK

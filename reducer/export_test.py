@@ -29,6 +29,7 @@ from reducer.npu_options import Options
 from reducer.outcome import Outcome
 from reducer.replay import Replay
 from reducer.repros import slug
+from reducer.run_env import DEFAULT_ENV, RunEnv
 from reducer.runner import execute
 from reducer.signature import Expectation, Signature, innermost_pass
 from reducer.stages import StageSpec
@@ -107,9 +108,11 @@ def _candidates(spec: StageSpec, sig: Signature, options: Options) -> list[tuple
     return found
 
 
-def single_pass(spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float) -> SinglePass:
+def single_pass(
+    spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float, env: RunEnv = DEFAULT_ENV
+) -> SinglePass:
     expected = Expectation.of(sig)
-    replay = Replay(spec, options, timeout)
+    replay = Replay(spec, options, timeout, env)
     tool = spec.parser or spec.tool
     for flags in _candidates(spec, sig, options):
         if expected.met_by(replace(replay, pipeline=flags).observe(ir).signature):
@@ -131,9 +134,10 @@ def single_pass(spec: StageSpec, ir: str, options: Options, sig: Signature, time
 # --- the test ------------------------------------------------------------------------------------
 
 
-def _run_line(single: SinglePass, tail: str) -> str:
+def _run_line(single: SinglePass, tail: str, env: RunEnv) -> str:
     flags = " ".join(shlex.quote(f) for f in single.flags)
-    return f"// RUN: {single.tool} {flags} %s{tail}"
+    variables = " ".join(shlex.quote(f"{k}={v}") for k, v in env.variables().items())
+    return f"// RUN: {'env ' + variables + ' ' if variables else ''}{single.tool} {flags} %s{tail}"
 
 
 def _expectation_text(msg: str) -> str:
@@ -146,7 +150,7 @@ def _expectation_text(msg: str) -> str:
     return msg[:_MSG_CHARS].rstrip()
 
 
-def _verify(spec: StageSpec, single: SinglePass, timeout: float) -> str | None:
+def _verify(spec: StageSpec, single: SinglePass, timeout: float, env: RunEnv) -> str | None:
     """The IR with `expected-*` lines for every diagnostic, or None when some diagnostic cannot be expected
     (an unknown location) or the expectations do not settle."""
     parser = locate_parser(spec) if spec.parser else locate(spec).path
@@ -165,7 +169,7 @@ def _verify(spec: StageSpec, single: SinglePass, timeout: float) -> str | None:
     for _ in range(_VERIFY_ROUNDS):
         text = "\n".join(render()) + "\n"
         argv = [str(parser), "input.mlir", *single.flags, "-split-input-file", "-verify-diagnostics", "-o", "out.mlir"]
-        run = execute(Invocation(argv, "input.mlir", text), timeout=timeout)
+        run = execute(Invocation(argv, "input.mlir", text), timeout=timeout, env=env)
         if run.returncode == 0:
             return text
         found = list(_UNEXPECTED.finditer(run.stderr))
@@ -202,16 +206,18 @@ def _kernel(ir: str) -> str | None:
     return m.group(1) if m else None
 
 
-def render_test(spec: StageSpec, sig: Signature, single: SinglePass, timeout: float) -> tuple[str, str]:
+def render_test(
+    spec: StageSpec, sig: Signature, single: SinglePass, timeout: float, env: RunEnv = DEFAULT_ENV
+) -> tuple[str, str]:
     """(the test's text, its style)."""
     if Outcome(sig.outcome) is Outcome.DIAGNOSTIC:
-        verified = _verify(spec, single, timeout)
+        verified = _verify(spec, single, timeout, env)
         if verified is not None:
-            head = [_run_line(single, " -split-input-file -verify-diagnostics")]
+            head = [_run_line(single, " -split-input-file -verify-diagnostics", env)]
             return "\n".join(head) + "\n\n" + verified, "verify-diagnostics"
     kernel = _kernel(single.ir)
     head = [
-        _run_line(single, " | FileCheck %s"),
+        _run_line(single, " | FileCheck %s", env),
         "// XFAIL: *",
         f"// CHECK-LABEL: {lit_safe.check_pattern(kernel)}(" if kernel else "// CHECK: {{.}}",
         f"// {spec.parser or spec.tool} fails on this input today; when it is fixed this test XPASSes: remove the",
@@ -229,14 +235,17 @@ def _taken_by_another(path: Path, sig: Signature) -> bool:
         return True
 
 
-def build_test(spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float = 120.0) -> UpstreamTest:
+def build_test(
+    spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float = 120.0, env: RunEnv = DEFAULT_ENV
+) -> UpstreamTest:
     """The upstream-format test of `sig` on `ir`, found by replaying (nothing is written)."""
-    single = single_pass(spec, lit_safe.ir_body(ir), options, sig, timeout)
-    text, style = render_test(spec, sig, single, timeout)
+    single = single_pass(spec, lit_safe.ir_body(ir), options, sig, timeout, env)
+    text, style = render_test(spec, sig, single, timeout, env)
     about = {
         "stage": spec.name,
         "signature": sig.to_dict(),
         "options": options.as_dict(),
+        "env": env.as_dict(),
         "versions": versions(),
         "single_pass": {"tool": single.tool, "flags": list(single.flags), "how": single.how},
         "style": style,
@@ -247,10 +256,10 @@ def build_test(spec: StageSpec, ir: str, options: Options, sig: Signature, timeo
 
 def export_test(
     spec: StageSpec, ir: str, options: Options, sig: Signature, out_dir: Path, *, inputs: tuple[Path, ...] = (),
-    timeout: float = 120.0,
+    timeout: float = 120.0, env: RunEnv = DEFAULT_ENV,
 ) -> ExportedTest:
     """Write the upstream-format test of `sig` under `out_dir`, at the path it belongs to in the upstream suite."""
-    test = build_test(spec, ir, options, sig, timeout)
+    test = build_test(spec, ir, options, sig, timeout, env)
     if _taken_by_another(out_dir / test.relative, sig):
         test = replace(test, relative=test.relative.with_name(f"{slug(sig)}-{sig.id[:8]}.mlir"))  # same words
     path = out_dir / test.relative

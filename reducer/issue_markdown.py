@@ -12,6 +12,7 @@ from reducer.npu_options import Options
 from reducer.outcome import Outcome, first_error_line
 from reducer.replay import Observation
 from reducer.report_facts import ReportFacts
+from reducer.run_env import DEFAULT_ENV, RunEnv
 from reducer.signature import MASKED, Signature
 from reducer.stages import StageSpec, any_noise
 
@@ -51,11 +52,14 @@ def details(summary: str, body: str) -> str:
     return f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
 
 
-def command_line(stage: StageSpec, options: Options, input_name: str = "repro.mlir") -> str:
-    """The exact command with a bare tool name, one flag per line."""
+def command_line(
+    stage: StageSpec, options: Options, input_name: str = "repro.mlir", env: RunEnv = DEFAULT_ENV
+) -> str:
+    """The exact command with a bare tool name, one flag per line (after the knobs the bug needs)."""
     args = [shlex.quote(a) for a in stage.args(options)]
     out = args[-2:]
-    lines = [f"{stage.tool} {input_name}"] + args[:-2] + [" ".join(out)]
+    knobs = "".join(f"{shlex.quote(f'{k}={v}')} " for k, v in env.variables().items())
+    lines = [f"{knobs}{stage.tool} {input_name}"] + args[:-2] + [" ".join(out)]
     return " \\\n  ".join(lines)
 
 
@@ -190,6 +194,12 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
         f"({_status(facts.obs)}) on a {len(facts.ir.splitlines())}-line {stage.input_label} input"
         + (f" (kernel `{facts.kernel}`)." if facts.kernel else ".")
     )
+    if facts.rates:
+        shown = "; ".join(
+            f"{hits}/{runs} runs {'with ' + knob.knob_label() if knob != DEFAULT_ENV else 'without it'}"
+            for knob, hits, runs in facts.rates
+        )
+        out += ["", f"It is nondeterministic (heap corruption is likely): it reproduces {shown}."]
     out += ["", fence(_actual_lines(stderr, stage) or sig.detail or sig.message or "(no message)", "text"), ""]
 
     out += [f"### {ENVIRONMENT}", "", "| Component | Version |", "|---|---|"]
@@ -217,7 +227,7 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
     out += [
         f"{step}. The whole stage, exactly as the Triton backend runs it, on `repro.mlir`:",
         "",
-        fence(command_line(stage, opts), "sh"),
+        fence(command_line(stage, opts, env=facts.env), "sh"),
         "",
     ]
     out += _ir_block(facts.ir)

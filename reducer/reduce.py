@@ -24,7 +24,8 @@ from reducer.mlir.module import count_ops, parse_module
 from reducer.npu_options import Options
 from reducer.passes.base import PassContext
 from reducer.replay import MIN_RUN_SECONDS, Replay
-from reducer.runner import DEFAULT_ENV, RunEnv, execute
+from reducer.run_env import DEFAULT_ENV, RunEnv
+from reducer.runner import execute
 from reducer.search import ReduceResult, Stats
 from reducer.search import reduce as search
 from reducer.signature import Expectation, Signature
@@ -171,6 +172,7 @@ class ReduceReport:
             "final_note": self.final_note,
             "stage": self.request.source.stage.name,
             "options": self.request.options.as_dict(),
+            "env": self.request.env.as_dict(),
         }
 
 

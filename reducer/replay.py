@@ -141,12 +141,3 @@ def tally(replay: Replay, text: str, runs: int, find_pass: bool = True) -> tuple
     dom = result.dominant
     assert last is not None
     return result, (first[dom.id] if dom is not None else last)
-
-
-# Environments tried when a failure is flaky; a rate of 1.0 under one makes reduction reliable.
-KNOBS = (
-    RunEnv(aslr=True),
-    RunEnv(malloc_perturb=165),
-    RunEnv(malloc_check=3),
-    RunEnv(aslr=True, malloc_perturb=165),
-)

@@ -30,6 +30,7 @@ from reducer.replay import Observation, Replay
 from reducer.report_facts import ReportFacts
 from reducer.reproduce_script import reproduce_script
 from reducer.repros import read_repro, render, strip_header
+from reducer.run_env import DEFAULT_ENV, RunEnv
 from reducer.signature import Expectation, Signature
 from reducer.source import read_text
 from reducer.stages import StageSpec
@@ -106,9 +107,10 @@ def kernel_name(ir: str) -> str | None:
 
 
 def _observe(
-    stage: StageSpec, ir: str, options: Options, expected: Expectation | None, attempts: int, timeout: float
+    stage: StageSpec, ir: str, options: Options, expected: Expectation | None, attempts: int, timeout: float,
+    env: RunEnv = DEFAULT_ENV,
 ) -> Observation:
-    replay = Replay(stage, options, timeout)
+    replay = Replay(stage, options, timeout, env)
     obs = replay.observe(ir, find_pass=True)
     for _ in range(attempts - 1):
         if expected is None or expected.met_by(obs.signature):
@@ -161,11 +163,12 @@ def _gather(
     redactor: Redactor,
     attempts: int,
     timeout: float,
+    env: RunEnv = DEFAULT_ENV,
 ) -> tuple[ReportFacts, str]:
     given = _read_input(repro_path, stage)
     stage = given.stage
     ir = ir_body(redactor.text(given.ir))
-    obs = _observe(stage, stage.prepare(ir), options, given.expected, attempts, timeout)
+    obs = _observe(stage, stage.prepare(ir), options, given.expected, attempts, timeout, env)
     if obs.signature is None:
         raise NotInteresting(
             f"{repro_path}: does not fail here ({obs.outcome.label}); nothing to report",
@@ -178,7 +181,7 @@ def _gather(
         )
     if ir != given.ir and given.expected is None:
         # Redaction touched the IR (locations, comments): it must still be the same bug.
-        raw = _observe(stage, stage.prepare(given.ir), options, None, 1, timeout)
+        raw = _observe(stage, stage.prepare(given.ir), options, None, 1, timeout, env)
         if not Expectation.of(obs.signature).met_by(raw.signature):
             raise NotInteresting(
                 f"{repro_path}: the redacted IR no longer shows the failure of the original",
@@ -209,15 +212,37 @@ def _gather(
         versions=installed,
         environment=environment,
         needles=[n for n in needles(sig, obs.run.stderr) if redactor.text(n) == n],
-        test=_upstream_test(stage, ir, options, sig, timeout),
+        test=_upstream_test(stage, ir, options, sig, timeout, env),
+        env=env,
+        rates=_rates(stage, ir, options, sig, timeout, env),
     )
     return facts, stderr
 
 
-def _upstream_test(stage: StageSpec, ir: str, options: Options, sig: Signature, timeout: float) -> UpstreamTest | None:
+# Runs that measure how often a bug found under a knob shows with it and without it.
+RATE_RUNS = 10
+
+
+def _rates(
+    stage: StageSpec, ir: str, options: Options, sig: Signature, timeout: float, env: RunEnv
+) -> list[tuple[RunEnv, int, int]]:
+    """(env, runs showing the bug, runs) under the knob and without it; empty when there is no knob."""
+    if env == DEFAULT_ENV:
+        return []
+    wanted = Expectation.of(sig)
+    found = []
+    for knob in (env, DEFAULT_ENV):
+        replay = Replay(stage, options, timeout, knob)
+        found.append((knob, sum(wanted.met_by(replay.observe(ir).signature) for _ in range(RATE_RUNS)), RATE_RUNS))
+    return found
+
+
+def _upstream_test(
+    stage: StageSpec, ir: str, options: Options, sig: Signature, timeout: float, env: RunEnv
+) -> UpstreamTest | None:
     """The test ready for the upstream suite, when a single pass shows the bug (else the issue says so)."""
     try:
-        return build_test(stage, ir, options, sig, timeout)
+        return build_test(stage, ir, options, sig, timeout, env)
     except NotInteresting:
         return None
 
@@ -253,6 +278,7 @@ def write_report(
     secrets: tuple[str, ...] = (),
     attempts: int = 3,
     timeout: float = 120.0,
+    env: RunEnv = DEFAULT_ENV,
 ) -> ReportResult:
     """Replay `repro_path`, then write `out_dir/issue.md` and `out_dir/bundle.tar.gz` (redacted).
 
@@ -269,6 +295,7 @@ def write_report(
         redactor=redactor,
         attempts=attempts,
         timeout=timeout,
+        env=env,
     )
     sig = facts.sig
     out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig.id}"
@@ -283,7 +310,7 @@ def write_report(
         "tracker_url": facts.stage.tracker_url,
     }
     files = {
-        "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options),
+        "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options, env=env),
         "stderr.txt": stderr,
         "reproduce.sh": reproduce_script(facts),
         "signature.json": json.dumps(sig_doc, indent=2, sort_keys=True) + "\n",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reducer.export_test import UpstreamTest
 from reducer.npu_options import Options
 from reducer.replay import Observation
+from reducer.run_env import DEFAULT_ENV, RunEnv
 from reducer.signature import Signature
 from reducer.stages import StageSpec
 
@@ -28,3 +29,5 @@ class ReportFacts:
     environment: list[tuple[str, str]]
     needles: list[str]
     test: UpstreamTest | None = None  # the single-pass test for the upstream suite
+    env: RunEnv = DEFAULT_ENV  # the knob the bug needs, when it hides without one
+    rates: list[tuple[RunEnv, int, int]] = field(default_factory=list)  # (env, showing, runs): with and without

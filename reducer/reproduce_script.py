@@ -23,6 +23,8 @@ def reproduce_script(facts: ReportFacts) -> str:
     if outcome is Outcome.TIMEOUT:
         timeout_cmd = f"timeout {max(10, int(facts.obs.run.seconds) + 1)} "
     pass_check = _pass_check(facts, timeout_cmd, args)
+    # The knobs the bug needs (a heap bug that hides without MALLOC_PERTURB_...): the script sets them too.
+    knobs = "".join(f"{shlex.quote(f'{k}={v}')} " for k, v in facts.env.variables().items())
     return f"""#!/usr/bin/env bash
 # Reproduces {sig.id}: {sig.title}
 # Needs the {wheel} wheel ({facts.versions.get(wheel, 'unknown')} was used), or {override}=<binary>.
@@ -55,7 +57,7 @@ rm -rf "$work" && mkdir -p "$work"
 cp "$here/repro.mlir" "$work/{stage.input_name}"
 cd "$work"
 # A clean environment, like the backend's subprocess; no in-process symbolization (crashes stay fast).
-env -i PATH="$PATH" LANG=C LC_ALL=C LLVM_DISABLE_SYMBOLIZATION=1 \\
+env -i PATH="$PATH" LANG=C LC_ALL=C LLVM_DISABLE_SYMBOLIZATION=1 {knobs}\\
   {timeout_cmd}"$tool" {stage.input_name} {args} >stdout.txt 2>stderr.txt
 status=$?
 # The key message is whitespace-normalized: compare against a squeezed copy of stderr.

@@ -25,6 +25,7 @@ from reducer.npu_options import Options
 from reducer.outcome import Outcome, first_error_line
 from reducer.redact import Redactor
 from reducer.replay import Replay
+from reducer.run_env import DEFAULT_ENV, RunEnv
 from reducer.signature import MASKED, Expectation, Signature, normalize_message
 from reducer.source import load
 from reducer.stages import StageSpec
@@ -40,6 +41,7 @@ class Repro:
     signature: Signature
     ir: str
     options: Options  # what the bug was found with: every replay of this repro uses them
+    env: RunEnv = DEFAULT_ENV  # the knobs it needs to show (MALLOC_PERTURB_...), likewise
 
     @property
     def stage(self) -> StageSpec:
@@ -79,7 +81,7 @@ def read_repro(path: Path) -> Repro | None:
     if found.stage is None:
         raise InputError(f"{path}: unknown stage {data.get('stage')!r} in the header", "fix or delete the file")
     assert found.expected is not None
-    return Repro(path, found.expected, strip_header(text), found.options or Options())
+    return Repro(path, found.expected, strip_header(text), found.options or Options(), found.env or DEFAULT_ENV)
 
 
 def scan_repros(root: Path, include_fixed: bool = False) -> tuple[list[Repro], list[tuple[Path, str]]]:
@@ -154,10 +156,16 @@ def shell_word(arg: str) -> str:
     return f'"{arg}"'
 
 
-def run_line(sig: Signature, options: Options, fixed: bool = False) -> str:
+def env_words(env: RunEnv) -> str:
+    """`env KEY=VALUE ` before a RUN line's tool, for the knobs that are variables (ASLR cannot be set there)."""
+    variables = env.variables()
+    return "env " + " ".join(shell_word(f"{k}={v}") for k, v in variables.items()) + " " if variables else ""
+
+
+def run_line(sig: Signature, options: Options, fixed: bool = False, env: RunEnv = DEFAULT_ENV) -> str:
     spec = stages.get(sig.stage)
     args = " ".join(shell_word(a) for a in spec.flags(options))
-    cmd = f"{spec.tool} %s {args} -o %t"  # lit gives the output a temp path
+    cmd = f"{env_words(env)}{spec.tool} %s {args} -o %t"  # lit gives the output a temp path
     outcome = Outcome(sig.outcome)
     if fixed:
         if spec.healthy_end is not None:
@@ -168,7 +176,7 @@ def run_line(sig: Signature, options: Options, fixed: bool = False) -> str:
     return f"{prefix} {cmd} 2>&1 | FileCheck %s"
 
 
-def _pinned_pass(sig: Signature, options: Options, spec: StageSpec) -> list[str]:
+def _pinned_pass(sig: Signature, options: Options, spec: StageSpec, env: RunEnv) -> list[str]:
     """A crash with no message matches any crash: pin the pass it dies in (MLIR's crash reproducer names it)."""
     if Outcome(sig.outcome) is not Outcome.SIGNAL or sig.message or not sig.failing_pass:
         return []
@@ -177,28 +185,32 @@ def _pinned_pass(sig: Signature, options: Options, spec: StageSpec) -> list[str]
     args = " ".join(shell_word(a) for a in spec.flags(options))
     flag = "--mlir-pass-pipeline-crash-reproducer=%t.reproducer"
     return [
-        f"// RUN: not {spec.tool} %s {args} {flag} -o %t 2>&1 | FileCheck %s --check-prefix=PINNED",
+        f"// RUN: not {env_words(env)}{spec.tool} %s {args} {flag} -o %t 2>&1 | FileCheck %s --check-prefix=PINNED",
         f"// PINNED: {check_pattern(f'Pipeline failed while executing [`{sig.failing_pass}`')}",
     ]
 
 
-def render(sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "") -> str:
+def render(
+    sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "", env: RunEnv = DEFAULT_ENV
+) -> str:
     spec = stages.get(sig.stage)
     header = sig.to_dict()
     header["tool_version"] = locate(spec).version
     header["versions"] = versions()
     header["target"] = options.target
     header["options"] = options.as_dict()
+    if env != DEFAULT_ENV:
+        header["env"] = env.as_dict()
     out = [HEADER + json_line(header), f"// REQUIRES: {spec.tool}"]
     if fixed_note:
         out.append(f"// NOTE: {check_pattern(fixed_note)}")
-        out.append(f"// RUN: {run_line(sig, options, fixed=True)}")
+        out.append(f"// RUN: {run_line(sig, options, fixed=True, env=env)}")
         if spec.healthy_end is not None:
             out.append(f"// FIXED: {spec.healthy_end}")
     else:
-        out.append(f"// RUN: {run_line(sig, options)}")
+        out.append(f"// RUN: {run_line(sig, options, env=env)}")
         out += [f"// CHECK: {check_pattern(line)}" for line in check_lines(sig, stderr, spec)]
-        out += _pinned_pass(sig, options, spec)
+        out += _pinned_pass(sig, options, spec, env)
     body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads
     body = body if body.endswith("\n") else body + "\n"
     return "\n".join(out) + "\n\n" + body
@@ -217,13 +229,15 @@ def _next_number(root: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def save_repro(path: Path, root: Path, options: Options, stage: StageSpec | None = None) -> SaveResult:
+def save_repro(
+    path: Path, root: Path, options: Options, stage: StageSpec | None = None, env: RunEnv = DEFAULT_ENV
+) -> SaveResult:
     """Save the IR in `path` (failing `stage` with `options`) as a repro under `root`, keeping one file (the
     smaller) per signature."""
     source = load(path, stage)
     stage = source.stage
     text = strip_header(source.text)
-    obs = Replay(stage, options).observe(text, find_pass=True)
+    obs = Replay(stage, options, env=env).observe(text, find_pass=True)
     sig = obs.signature
     if sig is None:
         raise NotInteresting(
@@ -239,27 +253,27 @@ def save_repro(path: Path, root: Path, options: Options, stage: StageSpec | None
     ir = ir_body(redactor.text(ir))
     # Printing and redaction must not change the bug: re-check what will be written.
     same = Expectation.of(sig)
-    again = Replay(stage, options).observe(ir)
+    again = Replay(stage, options, env=env).observe(ir)
     if not same.met_by(again.signature):
         ir = ir_body(stage.prepare(redactor.text(text)))
-        again = Replay(stage, options).observe(ir)
+        again = Replay(stage, options, env=env).observe(ir)
         if not same.met_by(again.signature):
             raise NotInteresting(
                 f"{path}: the cleaned IR no longer shows signature {sig.id}; not saved",
                 "save the unprinted file with `reducer reduce --save`",
             )
-    content = redactor.text(render(sig, ir, again.run.stderr, options))
+    content = redactor.text(render(sig, ir, again.run.stderr, options, env=env))
     # Numbering and dedupe read the folder, then write: one save at a time per folder.
     with locks.exclusive(root, wait=True, what="save"):
-        return _store(root, path, stage, sig, ir, options, content)
+        return _store(root, path, stage, sig, ir, options, content, env)
 
 
 def _store(
-    root: Path, path: Path, stage: StageSpec, sig: Signature, ir: str, options: Options, content: str
+    root: Path, path: Path, stage: StageSpec, sig: Signature, ir: str, options: Options, content: str, env: RunEnv
 ) -> SaveResult:
     """Write `content` as the repro of `sig` under `root`, unless a smaller one is there (the lock is held)."""
     folder = root / stage.name
-    new = Repro(folder / "new.mlir", sig, ir, options)
+    new = Repro(folder / "new.mlir", sig, ir, options, env)
     same = Expectation.of(sig)
     for old in all_repros(root):
         if not same.met_by(old.signature):
@@ -308,7 +322,7 @@ def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
         if not _has_ops(repro.ir):
             entries.append(RecheckEntry(repro.path, sig_id, False, "broken", None, "the file holds no IR"))
             continue
-        obs = Replay(repro.stage, repro.options).observe(repro.ir)
+        obs = Replay(repro.stage, repro.options, env=repro.env).observe(repro.ir)
         same = Expectation.of(repro.signature).met_by(obs.signature)
         problem = "the IR no longer parses or verifies" if obs.outcome is Outcome.INVALID_INPUT else ""
         moved = None
@@ -316,7 +330,8 @@ def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
             installed = ", ".join(f"{k} {v}" for k, v in versions().items())
             note = f"fixed: no longer fails with {installed} ({obs.outcome.value})"
             moved = _free_path(root / "fixed" / repro.stage.name / repro.path.name)
-            atomic.write_text(moved, render(repro.signature, repro.ir, "", repro.options, fixed_note=note))
+            fixed = render(repro.signature, repro.ir, "", repro.options, fixed_note=note, env=repro.env)
+            atomic.write_text(moved, fixed)
             repro.path.unlink()
         entries.append(RecheckEntry(repro.path, sig_id, same, obs.outcome.value, moved, problem))
     return entries

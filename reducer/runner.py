@@ -22,29 +22,12 @@ from typing import TYPE_CHECKING
 
 from reducer import procs
 from reducer.capped_output import CappedStream
+from reducer.run_env import DEFAULT_ENV, RunEnv
 
 if TYPE_CHECKING:
     from reducer.toolchain import Invocation
 
 
-@dataclass(frozen=True)
-class RunEnv:
-    """Knobs that change how often a nondeterministic crash fires."""
-
-    aslr: bool = False
-    malloc_perturb: int | None = None
-    malloc_check: int | None = None
-
-    def label(self) -> str:
-        parts = ["aslr on" if self.aslr else "aslr off"]
-        if self.malloc_perturb is not None:
-            parts.append(f"MALLOC_PERTURB_={self.malloc_perturb}")
-        if self.malloc_check is not None:
-            parts.append(f"MALLOC_CHECK_={self.malloc_check}")
-        return ", ".join(parts)
-
-
-DEFAULT_ENV = RunEnv()
 
 
 @dataclass
@@ -156,10 +139,7 @@ def clean_environ(env: RunEnv) -> dict[str, str]:
         keep["HOME"] = "/nonexistent"
     keep["LLVM_DISABLE_SYMBOLIZATION"] = "1"
     keep["LLVM_DISABLE_CRASH_REPORT"] = "1"
-    if env.malloc_perturb is not None:
-        keep["MALLOC_PERTURB_"] = str(env.malloc_perturb)
-    if env.malloc_check is not None:
-        keep["MALLOC_CHECK_"] = str(env.malloc_check)
+    keep.update(env.variables())
     return keep
 
 
