@@ -13,6 +13,7 @@ from reducer.cli_options import (
     SECONDS,
     env_option,
     npu_option,
+    out_dir_option,
     replay_setup,
     repros_option,
     stage_option,
@@ -366,14 +367,8 @@ def recheck(repros_dir: Path, dry_run: bool) -> None:
 
 @main.command("export-test")
 @click.argument("repro", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("upstream-tests"),
-    show_default=True,
-    help="Folder standing for the upstream repository's root: the test lands at its path inside.",
+@out_dir_option(
+    "Folder standing for the upstream repository's root: the test lands at its path inside.", Path("upstream-tests")
 )
 @stage_option
 @target_option

@@ -71,6 +71,19 @@ def timeout_option(f: F) -> F:
     )(f)
 
 
+def out_dir_option(help: str, default: Path | None = None) -> Callable[[F], F]:
+    """`-o/--output DIR` of the commands that write a folder."""
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
 def repros_option(f: F) -> F:
     return click.option(
         "--repros",

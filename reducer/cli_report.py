@@ -7,19 +7,21 @@ from pathlib import Path
 import click
 
 from reducer import exitcodes
-from reducer.cli_options import env_option, npu_option, replay_setup, stage_option, target_option, timeout_option
+from reducer.cli_options import (
+    env_option,
+    npu_option,
+    out_dir_option,
+    replay_setup,
+    stage_option,
+    target_option,
+    timeout_option,
+)
 from reducer.cli_run import run_guarded
 
 
 @click.command()
 @click.argument("repro", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for issue.md and bundle.tar.gz [default: ./report-<signature id>].",
-)
+@out_dir_option("Folder for issue.md and bundle.tar.gz [default: ./report-<signature id>].")
 @click.option(
     "--check",
     "check_only",
