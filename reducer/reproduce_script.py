@@ -6,6 +6,7 @@ import shlex
 
 from reducer.outcome import Outcome
 from reducer.report_facts import ReportFacts
+from reducer.repros import dies_of_signal
 
 
 def reproduce_script(facts: ReportFacts) -> str:
@@ -16,7 +17,7 @@ def reproduce_script(facts: ReportFacts) -> str:
     tool_name = stage.tool
     args = " ".join(shlex.quote(a) for a in stage.args(facts.options))
     outcome = Outcome(sig.outcome)
-    must_crash = "1" if outcome.is_crash else "0"
+    must_crash = "1" if dies_of_signal(sig, facts.obs.run.stderr) else "0"
     checks = "\n".join(f"  {shlex.quote(n)}" for n in facts.needles)
     title = shlex.quote(f"{sig.id}: {sig.title}")
     timeout_cmd = ""

@@ -162,7 +162,16 @@ def env_words(env: RunEnv) -> str:
     return "env " + " ".join(shell_word(f"{k}={v}") for k, v in variables.items()) + " " if variables else ""
 
 
-def run_line(sig: Signature, options: Options, fixed: bool = False, env: RunEnv = DEFAULT_ENV) -> str:
+def dies_of_signal(sig: Signature, stderr: str) -> bool:
+    """Whether the failing run dies of a signal (`not --crash`) rather than exiting non-zero (`not`). An LLVM
+    ERROR usually aborts (its stack dump says so); only its exit-1 form does not."""
+    outcome = Outcome(sig.outcome)
+    return outcome.is_crash or (outcome is Outcome.LLVM_ERROR and "Stack dump:" in stderr)
+
+
+def run_line(
+    sig: Signature, options: Options, fixed: bool = False, env: RunEnv = DEFAULT_ENV, crashed: bool | None = None
+) -> str:
     spec = stages.get(sig.stage)
     args = " ".join(shell_word(a) for a in spec.flags(options))
     cmd = f"{env_words(env)}{spec.tool} %s {args} -o %t"  # lit gives the output a temp path
@@ -172,7 +181,8 @@ def run_line(sig: Signature, options: Options, fixed: bool = False, env: RunEnv 
             # A healthy run still exits 1 where the external step is absent (bishengir without CANN).
             return f"not {cmd} 2>&1 | FileCheck %s --check-prefix=FIXED"
         return f"{cmd}"
-    prefix = "not --crash" if outcome in (Outcome.ASSERTION, Outcome.UNREACHABLE, Outcome.SIGNAL) else "not"
+    crashed = outcome.is_crash if crashed is None else crashed
+    prefix = "not --crash" if crashed else "not"
     return f"{prefix} {cmd} 2>&1 | FileCheck %s"
 
 
@@ -208,7 +218,7 @@ def render(
         if spec.healthy_end is not None:
             out.append(f"// FIXED: {spec.healthy_end}")
     else:
-        out.append(f"// RUN: {run_line(sig, options, env=env)}")
+        out.append(f"// RUN: {run_line(sig, options, env=env, crashed=dies_of_signal(sig, stderr))}")
         out += [f"// CHECK: {check_pattern(line)}" for line in check_lines(sig, stderr, spec)]
         out += _pinned_pass(sig, options, spec, env)
     body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads

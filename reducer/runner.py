@@ -144,13 +144,19 @@ def clean_environ(env: RunEnv) -> dict[str, str]:
 
 
 _SETARCH = shutil.which("setarch")
+_PRLIMIT = shutil.which("prlimit")
+# A compiler run's address space. They peak near 100 MB; a heap bug (or an old release) can instead allocate
+# until the machine swaps: capped, it fails at once with `LLVM ERROR: out of memory`. Override in bytes.
+MEMORY_LIMIT = int(os.environ.get("REDUCER_MEMORY_LIMIT", str(6 << 30)))
 
 
-def _aslr_prefix(env: RunEnv) -> list[str]:
-    # setarch (util-linux) is in every Debian base; without it we fall back to ASLR on.
-    if env.aslr or _SETARCH is None:
-        return []
-    return [_SETARCH, platform.machine(), "-R"]
+def _prefix(env: RunEnv) -> list[str]:
+    """setarch -R (ASLR off) and prlimit --as (the memory cap), both util-linux, in every Debian base; a
+    machine without them runs with ASLR on and uncapped."""
+    prefix = [_PRLIMIT, f"--as={MEMORY_LIMIT}", "--"] if _PRLIMIT and MEMORY_LIMIT > 0 else []
+    if not env.aslr and _SETARCH is not None:
+        prefix += [_SETARCH, platform.machine(), "-R"]
+    return prefix
 
 
 def execute(inv: Invocation, *, timeout: float, env: RunEnv = DEFAULT_ENV) -> RunResult:
@@ -158,7 +164,7 @@ def execute(inv: Invocation, *, timeout: float, env: RunEnv = DEFAULT_ENV) -> Ru
     # Named with our pid: if this tool is SIGKILLed, the next run removes the folder.
     with procs.owned_tempdir("run") as tmp:
         Path(tmp, inv.input_name).write_text(inv.input_text)
-        proc = run_process(_aslr_prefix(env) + inv.argv, timeout=timeout, cwd=tmp, env=clean_environ(env))
+        proc = run_process(_prefix(env) + inv.argv, timeout=timeout, cwd=tmp, env=clean_environ(env))
         produced = None
         if inv.output_name and not proc.timed_out:
             out_path = Path(tmp, inv.output_name)

@@ -88,3 +88,23 @@ def test_a_knob_travels_through_reduce_save_and_lit(heap_bug: dict[str, str], tm
     issue = (tmp_path / "r" / "issue.md").read_text()
     assert "10/10 runs with MALLOC\\_PERTURB\\_=204" in issue or "10/10 runs with MALLOC_PERTURB_=204" in issue
     assert "0/10 runs without it" in issue
+
+
+def test_a_real_heap_corruption_is_found_reduced_and_saved(tmp_path: Path) -> None:
+    """matmul_kmask_heap.ttir: triton-adapter-opt corrupts its heap; a clean replay passes, the knob shows it."""
+    src = example("matmul_kmask_heap.ttir")
+    check = run_cli("check", str(src), "--runs", "20", "--json", cwd=tmp_path)
+    data = json.loads(check.stdout)
+    assert data["outcome"] == "passed" and data["runs"] == 20
+    knobs = {k["knob"]: k for k in data["knobs"]}
+    perturb = knobs["MALLOC_PERTURB_=204"]
+    assert perturb["failures"] == perturb["runs"] >= 5 and perturb["id"]
+    out = tmp_path / "heap.mlir"
+    red = run_cli("reduce", str(src), "--env", "MALLOC_PERTURB_=204", "-o", str(out), "-q", "-j", "2", cwd=tmp_path)
+    assert red.returncode == 0, red.stderr
+    car = json.loads(out.with_name("heap.mlir.json").read_text())
+    assert car["final_check"] == "5/5" and car["signature"]["id"] == perturb["id"]
+    assert car["output"]["ops"] < car["input"]["ops"]
+    assert run_cli("save", str(out), "--repros", str(tmp_path / "suite"), cwd=tmp_path).returncode == 0
+    lit = subprocess.run([LIT, "-v", str(tmp_path / "suite")], capture_output=True, text=True, timeout=300)
+    assert lit.returncode == 0 and "PASS" in lit.stdout, lit.stdout + lit.stderr
