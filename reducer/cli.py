@@ -432,11 +432,13 @@ def passes() -> None:
 
 # Commands kept in their own modules; imported last because they reuse the shared options above.
 from reducer.cli_capture import capture, sweep  # noqa: E402
+from reducer.cli_matrix import matrix  # noqa: E402
 from reducer.cli_report import report  # noqa: E402
 
 main.add_command(capture)
 main.add_command(sweep)
 main.add_command(report)
+main.add_command(matrix)
 
 
 if __name__ == "__main__":

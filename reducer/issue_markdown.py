@@ -244,9 +244,15 @@ def render_issue(facts: ReportFacts, stderr: str) -> str:
 
     out += [f"### {NOTES}", ""]
     out += _origin(facts)
+    if facts.releases:
+        tried = ", ".join(f"{stage.wheel} {v}: {o}" for v, o in facts.releases.items())
+        out.append(f"- Tested on: {tried}; verdict: {facts.verdict or 'see above'} (`reducer matrix`).")
+    else:
+        out.append(
+            f"- Tested on: {', '.join(f'{k} {v}' for k, v in facts.versions.items())} (the newest releases installed "
+            "here); no other release was tried (`reducer matrix --record` adds them)."
+        )
     out += [
-        f"- Tested on: {', '.join(f'{k} {v}' for k, v in facts.versions.items())} (the newest releases installed "
-        "here); no other release was tried.",
         f"- Signature `{sig.id}` (with frames `{sig.strict_id}`), class `{sig.outcome}`; frames, the Triton "
         "override recipe and the other stage's versions are in the bundle's `NOTES.md` and `signature.json`.",
     ]

@@ -6,6 +6,7 @@ import collections
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reducer import signature as sigmod
 from reducer.errors import CommandLineRejected
@@ -40,6 +41,7 @@ class Replay:
     # A pass-level replay runs only these arguments (e.g. one `--pass-pipeline=`) instead of the stage's.
     pipeline: tuple[str, ...] | None = None
     deadline: float | None = None  # time.monotonic() by which every run must end (--max-time)
+    tool: Path | None = None  # another release's binary (the version matrix); None: the installed one
 
     def run_timeout(self, cap: float | None = None) -> float:
         """This run's limit: the timeout (or `cap`), shortened by the deadline."""
@@ -50,7 +52,7 @@ class Replay:
 
     def observe(self, text: str, *, find_pass: bool = False) -> Observation:
         limit = self.run_timeout()
-        run = execute(stage_invocation(self.stage, text, self.options, pipeline=self.pipeline),
+        run = execute(stage_invocation(self.stage, text, self.options, pipeline=self.pipeline, tool=self.tool),
                       timeout=limit, env=self.env)
         if run.timed_out and limit < self.timeout:
             return Observation(Outcome.TIMEOUT, None, run, cut_short=True)
@@ -65,9 +67,9 @@ class Replay:
 
     def parses(self, text: str) -> bool:
         """True when the tool parses and verifies `text` with no pass run."""
-        if locate_parser(self.stage) is None:
+        if locate_parser(self.stage, self.tool) is None:
             return True
-        run = execute(parse_invocation(self.stage, text), timeout=self.run_timeout(60.0), env=self.env)
+        run = execute(parse_invocation(self.stage, text, tool=self.tool), timeout=self.run_timeout(60.0), env=self.env)
         return run.returncode == 0
 
     def reproducer(self, text: str, local: bool) -> RunResult:

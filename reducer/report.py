@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer import atomic, binary_facts, outputs, stages
-from reducer.artifact import read_json, sidecar_path
+from reducer.artifact import header_of, read_json, sidecar_path
 from reducer.errors import InputError, NotInteresting, ReducerError
 from reducer.export_test import UpstreamTest, build_test
 from reducer.issue_markdown import bundle_notes, needles, render_issue
@@ -71,13 +71,17 @@ class _Input:
     ir: str
     stage: StageSpec
     expected: Expectation | None  # from a repro header: the report must show this bug
+    releases: dict[str, str] | None = None  # a repro header's version matrix (`reducer matrix --record`)
+    verdict: str = ""
 
 
 def _read_input(path: Path, stage: StageSpec | None) -> _Input:
     text = read_text(path)
     repro = read_repro(path)
     if repro is not None:
-        return _Input(repro.ir, repro.stage, Expectation.of(repro.signature))
+        header = header_of(text) or {}
+        releases = header.get("releases") if isinstance(header.get("releases"), dict) else None
+        return _Input(repro.ir, repro.stage, Expectation.of(repro.signature), releases, str(header.get("verdict", "")))
     ir = strip_header(text)
     stage = stage or stages.infer(ir)
     if stage is None:
@@ -215,6 +219,8 @@ def _gather(
         test=_upstream_test(stage, ir, options, sig, timeout, env),
         env=env,
         rates=_rates(stage, ir, options, sig, timeout, env),
+        releases=given.releases,
+        verdict=given.verdict,
     )
     return facts, stderr
 

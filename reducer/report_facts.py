@@ -31,3 +31,5 @@ class ReportFacts:
     test: UpstreamTest | None = None  # the single-pass test for the upstream suite
     env: RunEnv = DEFAULT_ENV  # the knob the bug needs, when it hides without one
     rates: list[tuple[RunEnv, int, int]] = field(default_factory=list)  # (env, showing, runs): with and without
+    releases: dict[str, str] | None = None  # version -> matrix outcome, when `reducer matrix --record` ran
+    verdict: str = ""

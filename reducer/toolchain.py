@@ -115,12 +115,13 @@ def locate(spec: StageSpec) -> Tool:
     return _locate_cached(spec, os.environ.get(spec.override_env, ""))
 
 
-def locate_parser(spec: StageSpec) -> Path | None:
-    """A binary that only parses and verifies the stage's input (and replays `--pass-pipeline`)."""
-    tool = locate(spec)
+def locate_parser(spec: StageSpec, tool: Path | None = None) -> Path | None:
+    """A binary that only parses and verifies the stage's input (and replays `--pass-pipeline`): the tool itself
+    or its sibling, beside the installed tool or beside `tool` (another release's)."""
+    path = tool or locate(spec).path
     if spec.parser is None:
-        return tool.path
-    sibling = tool.path.with_name(spec.parser)
+        return path
+    sibling = path.with_name(spec.parser)
     return sibling if sibling.is_file() else None
 
 
@@ -169,13 +170,16 @@ def stage_invocation(
     extra_args: Sequence[str] = (),
     keep_output: bool = False,
     collect: tuple[str, ...] = (),
+    tool: Path | None = None,
 ) -> Invocation:
-    """The stage as the backend runs it, or with `pipeline` (pass flags) in place of its own flags."""
+    """The stage as the backend runs it, or with `pipeline` (pass flags) in place of its own flags; with the
+    installed tool, or `tool` (another release's binary)."""
+    path = tool or locate(spec).path
     if pipeline is None:
-        binary, args = locate(spec).path, spec.args(options)
+        binary, args = path, spec.args(options)
     else:
         # A tool with an internal pipeline takes none on its command line; its parser registers the passes.
-        binary = (locate_parser(spec) or locate(spec).path) if spec.parser else locate(spec).path
+        binary = (locate_parser(spec, tool) or path) if spec.parser else path
         args = [*pipeline, "-o", spec.output_name]
     return Invocation(
         [str(binary), spec.input_name, *args, *extra_args],
@@ -197,9 +201,11 @@ def reproducer_invocation(
     return stage_invocation(spec, text, options, pipeline=pipeline, extra_args=flags, collect=(REPRODUCER,))
 
 
-def parse_invocation(spec: StageSpec, text: str, *, generic: bool = False, keep_output: bool = False) -> Invocation:
+def parse_invocation(
+    spec: StageSpec, text: str, *, generic: bool = False, keep_output: bool = False, tool: Path | None = None
+) -> Invocation:
     """Parse and verify with no pass run; with `keep_output`, the tool's own printout (generic or custom)."""
-    parser = locate_parser(spec)
+    parser = locate_parser(spec, tool)
     if parser is None:
         raise ToolNotFound(f"{spec.parser} not found beside {spec.tool}", f"reinstall {spec.wheel}")
     argv = [str(parser), spec.input_name, "-o", "printed.mlir"]
