@@ -337,7 +337,9 @@ def save(
 @main.command()
 @repros_option
 @click.option("--dry-run", is_flag=True, help="Report only; move nothing.")
-def recheck(repros_dir: Path, dry_run: bool) -> None:
+@click.option("--matrix", "with_matrix", is_flag=True,
+              help="Also replay each still-failing repro on every release and record it in its header.")
+def recheck(repros_dir: Path, dry_run: bool, with_matrix: bool) -> None:
     """Replay every repro with its own options; move the ones fixed in the installed toolchain to repros/fixed/."""
 
     def go() -> int:
@@ -356,6 +358,8 @@ def recheck(repros_dir: Path, dry_run: bool) -> None:
                 clean = entry.outcome in ("passed", "passed-mlir")
                 state = f"CHANGED: now {entry.outcome}" + (" (would move: dry run)" if dry_run and clean else "")
             changed += not entry.reproduces
+            if with_matrix and entry.reproduces:
+                state += f"; {_record_matrix(entry.path, record=not dry_run)}"
             click.echo(f"{entry.path}  {entry.signature_id}  {state}")
         click.echo(
             f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed, changed or broken"
@@ -363,6 +367,13 @@ def recheck(repros_dir: Path, dry_run: bool) -> None:
         return exitcodes.NOT_INTERESTING if changed else exitcodes.OK
 
     run_guarded(go)
+
+
+def _record_matrix(path: Path, record: bool) -> str:
+    """The matrix verdict of one repro, recorded in its header (`reducer matrix --record`) unless a dry run."""
+    from reducer.cli_matrix import record_matrix
+
+    return record_matrix(path, record=record)
 
 
 @main.command("export-test")

@@ -122,3 +122,11 @@ def _print(path: Path, rows: list[Any]) -> None:
         line = f"  {r.package} {r.version:<{width}}  {r.outcome:<13}{shown}  {r.seconds:.2f}s{mark}  {r.detail[:70]}"
         click.echo(line)
     click.echo(f"  verdict: {verdict(rows)}")
+
+
+def record_matrix(path: Path, record: bool = True, timeout: float = 120.0) -> str:
+    """Run the matrix on one repro with its own options and knobs (recorded in its header); the verdict."""
+    from reducer.matrix import verdict
+
+    spec, opts, env = replay_setup(path, None, None, ())
+    return verdict(_one(path, spec, opts, env, None, timeout, record, None))

@@ -108,3 +108,15 @@ def test_record_puts_the_releases_in_the_repro_and_the_issue(cache: dict[str, st
     report = run_cli("report", str(repro), "-o", str(tmp_path / "r"), env=cache)
     assert report.returncode == 0, report.stderr
     assert "ascendnpu-ir 1.0.0: same-bug" in (tmp_path / "r" / "issue.md").read_text()
+
+
+def test_recheck_matrix_records_every_repro(cache: dict[str, str], tmp_path: Path) -> None:
+    suite = tmp_path / "suite" / "bishengir"
+    suite.mkdir(parents=True)
+    repro = suite / "0001-vsort.mlir"
+    shutil.copy(ROOT / "repros" / "bishengir" / "0015-hivm-hir-vsort-op-failed-to.mlir", repro)
+    dry = run_cli("recheck", "--repros", str(tmp_path / "suite"), "--matrix", "--dry-run", env=cache)
+    assert dry.returncode == 0 and "in all releases" in dry.stdout and "releases" not in repro.read_text()
+    proc = run_cli("recheck", "--repros", str(tmp_path / "suite"), "--matrix", env=cache)
+    assert proc.returncode == 0, proc.stderr
+    assert '"releases": {"1.0.0": "same-bug"' in repro.read_text()
