@@ -242,6 +242,7 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
 )
 @click.option("--no-reduce", is_flag=True, help="Classify and group only.")
 @click.option("--reduce-known", is_flag=True, help="Reduce signatures that already have a repro too.")
+@click.option("--matrix", "with_matrix", is_flag=True, help="Also replay each group on every compiler release.")
 @_npu_flag
 @click.option("--json", "as_json", is_flag=True, help="Print triage.json instead of the summary.")
 @click.option("--quiet", "-q", is_flag=True, help="No live status line.")
@@ -256,6 +257,7 @@ def sweep(
     max_time_per_bug: float,
     no_reduce: bool,
     reduce_known: bool,
+    with_matrix: bool,
     npu: bool | None,
     as_json: bool,
     quiet: bool,
@@ -301,6 +303,7 @@ def sweep(
             max_time_per_bug=max_time_per_bug,
             reduce=not no_reduce,
             reduce_known=reduce_known,
+            matrix=with_matrix,
         )
         line = StatusLine(enabled=not quiet)
         job = Sweep(request, status=line.update)

@@ -120,3 +120,16 @@ def test_recheck_matrix_records_every_repro(cache: dict[str, str], tmp_path: Pat
     proc = run_cli("recheck", "--repros", str(tmp_path / "suite"), "--matrix", env=cache)
     assert proc.returncode == 0, proc.stderr
     assert '"releases": {"1.0.0": "same-bug"' in repro.read_text()
+
+
+def test_sweep_matrix_adds_a_releases_column(cache: dict[str, str], tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps" / "h1"
+    dumps.mkdir(parents=True)
+    shutil.copy(example("sort_int64.ttadapter.mlir"), dumps / "sort_keys.ttadapter")
+    proc = run_cli("sweep", str(tmp_path / "dumps"), "-o", str(tmp_path / "sw"), "--no-reduce", "--matrix", "-q",
+                   env=cache, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path / "sw" / "triage.json").read_text())
+    assert data["signatures"][0]["releases"].startswith("in all releases")
+    assert "| releases |" in (tmp_path / "sw" / "triage.md").read_text()
+    assert "<th>releases</th>" in (tmp_path / "sw" / "triage.html").read_text()

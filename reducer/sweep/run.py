@@ -17,6 +17,7 @@ from reducer.capture.discovery import discover, read_records
 from reducer.capture.record import FRONTEND_ERROR
 from reducer.errors import ReducerError
 from reducer.npu_options import Options
+from reducer.run_env import RunEnv
 from reducer.stages import StageSpec
 from reducer.sweep.state import STATE, State
 from reducer.sweep.triage import (
@@ -57,6 +58,7 @@ class SweepRequest:
     max_time_per_bug: float | None = 120.0
     reduce: bool = True
     reduce_known: bool = False
+    matrix: bool = False  # replay each group's example on every release of its compiler
 
 
 class _Stop:
@@ -191,6 +193,8 @@ class Sweep:
         if not self.stop.is_set():
             self._reduce_all(groups, state, reduce=req.reduce)
         self._mark_fixed(groups)
+        if req.matrix and not self.stop.is_set():
+            self._matrix(groups)
         records = read_records(req.root)
         kernels = kernel_rows(entries, records)
         frontend = [r for r in records if r.get("outcome") == FRONTEND_ERROR]
@@ -279,6 +283,26 @@ class Sweep:
     def _show(self, sig_id: str, text: str) -> None:
         self._progress[sig_id] = text
         self.status("reduce " + " | ".join(f"{k}: {v[:60]}" for k, v in list(self._progress.items())))
+
+    def _matrix(self, groups: list[Group]) -> None:
+        """Each group's verdict over the releases, from its example (with the options it failed with)."""
+        from reducer import stages
+        from reducer.matrix import run_matrix, verdict
+        from reducer.releases import available
+        from reducer.signature import Expectation
+
+        listed: dict[str, list[str]] = {}
+        for group in groups:
+            if group.example is None:
+                continue
+            spec = stages.get(group.stage)
+            if spec.wheel not in listed:
+                listed[spec.wheel] = available(spec.wheel)[0]
+            self.status(f"matrix: {group.id} on {len(listed[spec.wheel])} releases of {spec.wheel}")
+            ir = Path(group.example["path"]).read_text(errors="replace")
+            options = Options.from_mapping(group.example.get("options") or {})
+            rows = run_matrix(spec, listed[spec.wheel], ir, options, RunEnv(), Expectation(group.id), self.req.timeout)
+            group.releases = verdict(rows)
 
     def _mark_fixed(self, groups: list[Group]) -> None:
         """A signature whose repro was moved to repros/fixed/ but shows up again is flagged, whatever else."""

@@ -38,6 +38,7 @@ class Group:
     reduced: str | None = None
     note: str = ""
     ops: str | None = None
+    releases: str = ""  # the version matrix's verdict (sweep --matrix), e.g. "fixed in 1.1.0"
 
 
 @dataclass
@@ -137,6 +138,7 @@ def triage_data(result: SweepResult, root: str, options: Options) -> dict[str, A
                 "reduced": g.reduced,
                 "ops": g.ops,
                 "status": g.status,
+                "releases": g.releases,
                 "note": g.note,
             }
             for g in result.groups
@@ -160,15 +162,16 @@ def render_markdown(data: dict[str, Any]) -> str:
         "",
         "## Signatures",
         "",
-        "| signature | title | kernels hit | example kernel | repro | status |",
-        "|---|---|---|---|---|---|",
+        "| signature | title | kernels hit | example kernel | repro | status | releases |",
+        "|---|---|---|---|---|---|---|",
     ]
     for g in data["signatures"]:
         example = g["example"]["kernel"] if g["example"] else "-"
         status = g["status"] + (f" ({g['note']})" if g["status"] == "not reduced" and g["note"] else "")
         out.append(
             f"| `{g['id']}` | {_md_cell(g['title'])} | {_md_cell(', '.join(g['kernels']))} | "
-            f"{_md_cell(example)} | {_md_cell(g['repro'])} | {_md_cell(status)} |"
+            f"{_md_cell(example)} | {_md_cell(g['repro'])} | {_md_cell(status)} | "
+            f"{_md_cell(g.get('releases') or '-')} |"
         )
     out += ["", "## Kernels", "", "| kernel | outcome | signatures | note |", "|---|---|---|---|"]
     for k in data["kernels"]:
@@ -189,7 +192,8 @@ def render_html(data: dict[str, Any]) -> str:
             "<tr>"
             + "".join(
                 f"<td>{e(str(c))}</td>"
-                for c in (g["id"], g["title"], ", ".join(g["kernels"]), example, g["repro"] or "-", g["status"])
+                for c in (g["id"], g["title"], ", ".join(g["kernels"]), example, g["repro"] or "-", g["status"],
+                          g.get("releases") or "-")
             )
             + "</tr>"
         )
@@ -209,7 +213,8 @@ def render_html(data: dict[str, Any]) -> str:
     return (
         f"<!doctype html><meta charset=utf-8><title>triage</title><style>{style}</style>"
         f"<h1>Triage: {e(data['root'])}</h1><h2>Signatures</h2><table><tr><th>signature</th><th>title</th>"
-        f"<th>kernels hit</th><th>example kernel</th><th>repro</th><th>status</th></tr>{''.join(rows)}</table>"
+        f"<th>kernels hit</th><th>example kernel</th><th>repro</th><th>status</th><th>releases</th></tr>"
+        f"{''.join(rows)}</table>"
         f"<h2>Kernels</h2><table><tr><th>kernel</th><th>outcome</th><th>signatures</th><th>note</th></tr>"
         f"{''.join(krows)}</table>\n"
     )
