@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -175,8 +174,6 @@ _CRASH_MACHINERY = re.compile(
     r"libc\.so|libpthread|ld-linux|linux-vdso|\braise\b|\babort\b|gsignal|__pthread_kill|_nl_load_domain|"
     r"__assert_fail|__restore_rt|llvm::sys::|SignalHandler|PrintStackTrace|RunSignalHandlers"
 )
-# Where a PIE binary is mapped when ASLR is off; frames become module offsets by subtraction.
-_NO_ASLR_BASE = {"x86_64": 0x555555554000, "aarch64": 0xAAAAAAAAA000}
 
 
 def _symbol_name(sym: str) -> str:
@@ -194,9 +191,9 @@ def _symbol_name(sym: str) -> str:
 
 
 def _frames_raw(stderr: str) -> list[tuple[str, str]]:
-    """(module, where) for every stack frame, in order; `where` is a symbol name or +0xoffset."""
-    base = _NO_ASLR_BASE.get(platform.machine(), 0)
-    own = tuple(stages.tool_names())
+    """(module, where) for every stack frame, in order; `where` is a symbol name, +0xoffset (LLVM's own
+    module+offset, which replays get through the stub symbolizer), or `?` (a bare address: where a module was
+    loaded is not knowable from a log, so it says nothing)."""
     frames: list[tuple[str, str]] = []
     in_dump = False
     for raw_line in stderr.splitlines():
@@ -217,14 +214,7 @@ def _frames_raw(stderr: str) -> list[tuple[str, str]]:
         if m and in_dump:
             mod = m.group("mod").rsplit("/", 1)[-1]
             sym = _symbol_name(re.sub(r"\s*\+\s*\d+$", "", m.group("sym") or ""))
-            addr = int(m.group("addr"), 16)
-            if sym:
-                where = sym
-            elif mod.endswith("-opt") or any(name in mod for name in own):
-                where = f"+{hex(addr - base)}" if addr >= base else f"+{hex(addr)}"
-            else:
-                where = "?"
-            frames.append((mod, where))
+            frames.append((mod, sym or "?"))
     return frames
 
 
@@ -240,7 +230,7 @@ def top_frames(stderr: str, count: int = TOP_FRAMES) -> list[str]:
     picked = [
         f"{mod}{where}" if where.startswith("+") else where
         for mod, where in frames[start:]
-        if not _CRASH_MACHINERY.search(mod)
+        if not _CRASH_MACHINERY.search(mod) and where != "?"  # a bare address tells nothing apart
     ]
     return picked[:count]
 

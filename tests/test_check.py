@@ -185,3 +185,14 @@ def test_hang_is_killed_and_reported(tmp_path: Path) -> None:
     env = dict(os.environ, TRITON_ADAPTER_OPT=str(fake))
     code, line = _bad(tmp_path, str(example("vector_add.ttir")), "--timeout", "1", env=env)
     assert code == 3 and "did not finish within 1s" in line
+
+
+def test_frames_are_module_offsets_stable_with_aslr_on(tmp_path: Path) -> None:
+    """A bare SIGSEGV is told apart by its frames: they come from LLVM's own module+offset (the stub
+    symbolizer), so ten runs with ASLR on give one signature, the same as with ASLR off."""
+    src = str(example("pointer_table_copy.ttir"))
+    off = json.loads(run_cli("check", src, "--json", cwd=tmp_path).stdout)
+    on = json.loads(run_cli("check", src, "--env", "ASLR=on", "--runs", "10", "--json", cwd=tmp_path).stdout)
+    assert on["rate"] == 1.0 and on["id"] == off["id"]
+    assert on["signature"]["frames"] == off["signature"]["frames"]
+    assert all(f.startswith("triton-adapter-opt+0x") for f in off["signature"]["frames"])
