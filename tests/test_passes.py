@@ -445,3 +445,30 @@ def test_cse_and_drop_operands_output_verifies_in_triton_adapter_opt():
         assert out is not None, name
         r = subprocess.run([str(ADAPTER), "-"], input=out, capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, f"{name}: {r.stderr[:500]}"
+
+
+COND_FROM_CONSTANT = '''"builtin.module"() ({
+  "tt.func"() <{function_type = (i32, i1) -> (), sym_name = "k"}> ({
+  ^bb0(%arg0: i32, %arg1: i1):
+    %c0 = "arith.constant"() <{value = 0 : i32}> : () -> i32
+    %0 = "arith.cmpi"(%arg0, %c0) <{predicate = 1 : i64}> : (i32, i32) -> i1
+    "cf.cond_br"(%0)[^bb1, ^bb2] <{operandSegmentSizes = array<i32: 1, 0, 0>}> : (i1) -> ()
+  ^bb1:
+    "tt.return"() : () -> ()
+  ^bb2:
+    "tt.return"() : () -> ()
+  }) : () -> ()
+}) : () -> ()
+'''
+
+
+def test_replace_operands_uses_an_argument_of_the_same_type():
+    p = get_pass("replace-operands")
+    s = subject(COND_FROM_CONSTANT)
+    assert p.targets(s, CTX) == 2  # the cmpi's constant operand, the branch condition
+    outs = [p.apply(s, [i], CTX) for i in range(2)]
+    assert any('"cf.cond_br"(%arg1)' in o for o in outs)
+    assert any('"arith.cmpi"(%arg0, %arg0)' in o for o in outs)
+    # Then erase-ops removes what no longer feeds anything: the branch takes the i1 argument directly.
+    branch = next(o for o in outs if '"cf.cond_br"(%arg1)' in o)
+    assert "arith.cmpi" not in reduce(branch, lambda t: '"cf.cond_br"(%arg1)' in t).text

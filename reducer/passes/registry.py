@@ -16,6 +16,7 @@ from reducer.passes.functions import DropFuncArgs, DropFuncResults, DropUnusedFu
 from reducer.passes.inline_regions import InlineRegions
 from reducer.passes.lines import Lines
 from reducer.passes.opt import Opt
+from reducer.passes.replace_operands import ReplaceOperands
 from reducer.passes.shrink_shapes import ShrinkShapes
 from reducer.passes.thread_branches import ThreadBranches
 
@@ -26,6 +27,7 @@ _ALL: tuple[ReductionPass, ...] = (
     CSE(),
     DropOperands(),
     BypassOps(),
+    ReplaceOperands(),
     DropUnusedFuncs(),
     InlineCalls(),
     DropFuncArgs(),

@@ -24,6 +24,7 @@ DEFAULT_SCHEDULE: tuple[Tier, ...] = (
         (
             "erase-ops",
             "bypass-ops",
+            "replace-operands",
             "inline-regions",
             "thread-branches",
             "cse",
