@@ -285,6 +285,10 @@ def _summary(report: Any, seconds: float) -> str:
     wins = report.winners()[:6]
     if wins:
         rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" if o else f"{n} (-{b} bytes)" for n, o, b in wins)))
+    if report.one_minimal is not None:
+        kept, tried = report.one_minimal
+        verdict = "yes" if kept == 0 else f"no: {kept} of them still show the bug"
+        rows.append(("1-minimal", f"{verdict} ({tried} single-op deletions tried)"))
     if report.pass_errors:
         errors = sorted(report.pass_errors.items(), key=lambda kv: -kv[1])
         shown = "; ".join(f"{msg} (x{n})" for msg, n in errors[:3])

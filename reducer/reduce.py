@@ -91,6 +91,8 @@ class ReduceReport:
     stopped: bool = False
     slipped: dict[str, int] = field(default_factory=dict)
     timeouts: int = 0  # candidates that ran past the per-test limit
+    # (single-op deletions that still show the bug, single-op deletions tried): (0, n) is 1-minimal.
+    one_minimal: tuple[int, int] | None = None
     final_note: str = ""  # why the final check could not confirm the result
 
     @property
@@ -169,6 +171,8 @@ class ReduceReport:
             "stopped": self.stopped,
             "slipped": self.slipped,
             "timeouts": self.timeouts,
+            "one_minimal": None if self.one_minimal is None else
+            {"deletions_keeping_the_bug": self.one_minimal[0], "deletions_tried": self.one_minimal[1]},
             "final_note": self.final_note,
             "stage": self.request.source.stage.name,
             "options": self.request.options.as_dict(),
@@ -203,6 +207,26 @@ def _run_opt(env: RunEnv, timeout: Callable[[], float]) -> Callable[[str, Sequen
         return result.output_text if result.returncode == 0 else None
 
     return run
+
+
+def one_minimality(text: str, test: Callable[[str], bool]) -> tuple[int, int] | None:
+    """How many single-op deletions of the result still show the bug (0: 1-minimal), out of how many; None
+    when the result is not MLIR the structured passes can edit."""
+    from reducer.passes.registry import get_pass
+    from reducer.search.formats import MLIR_GENERIC
+
+    subject = MLIR_GENERIC.normalise(text)
+    if subject is None:
+        return None
+    erase, ctx = get_pass("erase-ops"), PassContext()
+    tried = kept = 0
+    for i in range(erase.targets(subject, ctx)):
+        candidate = erase.apply(subject, [i], ctx)
+        if candidate is None:
+            continue
+        tried += 1
+        kept += bool(test(candidate))
+    return kept, tried
 
 
 class Reduction:
@@ -393,6 +417,9 @@ class Reduction:
         sig = report.signature
         text = report.text
         late = self._past_deadline()
+        if not late and not self.stop.is_set():
+            self.status("measuring 1-minimality")
+            report.one_minimal = one_minimality(text, test)
         custom = None if late else reprint(self.req.source.stage, text, generic=False, timeout=self._budget(60.0))
         if custom is not None and custom != text and test(custom):
             text = custom

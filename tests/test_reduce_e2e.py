@@ -58,6 +58,8 @@ def test_adapter_crash_reduces_to_twelve_ops_with_the_same_signature(name: str, 
     sidecar = json.loads((tmp_path / "out.mlir.json").read_text())
     assert sidecar["final_check"] == "5/5"
     assert sidecar["pass_errors"] == {}, "a reduction pass raised: a reducer bug"
+    assert sidecar["one_minimal"]["deletions_keeping_the_bug"] == 0, "not 1-minimal"
+    assert "1-minimal    yes" in proc.stdout
     assert "final check" in proc.stdout and "passes won" in proc.stdout and "pass errors" not in proc.stdout
 
 
