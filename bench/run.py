@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Benchmark: reducer vs C-Vise on every shipped failing example, same interestingness test.
+"""Benchmark: reducer vs C-Vise, picire and Shrink Ray on every shipped failing example, same interestingness.
 
-Prints one row per example: ops before/after, tests run, wall seconds for reducer and (when Debian's
-`cvise` is installed) for C-Vise using `reducer check --expect ID` as its test, then the ratios
-reducer/C-Vise. Not a timed unit test: figures depend on the machine; ratios are what to compare.
+Prints one row per example: ops before, then ops after / tests run / wall seconds for reducer and for each
+anchor that is installed (Debian's `cvise`; `pip install picire shrinkray`), every anchor using `reducer check
+--expect ID` as its test and stopped at the same cap. Not a timed unit test: figures depend on the machine;
+compare within one run.
 
-    python bench/run.py [--jobs 2] [--cvise-cap 300] [--only NAME ...] [--no-cvise] [--json OUT]
+    python bench/run.py [--jobs 2] [--cap 300] [--anchors cvise,picire,shrinkray] [--only NAME ...] [--json OUT]
 """
 
 from __future__ import annotations
@@ -59,25 +60,50 @@ def run_reducer(path: Path, jobs: int, workdir: Path) -> dict:
             "stage": source.stage}
 
 
-def run_cvise(path: Path, sig_id: str, stage, jobs: int, cap: float, workdir: Path) -> dict | None:
-    cvise = shutil.which("cvise")
-    if cvise is None:
+def _test_script(work: Path, sig_id: str, stage, counter: Path, given: str, name: str) -> Path:
+    """The same interestingness test for every anchor: `reducer check --expect ID` (exit 0 = the bug). The
+    candidate comes as `given`: "arg" (its path), "stdin", or "name" (a fixed file name in the cwd)."""
+    test = work / "test.sh"
+    read = {"stdin": 'f=$(mktemp --suffix=.mlir); cat > "$f"; set -- "$f"\n', "name": f"set -- {name}\n"}
+    test.write_text(
+        "#!/bin/sh\n"
+        f"echo x >> {counter}\n{read.get(given, '')}"
+        f'{sys.executable} -m reducer check --stage {stage.name} --expect {sig_id} "$1" >/dev/null 2>&1\n'
+        "rc=$?\n" + ('rm -f "$f"\n' if given == "stdin" else "") + "exit $rc\n"
+    )
+    test.chmod(0o755)
+    return test
+
+
+# Each anchor: how it is found, and its command line (test script, input file, jobs) -> (argv, result file).
+ANCHORS = {
+    # C-Vise insists on a bare file name in its working directory, and reduces it in place.
+    "cvise": ("cvise", "name", lambda exe, test, target, jobs: (
+        [exe, "--n", str(jobs), "--timeout", "30", "--tidy", str(test), target.name], target)),
+    # picire: the test gets the candidate's path; the result lands in its output folder.
+    "picire": ("picire", "arg", lambda exe, test, target, jobs: (
+        [exe, "-i", str(target), "--test", str(test), "-p", "-j", str(jobs), "-a", "line", "--cache", "content",
+         "-o", str(target.parent / "picire-out")], target.parent / "picire-out" / target.name)),
+    # Shrink Ray: the candidate on stdin; the best so far written to --target.
+    "shrinkray": ("shrinkray", "stdin", lambda exe, test, target, jobs: (
+        [exe, "--parallelism", str(jobs), "--timeout", "30", "--target", str(target.with_suffix(".best")),
+         str(test), str(target)], target.with_suffix(".best"))),
+}
+
+
+def run_anchor(name: str, path: Path, sig_id: str, stage, jobs: int, cap: float, workdir: Path) -> dict | None:
+    program, given, command = ANCHORS[name]
+    exe = shutil.which(program)
+    if exe is None:
         return None
-    work = Path(tempfile.mkdtemp(prefix="cvise-", dir=workdir))
+    work = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=workdir))
     target = work / path.name
     shutil.copy(path, target)
     counter = work / "tests.count"
-    test = work / "test.sh"
-    test.write_text(
-        "#!/bin/sh\n"
-        f"echo x >> {counter}\n"
-        f"exec {sys.executable} -m reducer check --stage {stage.name} --expect {sig_id} {path.name} >/dev/null 2>&1\n"
-    )
-    test.chmod(0o755)
+    argv, result = command(exe, _test_script(work, sig_id, stage, counter, given, target.name), target, jobs)
     t0 = time.monotonic()
-    # C-Vise insists on a bare file name in its working directory.
-    proc = subprocess.Popen([cvise, "--n", str(jobs), "--timeout", "30", "--tidy", str(test), target.name],
-                            cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(argv, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         proc.wait(timeout=cap)
         capped = False
@@ -87,26 +113,30 @@ def run_cvise(path: Path, sig_id: str, stage, jobs: int, cap: float, workdir: Pa
         capped = True
     wall = time.monotonic() - t0
     tests = len(counter.read_text().splitlines()) if counter.exists() else 0
-    return {"ops_after": ops_of(target, stage), "tests": tests, "wall": wall, "capped": capped}
+    best = result if result.is_file() else target
+    return {"ops_after": ops_of(best, stage), "tests": tests, "wall": wall, "capped": capped}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--cvise-cap", type=float, default=300.0, help="seconds before C-Vise is stopped")
-    ap.add_argument("--no-cvise", action="store_true")
+    ap.add_argument("--cap", "--cvise-cap", type=float, default=300.0, help="seconds before an anchor is stopped")
+    ap.add_argument("--anchors", default="cvise,picire,shrinkray", help="which anchors to run (comma-separated)")
+    ap.add_argument("--no-cvise", action="store_true", help="run no anchor (reducer alone)")
     ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
+    anchors = [] if args.no_cvise else [a for a in args.anchors.split(",") if a in ANCHORS]
     rows = []
     with tempfile.TemporaryDirectory(prefix="reducer-bench-") as tmp:
         workdir = Path(tmp)
         examples = failing_examples(args.only)
-        print(f"{len(examples)} deterministic failing examples; jobs={args.jobs}; "
-              f"C-Vise: {'off' if args.no_cvise else shutil.which('cvise') or 'not installed'}", flush=True)
-        header = (f"{'example':42} {'ops':>5} {'red.ops':>7} {'tests':>6} {'wall':>6} | "
-                  f"{'cv.ops':>6} {'tests':>6} {'wall':>6} | {'ops r':>5} {'tests r':>7} {'wall r':>6}")
+        found = {a: shutil.which(ANCHORS[a][0]) or "not installed" for a in anchors}
+        print(f"{len(examples)} deterministic failing examples; jobs={args.jobs}; cap {args.cap:g}s; anchors: "
+              + (", ".join(f"{a} ({w})" for a, w in found.items()) or "none"), flush=True)
+        header = f"{'example':42} {'ops':>5} | {'reducer':>16} | " + " | ".join(f"{a:>16}" for a in anchors)
         print(header)
+        print(f"{'':42} {'':>5} | {'ops tests  wall':>16} | " + " | ".join(f"{'ops tests  wall':>16}" for _ in anchors))
         print("-" * len(header))
         for path in examples:
             try:
@@ -114,23 +144,17 @@ def main() -> int:
             except ReducerError as err:  # e.g. a flaky bug caught by the final check: report, go on
                 print(f"{path.name:42} reducer refused: {err.one_line()}", flush=True)
                 continue
-            cv = None if args.no_cvise else run_cvise(path, red["id"], red["stage"], args.jobs, args.cvise_cap,
-                                                      workdir)
-            row = {"example": path.name, **{k: v for k, v in red.items() if k != "stage"},
-                   "stage": red["stage"].name, "cvise": cv}
+            row = {"example": path.name, **{k: v for k, v in red.items() if k != "stage"}, "stage": red["stage"].name}
+            cells = [f"{red['ops_after']:>4} {red['tests']:>5} {red['wall']:>5.1f}"]
+            for anchor in anchors:
+                got = run_anchor(anchor, path, red["id"], red["stage"], args.jobs, args.cap, workdir)
+                row[anchor] = got
+                mark = "*" if got and got["capped"] else " "
+                cells.append(f"{'-':>16}" if got is None else
+                             f"{got['ops_after']:>4} {got['tests']:>5} {got['wall']:>5.0f}{mark}")
             rows.append(row)
-            line = (f"{path.name:42} {red['ops_before']:>5} {red['ops_after']:>7} {red['tests']:>6} "
-                    f"{red['wall']:>6.1f} | ")
-            if cv:
-                cap = "*" if cv["capped"] else " "
-                ratio_ops = red["ops_after"] / cv["ops_after"] if cv["ops_after"] > 0 else float("nan")
-                ratio_tests = red["tests"] / cv["tests"] if cv["tests"] else float("nan")
-                line += (f"{cv['ops_after']:>6} {cv['tests']:>6} {cv['wall']:>5.0f}{cap} | "
-                         f"{ratio_ops:>5.2f} {ratio_tests:>7.3f} {red['wall'] / cv['wall']:>6.3f}")
-            else:
-                line += f"{'-':>6} {'-':>6} {'-':>6} | {'-':>5} {'-':>7} {'-':>6}"
-            print(line, flush=True)
-    print("ratios = reducer / C-Vise (lower is better); * = C-Vise stopped at the cap")
+            print(f"{path.name:42} {red['ops_before']:>5} | " + " | ".join(cells), flush=True)
+    print("ops = ops in the result as the tool parses it (-1: unparsable); * = stopped at the cap")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
