@@ -285,6 +285,8 @@ def _summary(report: Any, seconds: float) -> str:
     wins = report.winners()[:6]
     if wins:
         rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" if o else f"{n} (-{b} bytes)" for n, o, b in wins)))
+    if report.timings:
+        rows.append(("time", ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())))
     if report.one_minimal is not None:
         kept, tried = report.one_minimal
         verdict = "yes" if kept == 0 else f"no: {kept} of them still show the bug"

@@ -93,6 +93,7 @@ class ReduceReport:
     timeouts: int = 0  # candidates that ran past the per-test limit
     # (single-op deletions that still show the bug, single-op deletions tried): (0, n) is 1-minimal.
     one_minimal: tuple[int, int] | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step (baseline, isolation, phases...)
     final_note: str = ""  # why the final check could not confirm the result
 
     @property
@@ -171,6 +172,7 @@ class ReduceReport:
             "stopped": self.stopped,
             "slipped": self.slipped,
             "timeouts": self.timeouts,
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "one_minimal": None if self.one_minimal is None else
             {"deletions_keeping_the_bug": self.one_minimal[0], "deletions_tried": self.one_minimal[1]},
             "final_note": self.final_note,
@@ -239,6 +241,7 @@ class Reduction:
         self.report: ReduceReport | None = None
         self._phase_name = ""
         self.deadline: float | None = None  # time.monotonic() when --max-time runs out
+        self._timings: dict[str, float] = {}  # seconds per step: where a run's time went
 
     # --- baseline -------------------------------------------------------------------------
 
@@ -312,7 +315,9 @@ class Reduction:
             timer.daemon = True
             timer.start()
         self.status("checking the input")
+        t0 = time.monotonic()
         baseline, sig = self.baseline()
+        self._timings["baseline"] = time.monotonic() - t0
         per_test = req.timeout_per_test
         if per_test is None:
             spent = baseline.first.run.seconds if baseline else 1.0
@@ -333,12 +338,15 @@ class Reduction:
             start_text = req.source.text
         # Count ops on the generic print: custom-form text of unregistered dialects does not parse in xDSL.
         report = ReduceReport(req, sig, baseline, start_text, _ops(start_text), _ops(start_text))
+        report.timings = self._timings  # filled as the run goes (the sidecar is written at the end)
         self.report = report
         self._write(start_text)
 
         if expectation is not None and req.pass_level and not self.stop.is_set():
             self.status("isolating the failing pass")
+            t0 = time.monotonic()
             level = isolate(replay, start_text, expectation)
+            self._timings["isolation"] = time.monotonic() - t0
             if level is not None and not self.stop.is_set():
                 report.pass_level = level
                 level_text = reprint(req.source.stage, level.text, generic=True, timeout=self._budget(60.0))
@@ -393,6 +401,7 @@ class Reduction:
         )
         assert self.report is not None
         self.report.phases.append(Phase(name, result, time.monotonic() - t0))
+        self._timings[name] = time.monotonic() - t0
         return result
 
     def _on_status(self, stats: Stats) -> None:
@@ -419,7 +428,9 @@ class Reduction:
         late = self._past_deadline()
         if not late and not self.stop.is_set():
             self.status("measuring 1-minimality")
+            t0 = time.monotonic()
             report.one_minimal = one_minimality(text, test)
+            self._timings["1-minimality"] = time.monotonic() - t0
         custom = None if late else reprint(self.req.source.stage, text, generic=False, timeout=self._budget(60.0))
         if custom is not None and custom != text and test(custom):
             text = custom
@@ -434,6 +445,7 @@ class Reduction:
             report.final_runs = report.final_matches = 1 if test(text) else 0
         else:
             self.status("final check")
+            t0 = time.monotonic()
             deadline = None if self.deadline is None else max(self.deadline, time.monotonic()) + FINAL_GRACE
             replay = Replay(self.req.source.stage, self.req.options, self.req.timeout, self.req.env,
                             deadline=deadline)
@@ -442,6 +454,7 @@ class Reduction:
             observed = [replay.observe(text) for _ in range(report.final_runs)]
             cut = any(obs.cut_short for obs in observed)
             report.final_matches = sum(expectation.met_by(obs.signature) for obs in observed)
+            self._timings["final check"] = time.monotonic() - t0
             if report.final_matches == 0 and not cut and not late:
                 # Before blaming the reduction: does the original input still fail the same way?
                 if not expectation.met_by(replay.observe(self.req.source.text).signature):
