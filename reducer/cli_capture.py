@@ -186,19 +186,22 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
         )
         return exitcodes.OK
     rows = []
-    for k in run.kernels:
+    for k in sorted(
+        run.kernels, key=lambda k: (k.get("kernel", ""), k.get("autotune_index") or 0, k.get("folder", ""))
+    ):
         files = ", ".join((k.get("files") or {}).values()) or "-"
         rows.append(
             (
                 k.get("kernel", "?"),
                 k.get("outcome") or "-",
                 k.get("failed_stage") or "-",
+                _config_of(k),
                 _rel(k.get("folder", ""), run.out),
                 files,
             )
         )
     if rows:
-        click.echo(_table(rows, ("kernel", "outcome", "stage", "folder", "files")))
+        click.echo(_table(rows, ("kernel", "outcome", "stage", "config", "folder", "files")))
     counts: dict[str, int] = {}
     for k in run.kernels:
         counts[str(k.get("outcome"))] = counts.get(str(k.get("outcome")), 0) + 1
@@ -208,7 +211,25 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
         f"command exit {run.returncode}"
     )
     click.echo(f"written to {run.out} (index.json). Next: reducer sweep {run.out}")
+    if run.returncode != 0:
+        # The command stopped early: launches after that point were never captured.
+        click.echo(
+            f"reducer: warning: the command exited {run.returncode}; launches after its error were not "
+            "captured (see its output above)",
+            err=True,
+        )
     return exitcodes.OK
+
+
+def _config_of(kernel: dict) -> str:
+    """The specialisation in a few characters: autotune slot and constexprs (`2/5 BLOCK=32`)."""
+    parts = []
+    if kernel.get("autotune_configs"):
+        index = kernel.get("autotune_index")
+        parts.append(f"{'?' if index is None else index + 1}/{kernel['autotune_configs']}")
+    parts += [f"{k}={v}" for k, v in sorted((kernel.get("constants") or {}).items())]
+    text = " ".join(parts) or "-"
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # --- sweep --------------------------------------------------------------------------------------

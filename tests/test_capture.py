@@ -21,8 +21,15 @@ IR = ROOT / "examples" / "ir"
 LAUNCH_ALL = ROOT / "examples" / "launch_all.py"
 
 # Kernel function names of the files examples/launch_all.py launches by default.
-LAUNCHED = {"vector_add", "softmax_row", "repeat_row", "add_shared_matrix", "gated_copy", "accumulate_steps",
-            "dot_precision_none"}
+LAUNCHED = {
+    "vector_add",
+    "softmax_row",
+    "repeat_row",
+    "add_shared_matrix",
+    "gated_copy",
+    "accumulate_steps",
+    "dot_precision_none",
+}
 
 
 def _dump_tree(tmp: Path) -> Path:
@@ -160,3 +167,31 @@ def test_hook_is_inert_without_the_variables(tmp_path: Path) -> None:
 
 def test_commands_are_click_commands() -> None:
     assert isinstance(capture, click.Command)
+
+
+def test_capture_compiles_every_autotune_config_without_a_device(tmp_path: Path) -> None:
+    """`Autotuner.__init__` asks for a device benchmarker, and pruning would hide configs: neither may stop capture."""
+    pytest.importorskip("torch")
+    out = tmp_path / "capture"
+    launch = ROOT / "tests" / "data" / "autotuned_launch.py"
+    result = CliRunner().invoke(capture, ["-o", str(out), "--no-npu", "--", sys.executable, str(launch)])
+    assert result.exit_code == 0, result.output
+    kernels = json.loads((out / "index.json").read_text())["kernels"]
+    assert len(kernels) == 5 and {k["kernel"] for k in kernels} == {"broadcast_row"}
+    assert sorted(k["autotune_index"] for k in kernels) == [0, 1, 2, 3, 4]
+    assert all(k["autotune_configs"] == 5 for k in kernels)
+    by_index = {k["autotune_index"]: k for k in kernels}
+    assert by_index[4]["constants"] == {"BM": 8, "BN": 32, "ROWS_FROM_BLOCK_PTR": 1}
+    assert by_index[4]["autotune_config"]["ROWS_FROM_BLOCK_PTR"] == 1
+    assert by_index[4]["outcome"] == "failed" and by_index[4]["failed_stage"] == "adapter"
+    assert {by_index[i]["outcome"] for i in range(4)} == {"passed"}
+    assert "5/5 BM=8 BN=32 ROWS_FROM_BLOCK_PTR=1" in result.output
+    assert "captured 5 kernels (1 failed, 4 passed)" in result.output
+
+
+def test_capture_warns_when_the_command_stops_early(tmp_path: Path) -> None:
+    script = tmp_path / "boom.py"
+    script.write_text("raise SystemExit(3)\n")
+    result = CliRunner().invoke(capture, ["-o", str(tmp_path / "c"), "--no-npu", "--", sys.executable, str(script)])
+    assert result.exit_code == 0
+    assert "exited 3" in result.output and "not captured" in result.output

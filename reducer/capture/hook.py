@@ -63,15 +63,62 @@ def _patch(name: str, module: Any) -> None:
         module.JITFunction.run = _capturing_run
         module.JITFunction._reducer_capture = True
     elif name == "triton.runtime.autotuner" and not getattr(module.Autotuner, "_reducer_capture", False):
+        module.Autotuner.__init__ = _without_benchmarker(module.Autotuner.__init__)
         module.Autotuner._bench = _compile_only_bench
+        module.Autotuner.prune_configs = _every_config
         module.Autotuner._reducer_capture = True
+
+
+def _no_bench(kernel_call: Any, quantiles: Any = None, **_: Any) -> list[float]:
+    kernel_call()
+    return [1.0, 1.0, 1.0]
+
+
+def _without_benchmarker(init: Any) -> Any:
+    """`Autotuner.__init__` asks the active driver for a benchmarker; with no device there is no driver."""
+    import functools
+    import inspect
+
+    takes_do_bench = "do_bench" in inspect.signature(init).parameters
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if takes_do_bench and kwargs.get("do_bench") is None:
+            kwargs["do_bench"] = _no_bench
+        init(self, *args, **kwargs)
+
+    return __init__
+
+
+def _every_config(self: Any, kwargs: Any) -> list[Any]:
+    """Perf models and early pruning need a device (or hide configs): capture compiles them all."""
+    return list(self.configs)
+
+
+# The autotune config being compiled, so its launch record says which one it is.
+_CONFIG: dict[str, Any] = {}
 
 
 def _compile_only_bench(self: Any, *args: Any, config: Any, **meta: Any) -> list[float]:
     """Autotuning without a device: compile (and record) every config; all 'time' the same."""
     current = dict(meta, **config.all_kwargs())
-    self.fn.run(*args, **current)
+    _CONFIG.update(
+        autotune_config={k: _jsonable(v) for k, v in config.all_kwargs().items()},
+        autotune_index=_index_of(self.configs, config),
+        autotune_configs=len(self.configs),
+    )
+    try:
+        self.fn.run(*args, **current)
+    finally:
+        _CONFIG.clear()
     return [1.0, 1.0, 1.0]
+
+
+def _index_of(configs: list[Any], config: Any) -> int | None:
+    for i, c in enumerate(configs):
+        if c is config:
+            return i
+    return None
 
 
 _SEEN: set[str] = set()
@@ -87,6 +134,7 @@ def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any
         "source": _source_of(self.fn),
         "target": target,
         "pid": os.getpid(),
+        **_CONFIG,
     }
     try:
         prepared = _specialise(self, target, args, kwargs)
@@ -225,4 +273,3 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return f"tensor{tuple(value.shape)} {value.dtype}"
     return repr(value)
-
