@@ -130,7 +130,8 @@ def _capture_folder(path: Path, as_json: bool) -> int:
 
 
 def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
-    from reducer.capture.logs import looks_like_log, match_log, parse_log
+    from reducer.capture.logs import looks_like_log, match_log, parse_log, version_mismatches
+    from reducer.toolchain import versions
 
     text = path.read_text(errors="replace")
     if not looks_like_log(text):
@@ -139,6 +140,8 @@ def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
             "pass the pytest or console log of the failing run, or a dump folder",
         )
     failures = parse_log(text)
+    for line in version_mismatches(text, versions()):
+        click.echo(f"reducer: warning: {line}", err=True)
     folders = list(dumps) or [p for p in (path.parent,) if p.is_dir()]
     match_log(failures, folders)
     if as_json:

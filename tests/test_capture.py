@@ -195,3 +195,32 @@ def test_capture_warns_when_the_command_stops_early(tmp_path: Path) -> None:
     result = CliRunner().invoke(capture, ["-o", str(tmp_path / "c"), "--no-npu", "--", sys.executable, str(script)])
     assert result.exit_code == 0
     assert "exited 3" in result.output and "not captured" in result.output
+
+
+def test_log_versions_from_pip_list_freeze_wheel_names_and_pip_show() -> None:
+    from reducer.capture.logs import log_versions
+
+    assert log_versions("torch 2.3.1\ntriton-ascend        36969dafdad51877233f\n") == {
+        "triton-ascend": "36969dafdad51877233f"
+    }
+    assert log_versions("Downloading triton_ascend-3.2.0rc4-cp311-none.whl\nascendnpu-ir==1.2.3\n") == {
+        "triton-ascend": "3.2.0rc4",
+        "ascendnpu-ir": "1.2.3",
+    }
+    assert log_versions("Name: triton_ascend\nVersion: 3.1.0\n") == {"triton-ascend": "3.1.0"}
+    # Words after the name are not versions, nor is a longer package name.
+    assert log_versions("triton-ascend acceded\nmy-triton-ascend 5\n") == {}
+
+
+def test_log_capture_warns_when_the_log_is_from_another_version(tmp_path: Path) -> None:
+    from reducer.toolchain import package_version
+
+    installed = package_version("triton-ascend")
+    log = tmp_path / "pytest.log"
+    head = "triton-ascend                     0.0.1\n"
+    log.write_text(head + "E   triton.compiler.errors.MLIRCompilationError: [ConvertTritonIRToLinalgIR] boom\n")
+    result = CliRunner().invoke(capture, [str(log)])
+    assert result.exit_code == 0, result.output
+    assert f"made with triton-ascend 0.0.1, {installed} is installed" in result.output
+    log.write_text(f"triton-ascend {installed}\n" + log.read_text().split("\n", 1)[1])
+    assert "made with" not in CliRunner().invoke(capture, [str(log)]).output

@@ -17,6 +17,9 @@ _CACHE_DIR = re.compile(r"The compiled kernel cache is in (\S+)")
 _LAUNCH = re.compile(r"\b([A-Za-z_]\w*)\s*\[\s*[^\]\n]*\]\s*\(")
 _SOURCE_LOC = re.compile(r"([^\s:\"']+\.py):(\d+):\d+: (?:error|remark|note|warning)")
 _END = "[ERROR][Triton][END]"
+# How logs name a wheel's version: `pip list` columns, `pip freeze`, wheel file names, `pip show`.
+_VERSION_AFTER_NAME = r"(?:\s*==\s*|[ \t]+|-)([0-9][\w.+]*|(?=[a-f]*[0-9])[0-9a-f]{7,40})\b"
+_PIP_SHOW = re.compile(r"^Name:\s*(\S+)\s*\nVersion:\s*(\S+)", re.M)
 
 
 @dataclass
@@ -151,3 +154,29 @@ def _loc_hits(path: Path, locations: list[tuple[str, int]]) -> int:
     return min(hits, 3)
 
 
+def log_versions(text: str) -> dict[str, str]:
+    """The version of each stage's wheel that the log itself states (first mention), by wheel name."""
+    found: dict[str, str] = {}
+    for spec in stages.all_stages():
+        name = re.escape(spec.wheel).replace(r"\-", "[-_]")
+        m = re.search(rf"(?<![\w-]){name}{_VERSION_AFTER_NAME}", text, re.I)
+        if m:
+            found[spec.wheel] = m.group(1)
+    for name, version in _PIP_SHOW.findall(text):
+        wheel = name.lower().replace("_", "-")
+        if wheel in {s.wheel for s in stages.all_stages()}:
+            found.setdefault(wheel, version)
+    return found
+
+
+def version_mismatches(text: str, installed: dict[str, str]) -> list[str]:
+    """One line per wheel whose version in the log differs from the installed one (the IR may differ)."""
+    out = []
+    for wheel, logged in log_versions(text).items():
+        here = installed.get(wheel)
+        if here and here != logged:
+            out.append(
+                f"the log was made with {wheel} {logged}, {here} is installed: the IR found may not be what "
+                f"failed; install that build, or recapture the IR with this one"
+            )
+    return out
