@@ -118,10 +118,13 @@ class ReduceReport:
                 total[message] = total.get(message, 0) + times
         return total
 
-    def winners(self) -> list[tuple[str, int, int]]:
-        """(pass, ops saved, bytes saved) summed over phases, biggest first."""
+    def winners(self, phase_name: str = "full-stage") -> list[tuple[str, int, int]]:
+        """(pass, ops saved, bytes saved) in one phase, biggest first.
+
+        Phases are not summed: the pass-level phase works on an intermediate IR whose op count is not the input's.
+        """
         acc: dict[str, list[int]] = {}
-        for phase in self.phases:
+        for phase in (p for p in self.phases if p.name == phase_name):
             for name, per in phase.result.stats.per_pass.items():
                 if per.accepted:
                     slot = acc.setdefault(name, [0, 0])
@@ -156,6 +159,7 @@ class ReduceReport:
                     "ops_before": p.result.initial_ops,
                     "ops_after": p.result.final_ops,
                     "seconds": round(p.seconds, 2),
+                    "passes_won": [{"pass": n, "ops": o, "bytes": b} for n, o, b in self.winners(p.name)],
                 }
                 for p in self.phases
             ],

@@ -190,3 +190,22 @@ def test_a_crashing_pass_is_recorded_not_fatal():
     assert problem.text.endswith("line 5\n") and "line 0\n" in problem.text  # target 0 could never be removed
     [(message, times)] = problem.stats.pass_errors.items()
     assert message == "broken (apply): RuntimeError: boom" and times >= 1
+
+
+def test_passes_won_never_sum_ops_of_different_irs() -> None:
+    """The pass-level phase counts ops of an intermediate IR; the input's passes_won must not include them."""
+    from types import SimpleNamespace
+
+    from reducer.reduce import ReduceReport
+    from reducer.search.problem import Stats
+
+    def phase(name: str, saved: dict[str, int]) -> SimpleNamespace:
+        stats = Stats()
+        for pass_name, ops in saved.items():
+            per = stats.for_pass(pass_name)
+            per.accepted, per.ops_saved, per.bytes_saved = 1, ops, ops * 10
+        return SimpleNamespace(name=name, result=SimpleNamespace(stats=stats))
+
+    report = SimpleNamespace(phases=[phase("pass-level", {"erase-ops": 900}), phase("full-stage", {"erase-ops": 40})])
+    assert ReduceReport.winners(report) == [("erase-ops", 40, 400)]
+    assert ReduceReport.winners(report, "pass-level") == [("erase-ops", 900, 9000)]
