@@ -67,6 +67,12 @@ def _rel(path: Path | str, root: Path) -> str:
     help="With a log: dump or cache folders to search for the failing kernel's IR (repeatable).",
 )
 @_npu_flag
+@click.option(
+    "--shims/--no-shims",
+    default=True,
+    show_default=True,
+    help="Retry launches that hit a known frontend incompatibility with its shim (both are recorded).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def capture(
     args: tuple[str, ...],
@@ -74,6 +80,7 @@ def capture(
     out: Path | None,
     dumps: tuple[Path, ...],
     npu: bool | None,
+    shims: bool,
     as_json: bool,
 ) -> None:
     """Find kernel IR in PATH (dump folder, Triton cache, or a log), or run COMMAND and capture every launch.
@@ -94,7 +101,7 @@ def capture(
         if path is not None:
             return _capture_log(path, dumps, as_json)
         options = Options.from_cli(target, ())  # validates --target before running anything
-        return _capture_command(command, options.target, out, npu, as_json)
+        return _capture_command(command, options.target, out, npu, as_json, shims)
 
     run_guarded(go)
 
@@ -167,12 +174,14 @@ def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
     return exitcodes.OK
 
 
-def _capture_command(command: list[str], target: str, out: Path | None, npu: bool | None, as_json: bool) -> int:
+def _capture_command(
+    command: list[str], target: str, out: Path | None, npu: bool | None, as_json: bool, shims: bool = True
+) -> int:
     from reducer.capture.command import default_out, run_command
 
     folder = out or default_out(Path.cwd())
     click.echo(f"reducer: capturing into {folder}", err=True)
-    run = run_command(command, folder, target, npu=npu)
+    run = run_command(command, folder, target, npu=npu, shims=shims)
     if as_json:
         click.echo(
             json.dumps(
@@ -197,7 +206,7 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
             (
                 k.get("kernel", "?"),
                 k.get("outcome") or "-",
-                k.get("failed_stage") or "-",
+                _stage_of(k),
                 _config_of(k),
                 _rel(k.get("folder", ""), run.out),
                 files,
@@ -224,6 +233,13 @@ def _capture_command(command: list[str], target: str, out: Path | None, npu: boo
     return exitcodes.OK
 
 
+def _stage_of(kernel: dict) -> str:
+    """The failed stage; a known frontend incompatibility by its shim's name."""
+    stage = kernel.get("failed_stage") or "-"
+    known = (kernel.get("incompatibility") or {}).get("name")
+    return f"{stage} ({known})" if known else stage
+
+
 def _config_of(kernel: dict) -> str:
     """The specialisation in a few characters: autotune slot and constexprs (`2/5 BLOCK=32`)."""
     parts = []
@@ -232,7 +248,9 @@ def _config_of(kernel: dict) -> str:
         parts.append(f"{'?' if index is None else index + 1}/{kernel['autotune_configs']}")
     parts += [f"{k}={v}" for k, v in sorted((kernel.get("constants") or {}).items())]
     text = " ".join(parts) or "-"
-    return text if len(text) <= 40 else text[:39] + "…"
+    text = text if len(text) <= 40 else text[:39] + "…"
+    shims = [s.get("name", "?") for s in kernel.get("shims") or []]
+    return text + (f" +shim {','.join(shims)}" if shims else "")
 
 
 # --- sweep --------------------------------------------------------------------------------------

@@ -135,8 +135,16 @@ def test_capture_records_every_launched_kernel_without_npu(captured: tuple[Path,
     assert index["mode"] == "compile-only" and index["returncode"] == 0
     kernels = index["kernels"]
     assert {k["kernel"] for k in kernels} == LAUNCHED
-    assert len(kernels) == 8  # vector_add twice: once healthy, once with the rejected maxnreg keyword
-    by = {(k["kernel"], k["outcome"]): k for k in kernels}
+    # vector_add: healthy; rejected maxnreg keyword; retried with the shim. dot_precision_none: error, then shimmed.
+    assert len(kernels) == 10
+    by = {(k["kernel"], k["outcome"], bool(k.get("shims"))): k for k in kernels}
+    assert by[("vector_add", "frontend-error", False)]["incompatibility"]["name"] == "drop-maxnreg"
+    assert by[("vector_add", "passed", True)]["shims"][0]["name"] == "drop-maxnreg"
+    assert "maxnreg" not in by[("vector_add", "passed", True)]["launch_options"]
+    dot = by[("dot_precision_none", "passed", True)]
+    assert dot["shims"][0]["name"] == "dot-input-precision-default" and "ttadapter" in dot["files"]
+    assert by[("dot_precision_none", "frontend-error", False)]["incompatibility"]["name"] == dot["shims"][0]["name"]
+    by = {(k["kernel"], k["outcome"]): k for k in kernels if not k.get("shims")}
     for name in ("repeat_row", "add_shared_matrix", "gated_copy", "accumulate_steps"):
         rec = by[(name, "failed")]
         assert rec["failed_stage"] == "adapter" and (Path(rec["folder"]) / f"{name}.ttir").is_file()
@@ -146,13 +154,25 @@ def test_capture_records_every_launched_kernel_without_npu(captured: tuple[Path,
     assert healthy["signature"]["x_ptr"] == "*fp32" and healthy["constants"] == {"BLOCK": 1024}
     assert "maxnreg" in by[("vector_add", "frontend-error")]["error"]
     assert "default_dot_input_precision" in by[("dot_precision_none", "frontend-error")]["error"]
-    assert "captured 8 kernels" in output and str(out) in output
+    assert "captured 10 kernels" in output and str(out) in output
+    assert "launch (drop-maxnreg)" in output and "+shim dot-input-precision-default" in output
+
+
+def test_no_shims_records_the_frontend_errors_only(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    out = tmp_path / "capture"
+    argv = ["-o", str(out), "--no-npu", "--no-shims", "--", sys.executable, str(LAUNCH_ALL)]
+    result = CliRunner().invoke(capture, argv)
+    assert result.exit_code == 0, result.output
+    kernels = json.loads((out / "index.json").read_text())["kernels"]
+    assert len(kernels) == 8 and not any(k.get("shims") for k in kernels)
+    assert sum(1 for k in kernels if k["outcome"] == "frontend-error") == 2
 
 
 def test_capture_output_folder_replays_like_a_dump(captured: tuple[Path, str]) -> None:
     out, _ = captured
     found = discover(out)
-    assert {c.kernel for c in found} == LAUNCHED - {"dot_precision_none"}
+    assert {c.kernel for c in found} == LAUNCHED  # dot_precision_none: through its shim
     assert {c.outcome for c in found if c.kernel == "repeat_row"} == {"failed"}
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from reducer import atomic
 from reducer.capture.discovery import discover, read_records
 from reducer.capture.record import ENV_DIR, ENV_TARGET, FORMAT, INDEX
+from reducer.capture.shims import ENV_NO_SHIMS
 from reducer.runner import run_process
 
 
@@ -68,8 +69,13 @@ if _spec is not None and _spec.loader is not None:
 '''
 
 
-def capture_env(out: Path, target: str, compile_only: bool, base: dict[str, str] | None = None) -> dict[str, str]:
+def capture_env(
+    out: Path, target: str, compile_only: bool, base: dict[str, str] | None = None, shims: bool = True
+) -> dict[str, str]:
     env = dict(os.environ if base is None else base)
+    env.pop(ENV_NO_SHIMS, None)
+    if not shims:
+        env[ENV_NO_SHIMS] = "1"
     env.pop("TRITON_ASCEND_COMPILE_SPEED_OPT", None)  # else a kernel that failed once is not recompiled
     env["TRITON_ALWAYS_COMPILE"] = "1"
     if not compile_only:
@@ -86,12 +92,18 @@ def capture_env(out: Path, target: str, compile_only: bool, base: dict[str, str]
 
 
 def run_command(
-    argv: Sequence[str], out: Path, target: str, *, npu: bool | None = None, timeout: float | None = None
+    argv: Sequence[str],
+    out: Path,
+    target: str,
+    *,
+    npu: bool | None = None,
+    timeout: float | None = None,
+    shims: bool = True,
 ) -> CaptureRun:
     """Run the user's command with capture on; return what was recorded (also written to index.json)."""
     out.mkdir(parents=True, exist_ok=True)
     compile_only = not (npu_present() if npu is None else npu)
-    env = capture_env(out, target, compile_only)
+    env = capture_env(out, target, compile_only, shims=shims)
     done = run_process(list(argv), env=env, timeout=timeout, capture=False)  # the command prints as usual
     code = -1 if done.returncode is None else done.returncode
     seconds = done.seconds
@@ -108,5 +120,3 @@ def write_index(out: Path, **meta: Any) -> list[dict[str, Any]]:
     data = {"format": FORMAT, **meta, "kernels": kernels}
     atomic.write_text(out / INDEX, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
     return kernels
-
-

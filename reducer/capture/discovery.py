@@ -131,5 +131,3 @@ def read_records(root: Path) -> list[dict[str, Any]]:
 
 def is_capture_dir(root: Path) -> bool:
     return _read_record(root / INDEX).get("format") == FORMAT
-
-

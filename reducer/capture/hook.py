@@ -6,6 +6,7 @@ It imports nothing heavy at module level and nothing the user's process does not
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.machinery
 import json
@@ -125,7 +126,28 @@ _SEEN: set[str] = set()
 
 
 def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any) -> None:
-    """Replacement for `JITFunction.run`: specialise like Triton does, compile for the target, record, never launch."""
+    """Replacement for `JITFunction.run`: specialise like Triton does, compile for the target, record, never launch.
+
+    A known frontend incompatibility is recorded as found, then the launch is retried with its shim so the
+    compiler bugs behind it are captured too (unless shims are off).
+    """
+    from reducer.capture.shims import ENV_NO_SHIMS, matching
+
+    applied: list[Any] = []
+    while True:
+        error = _capture_once(self, args, grid, kwargs, applied)
+        shim = matching(error) if error else None
+        if shim is None or shim in applied or os.environ.get(ENV_NO_SHIMS):
+            return None
+        applied.append(shim)
+        if shim.launch is not None:
+            kwargs = shim.launch(kwargs)
+
+
+def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any], shims: list[Any]) -> str | None:
+    """Capture one launch with `shims` applied; the frontend error, if that is how it ended."""
+    from reducer.capture.shims import matching
+
     out = Path(os.environ[ENV_DIR])
     target = os.environ[ENV_TARGET]
     record: dict[str, Any] = {
@@ -136,15 +158,20 @@ def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any
         "pid": os.getpid(),
         **_CONFIG,
     }
+    if shims:
+        record["shims"] = [{"name": s.name, "summary": s.summary} for s in shims]
+    shim_key = ",".join(s.name for s in shims)
     try:
         prepared = _specialise(self, target, args, kwargs)
     except Exception as err:  # e.g. a launch keyword the backend rejects (maxnreg=...)
-        key = f"{record['qualname']}:{type(err).__name__}:{err}"
-        record.update(outcome=FRONTEND_ERROR, failed_stage="launch", error=f"{type(err).__name__}: {err}")
+        error = f"{type(err).__name__}: {err}"
+        key = f"{record['qualname']}:{error}:{shim_key}"
+        record.update(outcome=FRONTEND_ERROR, failed_stage="launch", error=error)
+        _name_incompatibility(record, matching(error))
         _write_once(out, record, key)
-        return None
+        return error
     fn_key, signature, constants, attrs, options, bound = prepared
-    key = f"{record['qualname']}:{fn_key}:{target}"
+    key = f"{record['qualname']}:{fn_key}:{target}:{shim_key}"
     if key in _SEEN:
         return None
     record.update(
@@ -159,9 +186,15 @@ def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any
     record["outcome"] = INCOMPLETE
     atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
     t0 = time.monotonic()
-    result = _compile(self, signature, constants, attrs, target, options)
+    with contextlib.ExitStack() as patches:
+        for shim in shims:
+            if shim.during_compile is not None:
+                patches.enter_context(shim.during_compile(options))
+        result = _compile(self, signature, constants, attrs, target, options)
     record["seconds"] = round(time.monotonic() - t0, 3)
     record.update(_describe(result))
+    if record["outcome"] == FRONTEND_ERROR:
+        _name_incompatibility(record, matching(record.get("error") or ""))
     record["files"] = {}
     for kind, text in result.ir.items():  # each stage's input, named like Triton's dumps
         name = f"{record['kernel']}.{kind}"
@@ -169,7 +202,13 @@ def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any
         record["files"][kind] = name
     atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
     _SEEN.add(key)
-    return None
+    return record.get("error") if record["outcome"] == FRONTEND_ERROR else None
+
+
+def _name_incompatibility(record: dict[str, Any], shim: Any) -> None:
+    """A frontend error that is a known incompatibility says so (triage groups and reports it by that name)."""
+    if shim is not None:
+        record["incompatibility"] = {"name": shim.name, "summary": shim.summary}
 
 
 def _specialise(jit: Any, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:

@@ -99,7 +99,10 @@ def kernel_rows(entries: list[dict[str, Any]], records: list[dict[str, Any]]) ->
         k.setdefault("source", r.get("source"))
         if r.get("outcome") in (FRONTEND_ERROR, INCOMPLETE):
             last = ((r.get("error") or r["outcome"]).strip().splitlines() or [""])[-1][:200]
-            if not k["files"]:
+            known = (r.get("incompatibility") or {}).get("name")
+            if known:  # a finding of its own even when the shimmed retry compiled
+                last = f"known incompatibility {known} (shimmed retry captured): {last}"
+            if not k["files"] or (known and k["outcome"] == "passed"):
                 k["outcome"], k["note"] = r["outcome"], last
             else:
                 k["note"] = f"another launch: {r['outcome']}: {last}"
