@@ -114,3 +114,36 @@ def test_a_fresh_sweep_finds_the_bugs_known(swept: dict[str, object], tmp_path: 
     assert triage["summary"]["checked"] == 12
     assert {g["status"] for g in triage["signatures"]} == {"known"}
     assert len(list(repros.rglob("*.mlir"))) == 3  # deduped: nothing new written
+
+
+def test_triage_links_resolve_from_the_triage_folder_and_show_each_reduction(swept: dict[str, object]) -> None:
+    out, triage = swept["out"], swept["triage"]
+    md, page = (out / "triage.md").read_text(), (out / "triage.html").read_text()
+    for g in triage["signatures"]:
+        assert (out / g["repro_link"]).resolve() == Path(g["repro"]).resolve()
+        assert f"(<{g['repro_link']}>)" in md and f'href="{g["repro_link"]}"' in page
+        assert g["tests"] > 0 and g["seconds"] > 0
+        before, after = (int(n) for n in g["ops"].split(" -> "))
+        assert after < before
+        assert f"{g['ops']} ops, {g['tests']} tests" in md
+    assert '<tr class="s-new">' in page and ".s-new{" in page
+
+
+def test_a_repro_deleted_since_the_last_sweep_is_saved_again(swept: dict[str, object], tmp_path: Path) -> None:
+    import shutil
+
+    out = tmp_path / "capture"
+    shutil.copytree(swept["out"], out)
+    repros = tmp_path / "repros"
+    shutil.copytree(swept["repros"], repros)
+    # The state file names repros of the fixture's suite: point it at the copy, then delete one repro.
+    state = out / "state.jsonl"
+    state.write_text(state.read_text().replace(str(swept["repros"]), str(repros)))
+    victim = next(repros.rglob("0001-*.mlir"))
+    victim.unlink()
+    result = CliRunner().invoke(sweep, [str(out), "--repros", str(repros), "-q"])
+    assert result.exit_code == 0, result.output
+    triage = json.loads((out / "triage.json").read_text())
+    for g in triage["signatures"]:
+        assert Path(g["repro"]).is_file(), g
+    assert len(list(repros.rglob("*.mlir"))) == 3

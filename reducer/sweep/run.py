@@ -176,9 +176,7 @@ class Sweep:
         self.status(f"check: {resumed}/{len(units)} from the state file, {len(todo)} to run")
         done = 0
         with ThreadPoolExecutor(max_workers=max(1, req.jobs)) as pool:
-            results = _bounded_map(
-                pool, lambda u: check_unit(u, req.timeout), todo, 2 * max(1, req.jobs), self.stop
-            )
+            results = _bounded_map(pool, lambda u: check_unit(u, req.timeout), todo, 2 * max(1, req.jobs), self.stop)
             for entry in results:
                 state.append(entry)
                 done += 1
@@ -211,7 +209,9 @@ class Sweep:
         todo = []
         for group in groups:
             previous = state.reductions.get(group.id)
-            if previous is not None:
+            # A repro deleted or moved since: the suite decides (known elsewhere, or reduce again).
+            gone = previous is not None and previous.get("repro") and not Path(previous["repro"]).is_file()
+            if previous is not None and not gone:
                 apply_reduction(group, previous)
             elif group.id in known and not self.req.reduce_known:
                 group.status, group.repro = KNOWN, str(known[group.id])
@@ -264,7 +264,12 @@ class Sweep:
             reduction = Reduction(request, status=lambda text: self._show(group.id, text))
             self.stop.adopt(reduction.stop)
             report = reduction.run()
-            entry.update(reduced=str(out), ops=f"{report.ops_before} -> {report.ops_after}", stopped=report.stopped)
+            entry.update(
+                reduced=str(out),
+                ops=f"{report.ops_before} -> {report.ops_after}",
+                tests=report.tests,
+                stopped=report.stopped,
+            )
             with self._save_lock:  # repro numbering is read-then-write
                 saved = save_repro(out, self.req.repros, options, stage)
             entry.update(status=NEW if saved.status == "new" else KNOWN, repro=str(saved.path), note=saved.message)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ class Group:
     reduced: str | None = None
     note: str = ""
     ops: str | None = None
+    tests: int | None = None  # predicate runs the reduction spent
+    seconds: float | None = None  # the reduction's wall time
     releases: str = ""  # the version matrix's verdict (sweep --matrix), e.g. "fixed in 1.1.0"
 
 
@@ -60,6 +63,8 @@ def apply_reduction(group: Group, entry: dict[str, Any]) -> None:
     group.reduced = entry.get("reduced")
     group.note = entry.get("note", "")
     group.ops = entry.get("ops")
+    group.tests = entry.get("tests")
+    group.seconds = entry.get("seconds")
 
 
 def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
@@ -73,7 +78,10 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
         g.files += 1
         if g.example is None or (e["bytes"], e["path"]) < (g.example["bytes"], g.example["path"]):
             g.example = {
-                "kernel": e["kernel"], "path": e["path"], "bytes": e["bytes"], "options": e.get("options") or {}
+                "kernel": e["kernel"],
+                "path": e["path"],
+                "bytes": e["bytes"],
+                "options": e.get("options") or {},
             }
     return sorted(groups.values(), key=lambda g: (-len(g.kernels), g.id))
 
@@ -109,7 +117,22 @@ def kernel_rows(entries: list[dict[str, Any]], records: list[dict[str, Any]]) ->
     return dict(sorted(kernels.items()))
 
 
-def triage_data(result: SweepResult, root: str, options: Options) -> dict[str, Any]:
+def _link(path: str | None, base: Path) -> str | None:
+    """`path` as a link that resolves from the folder the triage files are written to."""
+    if not path:
+        return None
+    return os.path.relpath(Path(path).resolve(), base.resolve())
+
+
+def _reduction(g: dict[str, Any]) -> str:
+    parts = [f"{g['ops']} ops" if g.get("ops") else None]
+    parts.append(f"{g['tests']} tests" if g.get("tests") is not None else None)
+    parts.append(f"{g['seconds']:.1f}s" if g.get("seconds") is not None else None)
+    return ", ".join(p for p in parts if p) or "-"
+
+
+def triage_data(result: SweepResult, root: str, options: Options, links_from: Path | None = None) -> dict[str, Any]:
+    base = links_from or result.out
     counts: dict[str, int] = {}
     for g in result.groups:
         counts[g.status] = counts.get(g.status, 0) + 1
@@ -140,6 +163,10 @@ def triage_data(result: SweepResult, root: str, options: Options) -> dict[str, A
                 "repro": g.repro,
                 "reduced": g.reduced,
                 "ops": g.ops,
+                "tests": g.tests,
+                "seconds": g.seconds,
+                "repro_link": _link(g.repro, base),
+                "reduced_link": _link(g.reduced, base),
                 "status": g.status,
                 "releases": g.releases,
                 "note": g.note,
@@ -154,6 +181,12 @@ def _md_cell(text: Any) -> str:
     return str(text if text is not None else "-").replace("|", "\\|").replace("\n", " ")
 
 
+def _md_link(text: str | None, link: str | None) -> str:
+    if not text or not link:
+        return _md_cell(text)
+    return f"[{_md_cell(Path(text).name)}](<{link.replace('>', '%3E')}>)"
+
+
 def render_markdown(data: dict[str, Any]) -> str:
     s = data["summary"]
     out = [
@@ -165,15 +198,16 @@ def render_markdown(data: dict[str, Any]) -> str:
         "",
         "## Signatures",
         "",
-        "| signature | title | kernels hit | example kernel | repro | status | releases |",
-        "|---|---|---|---|---|---|---|",
+        "| signature | title | kernels hit | example kernel | repro | reduction | status | releases |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for g in data["signatures"]:
         example = g["example"]["kernel"] if g["example"] else "-"
         status = g["status"] + (f" ({g['note']})" if g["status"] == "not reduced" and g["note"] else "")
         out.append(
             f"| `{g['id']}` | {_md_cell(g['title'])} | {_md_cell(', '.join(g['kernels']))} | "
-            f"{_md_cell(example)} | {_md_cell(g['repro'])} | {_md_cell(status)} | "
+            f"{_md_cell(example)} | {_md_link(g.get('repro'), g.get('repro_link'))} | {_md_cell(_reduction(g))} | "
+            f"{_md_cell(status)} | "
             f"{_md_cell(g.get('releases') or '-')} |"
         )
     out += ["", "## Kernels", "", "| kernel | outcome | signatures | note |", "|---|---|---|---|"]
@@ -191,15 +225,13 @@ def render_html(data: dict[str, Any]) -> str:
     rows = []
     for g in data["signatures"]:
         example = g["example"]["kernel"] if g["example"] else "-"
-        rows.append(
-            "<tr>"
-            + "".join(
-                f"<td>{e(str(c))}</td>"
-                for c in (g["id"], g["title"], ", ".join(g["kernels"]), example, g["repro"] or "-", g["status"],
-                          g.get("releases") or "-")
-            )
-            + "</tr>"
-        )
+        cells = [e(str(c)) for c in (g["id"], g["title"], ", ".join(g["kernels"]), example)]
+        repro = g.get("repro")
+        link = g.get("repro_link")
+        cells.append(f'<a href="{e(link)}">{e(Path(repro).name)}</a>' if repro and link else e(repro or "-"))
+        cells += [e(_reduction(g)), e(g["status"]), e(g.get("releases") or "-")]
+        status_class = "s-" + "".join(ch if ch.isalnum() else "-" for ch in g["status"])
+        rows.append(f'<tr class="{status_class}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     krows = [
         "<tr>"
         + "".join(
@@ -212,11 +244,14 @@ def render_html(data: dict[str, Any]) -> str:
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
         "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}"
+        ".s-new{background:#fde2e2}.s-known{background:#fff4d6}.s-fixed{background:#e2f5e2}"
+        ".s-not-reduced{background:#eee}"
     )
     return (
         f"<!doctype html><meta charset=utf-8><title>triage</title><style>{style}</style>"
         f"<h1>Triage: {e(data['root'])}</h1><h2>Signatures</h2><table><tr><th>signature</th><th>title</th>"
-        f"<th>kernels hit</th><th>example kernel</th><th>repro</th><th>status</th><th>releases</th></tr>"
+        f"<th>kernels hit</th><th>example kernel</th><th>repro</th><th>reduction</th><th>status</th>"
+        f"<th>releases</th></tr>"
         f"{''.join(rows)}</table>"
         f"<h2>Kernels</h2><table><tr><th>kernel</th><th>outcome</th><th>signatures</th><th>note</th></tr>"
         f"{''.join(krows)}</table>\n"
@@ -237,7 +272,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
 
 def write_triage(result: SweepResult, root: str, options: Options, out: Path | None = None) -> dict[str, Any]:
     """Every format of `RENDERERS` into `out` (default: the sweep's folder); returns the data."""
-    data = triage_data(result, root, options)
+    data = triage_data(result, root, options, links_from=out or result.out)
     for name, render in RENDERERS.items():
         atomic.write_text((out or result.out) / name, render(data))
     return data
