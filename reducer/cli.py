@@ -282,9 +282,12 @@ def _summary(report: Any, seconds: float) -> str:
         rows.append(
             ("pass-level", f"{report.pass_level_path} via {report.pass_level.how}: {report.pass_level.pipeline_text}")
         )
-    wins = report.winners()[:6]
-    if wins:
-        rows.append(("passes won", ", ".join(f"{n} (-{o} ops)" if o else f"{n} (-{b} bytes)" for n, o, b in wins)))
+    won = []
+    for phase in dict.fromkeys(p.name for p in report.phases):  # each phase counts ops of its own IR
+        where = "" if phase == "full-stage" else f" in {phase}"
+        won += [f"{n} (-{o} ops{where})" if o else f"{n} (-{b} bytes{where})" for n, o, b in report.winners(phase)[:6]]
+    if won:
+        rows.append(("passes won", ", ".join(won)))
     if report.timings:
         rows.append(("time", ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())))
     if report.one_minimal is not None:
