@@ -21,7 +21,7 @@ class StatusLine:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         # Logs and CI get a plain line now and then instead of carriage-return redraws.
         self.interval = interval if self.tty else 5.0
-        self.heartbeat = 1.0 if self.tty else 5.0
+        self.heartbeat = 1.0 if self.tty else 4.5  # + the 0.5 s poll: at most 5 s of silence in logs
         self.step_note_after = 2.0  # seconds on one step before the line says so
         self._width = 0
         self._lock = threading.Lock()
@@ -51,7 +51,7 @@ class StatusLine:
             self._draw(now, text)
 
     def _beat_loop(self) -> None:
-        while not self._stop.wait(self.heartbeat / 2):
+        while not self._stop.wait(min(0.5, self.heartbeat / 2)):
             with self._lock:
                 now = time.monotonic()
                 if now - self._last < self.heartbeat or not self._text:
