@@ -219,7 +219,7 @@ def _capture_command(
         counts[str(k.get("outcome"))] = counts.get(str(k.get("outcome")), 0) + 1
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no kernel launched"
     click.echo(
-        f"\ncaptured {len(run.kernels)} kernels ({summary}) in {run.seconds:.1f}s, mode {run.mode}; "
+        f"\ncaptured {_units(run.kernels)} ({summary}) in {run.seconds:.1f}s, mode {run.mode}; "
         f"command exit {run.returncode}"
     )
     click.echo(f"written to {run.out} (index.json). Next: reducer sweep {run.out}")
@@ -231,6 +231,12 @@ def _capture_command(
             err=True,
         )
     return exitcodes.OK
+
+
+def _units(records: list[dict]) -> str:
+    """Launches are compile units (kernel + specialisation): say how many, and of how many kernels (as sweep counts)."""
+    kernels = len({r.get("kernel") for r in records})
+    return f"{len(records)} compile units of {kernels} kernel{'s' if kernels != 1 else ''}"
 
 
 def _stage_of(kernel: dict) -> str:
@@ -329,7 +335,7 @@ def sweep(
             click.echo(f"reducer: capturing into {folder}", err=True)
             run = run_command(command, folder, options.target, npu=npu)
             click.echo(
-                f"reducer: captured {len(run.kernels)} kernels in {run.seconds:.1f}s (command exit {run.returncode})",
+                f"reducer: captured {_units(run.kernels)} in {run.seconds:.1f}s (command exit {run.returncode})",
                 err=True,
             )
             path = folder

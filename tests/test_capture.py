@@ -154,7 +154,7 @@ def test_capture_records_every_launched_kernel_without_npu(captured: tuple[Path,
     assert healthy["signature"]["x_ptr"] == "*fp32" and healthy["constants"] == {"BLOCK": 1024}
     assert "maxnreg" in by[("vector_add", "frontend-error")]["error"]
     assert "default_dot_input_precision" in by[("dot_precision_none", "frontend-error")]["error"]
-    assert "captured 10 kernels" in output and str(out) in output
+    assert "captured 10 compile units of 7 kernels" in output and str(out) in output
     assert "launch (drop-maxnreg)" in output and "+shim dot-input-precision-default" in output
 
 
@@ -206,7 +206,7 @@ def test_capture_compiles_every_autotune_config_without_a_device(tmp_path: Path)
     assert by_index[4]["outcome"] == "failed" and by_index[4]["failed_stage"] == "adapter"
     assert {by_index[i]["outcome"] for i in range(4)} == {"passed"}
     assert "5/5 BM=8 BN=32 ROWS_FROM_BLOCK_PTR=1" in result.output
-    assert "captured 5 kernels (1 failed, 4 passed)" in result.output
+    assert "captured 5 compile units of 1 kernel (1 failed, 4 passed)" in result.output
 
 
 def test_capture_warns_when_the_command_stops_early(tmp_path: Path) -> None:
