@@ -131,12 +131,11 @@ def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any
     A known frontend incompatibility is recorded as found, then the launch is retried with its shim so the
     compiler bugs behind it are captured too (unless shims are off).
     """
-    from reducer.capture.shims import ENV_NO_SHIMS, matching
+    from reducer.capture.shims import ENV_NO_SHIMS
 
     applied: list[Any] = []
     while True:
-        error = _capture_once(self, args, grid, kwargs, applied)
-        shim = matching(error) if error else None
+        shim = _capture_once(self, args, grid, kwargs, applied)
         if shim is None or shim in applied or os.environ.get(ENV_NO_SHIMS):
             return None
         applied.append(shim)
@@ -144,10 +143,8 @@ def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any
             kwargs = shim.launch(kwargs)
 
 
-def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any], shims: list[Any]) -> str | None:
-    """Capture one launch with `shims` applied; the frontend error, if that is how it ended."""
-    from reducer.capture.shims import matching
-
+def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any], shims: list[Any]) -> Any:
+    """Capture one launch with `shims` applied; the shim for its frontend error, if it ended in a known one."""
     out = Path(os.environ[ENV_DIR])
     target = os.environ[ENV_TARGET]
     record: dict[str, Any] = {
@@ -167,9 +164,9 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
         error = f"{type(err).__name__}: {err}"
         key = f"{record['qualname']}:{error}:{shim_key}"
         record.update(outcome=FRONTEND_ERROR, failed_stage="launch", error=error)
-        _name_incompatibility(record, matching(error))
+        known = _name_incompatibility(record)
         _write_once(out, record, key)
-        return error
+        return known
     fn_key, signature, constants, attrs, options, bound = prepared
     key = f"{record['qualname']}:{fn_key}:{target}:{shim_key}"
     if key in _SEEN:
@@ -193,8 +190,7 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
         result = _compile(self, signature, constants, attrs, target, options)
     record["seconds"] = round(time.monotonic() - t0, 3)
     record.update(_describe(result))
-    if record["outcome"] == FRONTEND_ERROR:
-        _name_incompatibility(record, matching(record.get("error") or ""))
+    known = _name_incompatibility(record) if record["outcome"] == FRONTEND_ERROR else None
     record["files"] = {}
     for kind, text in result.ir.items():  # each stage's input, named like Triton's dumps
         name = f"{record['kernel']}.{kind}"
@@ -202,13 +198,17 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
         record["files"][kind] = name
     atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
     _SEEN.add(key)
-    return record.get("error") if record["outcome"] == FRONTEND_ERROR else None
+    return known
 
 
-def _name_incompatibility(record: dict[str, Any], shim: Any) -> None:
-    """A frontend error that is a known incompatibility says so (triage groups and reports it by that name)."""
+def _name_incompatibility(record: dict[str, Any]) -> Any:
+    """A frontend error that is a known incompatibility says so (triage names it); returns its shim, if any."""
+    from reducer.capture.shims import matching
+
+    shim = matching(record.get("error") or "")
     if shim is not None:
         record["incompatibility"] = {"name": shim.name, "summary": shim.summary}
+    return shim
 
 
 def _specialise(jit: Any, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
