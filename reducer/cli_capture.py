@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from reducer import exitcodes, stages
+from reducer.capture.record import config_label, failed_where
 from reducer.cli_options import SECONDS, npu_option, target_option, timeout_option
 from reducer.cli_run import run_guarded, run_interruptibly
 from reducer.errors import InputError, UsageError
@@ -206,8 +207,8 @@ def _capture_command(
             (
                 k.get("kernel", "?"),
                 k.get("outcome") or "-",
-                _stage_of(k),
-                _config_of(k),
+                failed_where(k),
+                config_label(k),
                 _rel(k.get("folder", ""), run.out),
                 files,
             )
@@ -237,26 +238,6 @@ def _units(records: list[dict]) -> str:
     """Launches are compile units (kernel + specialisation): say how many, and of how many kernels (as sweep counts)."""
     kernels = len({r.get("kernel") for r in records})
     return f"{len(records)} compile units of {kernels} kernel{'s' if kernels != 1 else ''}"
-
-
-def _stage_of(kernel: dict) -> str:
-    """The failed stage; a known frontend incompatibility by its shim's name."""
-    stage = kernel.get("failed_stage") or "-"
-    known = (kernel.get("incompatibility") or {}).get("name")
-    return f"{stage} ({known})" if known else stage
-
-
-def _config_of(kernel: dict) -> str:
-    """The specialisation in a few characters: autotune slot and constexprs (`2/5 BLOCK=32`)."""
-    parts = []
-    if kernel.get("autotune_configs"):
-        index = kernel.get("autotune_index")
-        parts.append(f"{'?' if index is None else index + 1}/{kernel['autotune_configs']}")
-    parts += [f"{k}={v}" for k, v in sorted((kernel.get("constants") or {}).items())]
-    text = " ".join(parts) or "-"
-    text = text if len(text) <= 40 else text[:39] + "…"
-    shims = [s.get("name", "?") for s in kernel.get("shims") or []]
-    return text + (f" +shim {','.join(shims)}" if shims else "")
 
 
 # --- sweep --------------------------------------------------------------------------------------
@@ -380,7 +361,8 @@ def _sweep_summary(data: dict[str, Any], dest: Path) -> str:
     out = [_table(rows, ("signature", "status", "n", "kernels", "repro"))] if rows else ["no failing kernel"]
     status = ", ".join(f"{v} {k}" for k, v in sorted(s["status"].items())) or "none"
     out.append(
-        f"\n{s['kernels']} kernels, {s['files']} IR files ({s['resumed']} from state, {s['checked']} checked), "
+        f"\n{s['units']} compile units of {s['kernels']} kernels, {s['files']} IR files ({s['replayed']} replayed, "
+        f"{s['resumed']} from the state file, {s['checked'] - s['replayed']} passed in the capture), "
         f"{s['signatures']} signatures ({status}), {s['frontend_errors']} frontend errors, {s['seconds']}s"
     )
     out.append(f"triage: {dest / 'triage.md'} (.json, .html)")

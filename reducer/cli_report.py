@@ -61,11 +61,13 @@ def report(
     """Write an upstream issue (issue.md) and an attachment bundle for REPRO, redacted.
 
     REPRO is a saved repro (repros/<stage>/NNNN-*.mlir) or any failing IR file; a `reducer reduce`
-    sidecar (REPRO.json) next to it fills in the origin. With --check, REPRO is a report folder or file
-    to scan: exit 0 when clean, 1 when private data remains.
+    sidecar (REPRO.json) next to it fills in the origin. A capture's launch folder that the frontend
+    rejected gets an issue of its own (the exception, the launch, the shim). With --check, REPRO is a
+    report folder or file to scan: exit 0 when clean, 1 when private data remains.
     """
 
     def go() -> int:
+        from reducer.frontend_report import is_frontend_finding, write_frontend_report
         from reducer.leaks import find_leaks
         from reducer.report import find_sidecar, write_report
         from reducer.source import read_regular
@@ -78,6 +80,9 @@ def report(
                 click.echo(f"reducer: {len(leaks)} private strings left in {repro}", err=True)
                 return exitcodes.NOT_INTERESTING
             click.echo(f"{repro}: clean")
+            return exitcodes.OK
+        if is_frontend_finding(repro):  # a capture's launch folder: the frontend rejected it, no IR to replay
+            click.echo(write_frontend_report(repro, out_dir, secrets).message)
             return exitcodes.OK
         read_regular(repro)  # a folder, a pipe or a missing file: one line, before anything else
         sidecar = find_sidecar(repro)

@@ -153,6 +153,19 @@ def versions() -> dict[str, str]:
     return {spec.wheel: package_version(spec.wheel) for spec in all_stages()}
 
 
+def fingerprint() -> dict[str, str]:
+    """Which binary (and build) each stage runs: two runs with equal fingerprints give equal outcomes."""
+    found = {}
+    for spec in all_stages():
+        try:
+            tool = locate(spec)
+        except ToolNotFound:
+            found[spec.name] = "not found"
+            continue
+        found[spec.name] = f"{tool.version} {tool.build} {tool.path}".strip()
+    return found
+
+
 def find_helper(name: str) -> str | None:
     """Optional programs: llvm-symbolizer (readable frames), hivmc (CANN's last step)."""
     return shutil.which(name)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reducer.capture.frontend import finding_of
 from reducer.cli_capture import sweep
-from reducer.sweep.triage import group_checks, kernel_rows
+from reducer.sweep.triage import group_checks, kernel_rows, unit_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH_ALL = ROOT / "examples" / "launch_all.py"
@@ -34,9 +35,29 @@ def test_grouping_keeps_the_smallest_example_and_every_kernel() -> None:
     groups = group_checks(entries)
     assert [(g.id, sorted(g.kernels), g.example["kernel"]) for g in groups] == [
         ("x" * 12, ["a", "b"], "b"), ("y" * 12, ["c"], "c")]
-    kernels = kernel_rows(entries, [{"kernel": "e", "outcome": "frontend-error", "error": "KeyError: maxnreg"}])
+    records = [{"kernel": "e", "outcome": "frontend-error", "error": "KeyError: maxnreg", "folder": "e-1"}]
+    rows = unit_rows({e["path"]: e for e in entries}, records)
+    assert [(r["kernel"], r["outcome"]) for r in rows] == [
+        ("a", "failed"), ("b", "failed"), ("c", "failed"), ("d", "passed"), ("e", "frontend-error")]
+    kernels = kernel_rows(rows)
     assert kernels["d"]["outcome"] == "passed" and kernels["e"]["outcome"] == "frontend-error"
-    assert kernels["a"]["ids"] == ["x" * 12]
+    assert kernels["a"]["ids"] == ["x" * 12] and kernels["e"]["ids"][0] == finding_of(records[0])[0]
+
+
+def test_units_of_one_kernel_keep_their_own_outcome() -> None:
+    """Two configs of one kernel: the failing one does not hide the passing one (a row per compile unit)."""
+    fail = {"kernel": "k", "path": "k-1/k.ttir", "bytes": 9, "failure": True, "id": "z" * 12, "title": "t",
+            "outcome": "assertion", "stage": "adapter"}
+    ok = {"kernel": "k", "path": "k-2/k.ttir", "bytes": 9, "failure": False, "id": None, "title": "passed",
+          "outcome": "passed", "stage": "adapter"}
+    records = [
+        {"kernel": "k", "outcome": "failed", "folder": "k-1", "files": {"ttir": "k.ttir"}, "constants": {"B": 32}},
+        {"kernel": "k", "outcome": "passed", "folder": "k-2", "files": {"ttir": "k.ttir"}, "constants": {"B": 16}},
+    ]
+    rows = unit_rows({fail["path"]: fail, ok["path"]: ok}, records)
+    assert [(r["config"], r["outcome"], r["ids"]) for r in rows] == [
+        ("B=16", "passed", []), ("B=32", "failed", ["z" * 12])]
+    assert kernel_rows(rows)["k"]["units"] == 2
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +168,51 @@ def test_a_repro_deleted_since_the_last_sweep_is_saved_again(swept: dict[str, ob
     for g in triage["signatures"]:
         assert Path(g["repro"]).is_file(), g
     assert len(list(repros.rglob("*.mlir"))) == 3
+
+
+def test_units_agree_with_the_capture_and_passes_are_not_compiled_twice(swept: dict[str, object]) -> None:
+    out, triage = swept["out"], swept["triage"]
+    index = json.loads((out / "index.json").read_text())
+    s = triage["summary"]
+    assert s["units"] == len(index["kernels"]) == 10 and s["kernels"] == len(LAUNCHED)
+    assert len(triage["units"]) == 10
+    # Only the four files that failed in the capture ran a compiler again; the eight passes were the capture's.
+    assert s["files"] == 12 and s["replayed"] == 4
+    assert f"{s['units']} compile units of {s['kernels']} kernels" in swept["output"]
+    for row in triage["units"]:
+        assert (out / row["folder_link"]).resolve() == Path(row["folder"]).resolve()
+
+
+def test_a_pass_is_replayed_when_the_file_or_the_compiler_changed(swept: dict[str, object], tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from reducer.capture.discovery import discover
+    from reducer.outcome import Outcome
+    from reducer.sweep.reuse import captured_pass
+    from reducer.toolchain import fingerprint
+
+    current = fingerprint()
+    ir = next(c for c in discover(swept["out"]) if c.kernel == "softmax_row" and c.kind == "ttir")
+    assert captured_pass(ir, current) is Outcome.PASSED
+    assert captured_pass(replace(ir, content_sha1="0" * 40), current) is None  # edited since the capture
+    assert captured_pass(ir, {**current, ir.stage.name: "another build"}) is None  # another compiler
+    failing = next(c for c in discover(swept["out"]) if c.kernel == "gated_copy" and c.kind == "ttir")
+    assert captured_pass(failing, current) is None  # a failure is always replayed
+
+
+def test_frontend_findings_have_a_signature_a_row_and_a_report(swept: dict[str, object], tmp_path: Path) -> None:
+    from reducer.cli import main
+
+    out, triage = swept["out"], swept["triage"]
+    findings = {f["incompatibility"]: f for f in triage["frontend"]}
+    assert set(findings) == {"drop-maxnreg", "dot-input-precision-default"}
+    assert all(f["shimmed"] == 1 and f["units"] == 1 for f in findings.values())
+    rows = [r for r in triage["units"] if r["outcome"] == "frontend-error"]
+    assert sorted(r["ids"][0] for r in rows) == sorted(f["id"] for f in findings.values())
+    assert "## Frontend findings" in (out / "triage.md").read_text()
+    folder = findings["drop-maxnreg"]["folders"][0]
+    result = CliRunner().invoke(main, ["report", folder, "-o", str(tmp_path / "rep")])
+    assert result.exit_code == 0, result.output
+    issue = (tmp_path / "rep" / "issue.md").read_text()
+    assert findings["drop-maxnreg"]["id"] in issue and "maxnreg=128" in issue and "## Workaround" in issue
+    assert str(Path.home()) not in issue and str(out) not in issue

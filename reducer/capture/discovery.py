@@ -8,7 +8,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ class CapturedIR:
     failed_stage: str | None = None
     duplicates: tuple[Path, ...] = ()
     options: dict[str, Any] | None = None  # the NPU options the capture compiled with
+    content_sha1: str = ""  # of the bytes alone (`digest` also names the stage)
+    record: dict[str, Any] | None = field(default=None, compare=False)  # the capture's record of this file
 
     @property
     def kind(self) -> str:
@@ -106,6 +108,8 @@ def discover(root: Path) -> list[CapturedIR]:
             outcome=record.get("outcome"),
             failed_stage=record.get("failed_stage"),
             options=record.get("npu_options") if isinstance(record.get("npu_options"), dict) else None,
+            content_sha1=hashlib.sha1(data).hexdigest(),
+            record=record or None,
         )
     return sorted(found.values(), key=lambda c: (c.kernel, c.kind, str(c.path)))
 

@@ -163,7 +163,12 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
     except Exception as err:  # e.g. a launch keyword the backend rejects (maxnreg=...)
         error = f"{type(err).__name__}: {err}"
         key = f"{record['qualname']}:{error}:{shim_key}"
-        record.update(outcome=FRONTEND_ERROR, failed_stage="launch", error=error)
+        record.update(
+            outcome=FRONTEND_ERROR,
+            failed_stage="launch",
+            error=error,
+            launch_options={k: _jsonable(v) for k, v in kwargs.items()},
+        )
         known = _name_incompatibility(record)
         _write_once(out, record, key)
         return known
@@ -192,13 +197,28 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
     record.update(_describe(result))
     known = _name_incompatibility(record) if record["outcome"] == FRONTEND_ERROR else None
     record["files"] = {}
+    record["file_sha1"] = {}  # a sweep reuses this compile's outcomes only for files left as written
     for kind, text in result.ir.items():  # each stage's input, named like Triton's dumps
         name = f"{record['kernel']}.{kind}"
         atomic.write_text(folder / name, text)
         record["files"][kind] = name
+        record["file_sha1"][kind] = hashlib.sha1(text.encode()).hexdigest()
+    record["toolchain"] = _fingerprint()
     atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
     _SEEN.add(key)
     return known
+
+
+_FINGERPRINT: dict[str, str] = {}
+
+
+def _fingerprint() -> dict[str, str]:
+    """The binaries this process compiled with (once per process)."""
+    from reducer.toolchain import fingerprint
+
+    if not _FINGERPRINT:
+        _FINGERPRINT.update(fingerprint())
+    return dict(_FINGERPRINT)
 
 
 def _name_incompatibility(record: dict[str, Any]) -> Any:

@@ -14,11 +14,13 @@ from typing import Any
 
 from reducer import locks
 from reducer.capture.discovery import discover, read_records
-from reducer.capture.record import FRONTEND_ERROR
+from reducer.capture.frontend import frontend_findings
 from reducer.errors import ReducerError
 from reducer.npu_options import Options
+from reducer.outcome import Outcome
 from reducer.run_env import RunEnv
 from reducer.stages import StageSpec
+from reducer.sweep.reuse import captured_pass
 from reducer.sweep.state import STATE, State
 from reducer.sweep.triage import (
     FIXED,
@@ -30,6 +32,7 @@ from reducer.sweep.triage import (
     apply_reduction,
     group_checks,
     kernel_rows,
+    unit_rows,
     write_triage,
 )
 
@@ -45,6 +48,8 @@ class Unit:
     digest: str
     size: int
     key: str  # digest + stage + options: what the state file remembers
+    captured: Outcome | None = None  # a pass the capture already saw with these binaries: not run again
+    copies: tuple[Path, ...] = ()  # identical files elsewhere (other units, debug copies): one check serves all
 
 
 @dataclass
@@ -88,6 +93,9 @@ class _Stop:
 def units_of(root: Path, options: Options) -> list[Unit]:
     """Every distinct IR file under `root`, as check units (smallest first). A file a capture recorded is
     replayed with the options it was compiled with; any other file with `options`."""
+    from reducer.toolchain import fingerprint
+
+    current = fingerprint()
     units = []
     for ir in discover(root):
         own = options
@@ -98,7 +106,8 @@ def units_of(root: Path, options: Options) -> list[Unit]:
                 own = options  # an unreadable record: the sweep's options, as for a plain dump
         salt = json.dumps(own.as_dict(), sort_keys=True, default=str)
         key = hashlib.sha1(f"{ir.digest}:{ir.stage.name}:{salt}".encode()).hexdigest()[:16]
-        units.append(Unit(ir.kernel, ir.path, ir.stage, own, ir.digest, ir.size, key))
+        reused = captured_pass(ir, current)
+        units.append(Unit(ir.kernel, ir.path, ir.stage, own, ir.digest, ir.size, key, reused, ir.duplicates))
     return sorted(units, key=lambda u: (u.size, u.kernel))
 
 
@@ -116,6 +125,10 @@ def check_unit(unit: Unit, timeout: float) -> dict[str, Any]:
         "options": unit.options.as_dict(),
         "bytes": unit.size,
     }
+    if unit.captured is not None:
+        entry.update(outcome=unit.captured.value, failure=False, id=None, title=unit.captured.label, seconds=0.0)
+        entry["from"] = "capture"
+        return entry
     t0 = time.monotonic()
     try:
         report = check_file(load(unit.path, unit.stage), unit.options, runs=1, timeout=timeout, explore_knobs=False)
@@ -173,13 +186,18 @@ class Sweep:
         units = units_of(req.root, req.options)
         todo = [u for u in units if u.key not in state.checks]
         resumed = len(units) - len(todo)
-        self.status(f"check: {resumed}/{len(units)} from the state file, {len(todo)} to run")
-        done = 0
+        known = sum(1 for u in todo if u.captured is not None)
+        self.status(
+            f"check: {resumed}/{len(units)} from the state file, {known} passed in the capture, "
+            f"{len(todo) - known} to run"
+        )
+        done = replayed = 0
         with ThreadPoolExecutor(max_workers=max(1, req.jobs)) as pool:
             results = _bounded_map(pool, lambda u: check_unit(u, req.timeout), todo, 2 * max(1, req.jobs), self.stop)
             for entry in results:
                 state.append(entry)
                 done += 1
+                replayed += entry.get("from") != "capture"
                 failing = sum(1 for e in state.checks.values() if e.get("failure"))
                 self.status(
                     f"check {resumed + done}/{len(units)} files, {failing} failing, last {entry['kernel']}: "
@@ -194,9 +212,17 @@ class Sweep:
         if req.matrix and not self.stop.is_set():
             self._matrix(groups)
         records = read_records(req.root)
-        kernels = kernel_rows(entries, records)
-        frontend = [r for r in records if r.get("outcome") == FRONTEND_ERROR]
-        result = SweepResult(req.out, len(units), resumed, done, kernels, groups, frontend, time.monotonic() - t0)
+        by_path = {}
+        for u in units:
+            if u.key in state.checks:
+                for path in (u.path, *u.copies):
+                    by_path[str(path)] = state.checks[u.key]
+        rows = unit_rows(by_path, records)
+        frontend = frontend_findings(records)
+        result = SweepResult(
+            req.out, len(units), resumed, done, kernel_rows(rows), groups, frontend, time.monotonic() - t0, rows,
+            replayed=replayed,
+        )
         write_triage(result, str(req.root), req.options)
         return result
 

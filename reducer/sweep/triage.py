@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from reducer import atomic
-from reducer.capture.record import FRONTEND_ERROR, INCOMPLETE
+from reducer.capture.frontend import FrontendFinding, finding_of
+from reducer.capture.record import FRONTEND_ERROR, INCOMPLETE, config_label, failed_where
 from reducer.npu_options import Options
 
 NEW = "new"
@@ -52,8 +53,10 @@ class SweepResult:
     checked: int
     kernels: dict[str, dict[str, Any]]
     groups: list[Group]
-    frontend: list[dict[str, Any]]
+    frontend: list[FrontendFinding]
     seconds: float
+    rows: list[dict[str, Any]] = field(default_factory=list)  # one per compile unit
+    replayed: int = 0  # checks that ran a compiler (the others were passes the capture had seen)
 
 
 def apply_reduction(group: Group, entry: dict[str, Any]) -> None:
@@ -86,34 +89,89 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
     return sorted(groups.values(), key=lambda g: (-len(g.kernels), g.id))
 
 
-def kernel_rows(entries: list[dict[str, Any]], records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """One row per kernel name: worst outcome over its files, its signatures, and capture-only outcomes."""
-    kernels: dict[str, dict[str, Any]] = {}
+def _last_line(record: dict[str, Any]) -> str:
+    return ((record.get("error") or record.get("outcome") or "").strip().splitlines() or [""])[-1][:200]
 
-    def row(name: str, outcome: str) -> dict[str, Any]:
-        return kernels.setdefault(name, {"kernel": name, "outcome": outcome, "ids": [], "files": [], "note": ""})
 
-    for e in sorted(entries, key=lambda e: e["path"]):
-        k = row(e["kernel"], "passed")
-        k["files"].append(e["path"])
-        if e.get("failure"):
-            k["outcome"] = "failed"
-            if e["id"] not in k["ids"]:
-                k["ids"].append(e["id"])
-        elif e["outcome"] == "unreadable" and k["outcome"] == "passed":
-            k["outcome"], k["note"] = "unreadable", e.get("title", "")
+def unit_rows(by_path: dict[str, dict[str, Any]], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per compile unit (kernel + specialisation): a capture's record, or a dump folder of plain files.
+
+    `by_path` maps every IR file path (identical copies included) to its check entry.
+    """
+    rows = []
+    covered: set[str] = set()
     for r in records:
-        k = row(r.get("kernel", "?"), r.get("outcome") or "?")
-        k.setdefault("source", r.get("source"))
-        if r.get("outcome") in (FRONTEND_ERROR, INCOMPLETE):
-            last = ((r.get("error") or r["outcome"]).strip().splitlines() or [""])[-1][:200]
-            known = (r.get("incompatibility") or {}).get("name")
-            if known:  # a finding of its own even when the shimmed retry compiled
-                last = f"known incompatibility {known} (shimmed retry captured): {last}"
-            if not k["files"] or (known and k["outcome"] == "passed"):
-                k["outcome"], k["note"] = r["outcome"], last
-            else:
-                k["note"] = f"another launch: {r['outcome']}: {last}"
+        folder = Path(r.get("folder", "."))
+        files = [str(folder / name) for name in (r.get("files") or {}).values()]
+        covered.update(files)
+        checks = [by_path[f] for f in files if f in by_path]
+        rows.append(_row(r.get("kernel", "?"), config_label(r), str(folder), checks, r))
+    loose: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for path, entry in by_path.items():
+        if path not in covered and path == entry["path"]:  # a plain dump: one kernel in one folder is a unit
+            loose.setdefault((str(Path(path).parent), entry["kernel"]), []).append(entry)
+    for (folder, kernel), checks in loose.items():
+        rows.append(_row(kernel, "-", folder, checks, None))
+    return sorted(rows, key=lambda row: (row["kernel"], row["config"], row["folder"]))
+
+
+def _row(
+    kernel: str, config: str, folder: str, checks: list[dict[str, Any]], record: dict[str, Any] | None
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "kernel": kernel,
+        "config": config,
+        "folder": folder,
+        "outcome": "passed" if checks else "not checked",
+        "stage": "-",
+        "ids": [],
+        "files": sorted(e["path"] for e in checks),
+        "note": "",
+        "source": (record or {}).get("source"),
+    }
+    failing = [e for e in checks if e.get("failure")]
+    for e in failing:
+        row["outcome"], row["stage"] = "failed", e["stage"]
+        if e["id"] not in row["ids"]:
+            row["ids"].append(e["id"])
+    captured = (record or {}).get("outcome")
+    known = ((record or {}).get("incompatibility") or {}).get("name")
+    if record is not None and captured in (FRONTEND_ERROR, INCOMPLETE) and not failing:
+        row["outcome"], row["stage"] = captured, failed_where(record)
+        if captured == FRONTEND_ERROR:
+            row["ids"].append(finding_of(record)[0])
+        row["note"] = f"known incompatibility {known}: {_last_line(record)}" if known else _last_line(record)
+    elif not failing and any(e["outcome"] == "unreadable" for e in checks):
+        row["outcome"] = "unreadable"
+        row["note"] = next(e.get("title", "") for e in checks if e["outcome"] == "unreadable")
+    elif not failing and captured == "failed":
+        row["note"] = f"the capture saw it fail at {record.get('failed_stage')}; the replay passes"
+    shims = [s.get("name", "?") for s in (record or {}).get("shims") or []]
+    if shims:
+        row["note"] = " ".join(p for p in (row["note"], f"compiled with shim {', '.join(shims)}") if p)
+    return row
+
+
+_WORST = ["passed", "not checked", "unreadable", INCOMPLETE, FRONTEND_ERROR, "failed"]
+
+
+def kernel_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The units rolled up per kernel name: its worst outcome and every signature it showed."""
+    kernels: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        k = kernels.setdefault(
+            row["kernel"],
+            {"kernel": row["kernel"], "outcome": "passed", "ids": [], "units": 0, "files": [], "note": "",
+             "source": row.get("source")},
+        )
+        k["units"] += 1
+        k["files"] += row["files"]
+        k["ids"] += [i for i in row["ids"] if i not in k["ids"]]
+        rank = _WORST.index(row["outcome"]) if row["outcome"] in _WORST else 0
+        if rank > (_WORST.index(k["outcome"]) if k["outcome"] in _WORST else 0):
+            k["outcome"] = row["outcome"]
+        if row["note"] and row["note"] not in k["note"]:
+            k["note"] = "; ".join(p for p in (k["note"], row["note"]) if p)
     return dict(sorted(kernels.items()))
 
 
@@ -142,12 +200,15 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
         "options": options.as_dict(),  # for files without their own; each example carries its own
         "summary": {
             "kernels": len(result.kernels),
+            "units": len(result.rows),
             "files": result.units,
+            "replayed": result.replayed,
             "resumed": result.resumed,
             "checked": result.checked,
             "signatures": len(result.groups),
             "status": counts,
-            "frontend_errors": len(result.frontend),
+            "frontend_errors": sum(1 for row in result.rows if row["outcome"] == FRONTEND_ERROR),
+            "frontend_findings": len(result.frontend),
             "seconds": round(result.seconds, 1),
         },
         "signatures": [
@@ -173,7 +234,22 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
             }
             for g in result.groups
         ],
+        "frontend": [
+            {
+                "id": f.id,
+                "title": f.title,
+                "error": f.error,
+                "incompatibility": f.incompatibility,
+                "kernels": sorted(f.kernels),
+                "units": len(f.folders),
+                "shimmed": f.shimmed,
+                "folders": f.folders,
+                "folder_links": [_link(folder, base) for folder in f.folders],
+            }
+            for f in result.frontend
+        ],
         "kernels": list(result.kernels.values()),
+        "units": [dict(row, folder_link=_link(row["folder"], base)) for row in result.rows],
     }
 
 
@@ -192,9 +268,13 @@ def render_markdown(data: dict[str, Any]) -> str:
     out = [
         f"# Triage: {data['root']}",
         "",
-        f"{s['kernels']} kernels, {s['files']} IR files, {s['signatures']} signatures "
+        f"{s['units']} compile units of {s['kernels']} kernels, {s['files']} IR files "
+        f"({s['replayed']} replayed, {s['resumed']} from the state file, "
+        f"{s['checked'] - s['replayed']} passed in the capture), "
+        f"{s['signatures']} signatures "
         f"({', '.join(f'{v} {k}' for k, v in sorted(s['status'].items())) or 'none'}), "
-        f"{s['frontend_errors']} frontend errors; target {data['target']}; {s['seconds']}s.",
+        f"{s['frontend_errors']} frontend errors ({s['frontend_findings']} findings); "
+        f"target {data['target']}; {s['seconds']}s.",
         "",
         "## Signatures",
         "",
@@ -210,12 +290,34 @@ def render_markdown(data: dict[str, Any]) -> str:
             f"{_md_cell(status)} | "
             f"{_md_cell(g.get('releases') or '-')} |"
         )
-    out += ["", "## Kernels", "", "| kernel | outcome | signatures | note |", "|---|---|---|---|"]
-    for k in data["kernels"]:
-        note = k.get("note") or ""
+    if data["frontend"]:
+        out += [
+            "",
+            "## Frontend findings",
+            "",
+            "Rejected by Triton's frontend before any compiler ran; `reducer report FOLDER` writes the issue.",
+            "",
+            "| signature | title | kernels | launches | shimmed retries | example |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in data["frontend"]:
+            example = _md_link(f["folders"][0] + "/", f["folder_links"][0]) if f["folders"] else "-"
+            out.append(
+                f"| `{f['id']}` | {_md_cell(f['title'])} | {_md_cell(', '.join(f['kernels']))} | {f['units']} | "
+                f"{f['shimmed'] if f['incompatibility'] else 'no shim known'} | {example} |"
+            )
+    out += [
+        "",
+        "## Compile units",
+        "",
+        "| kernel | config | outcome | stage | signatures | folder | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for u in data["units"]:
         out.append(
-            f"| {_md_cell(k['kernel'])} | {_md_cell(k['outcome'])} | "
-            f"{_md_cell(', '.join(k['ids']) or '-')} | {_md_cell(note)} |"
+            f"| {_md_cell(u['kernel'])} | {_md_cell(u['config'])} | {_md_cell(u['outcome'])} | "
+            f"{_md_cell(u['stage'])} | {_md_cell(', '.join(u['ids']) or '-')} | "
+            f"{_md_link(u['folder'] + '/', u.get('folder_link'))} | {_md_cell(u.get('note') or '')} |"
         )
     return "\n".join(out) + "\n"
 
@@ -232,29 +334,46 @@ def render_html(data: dict[str, Any]) -> str:
         cells += [e(_reduction(g)), e(g["status"]), e(g.get("releases") or "-")]
         status_class = "s-" + "".join(ch if ch.isalnum() else "-" for ch in g["status"])
         rows.append(f'<tr class="{status_class}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    krows = [
-        "<tr>"
-        + "".join(
-            f"<td>{e(str(c))}</td>"
-            for c in (k["kernel"], k["outcome"], ", ".join(k["ids"]) or "-", k.get("note") or "")
-        )
-        + "</tr>"
-        for k in data["kernels"]
-    ]
+    frows = []
+    for f in data["frontend"]:
+        cells = [e(str(c)) for c in (f["id"], f["title"], ", ".join(f["kernels"]), f["units"], f["shimmed"])]
+        links = [
+            f'<a href="{e(link)}/">{e(Path(folder).name)}</a>'
+            for folder, link in zip(f["folders"], f["folder_links"], strict=True)
+            if link
+        ]
+        cells.append(" ".join(links) or "-")
+        frows.append('<tr class="u-frontend-error">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    frontend = (
+        "<h2>Frontend findings</h2><table><tr><th>signature</th><th>title</th><th>kernels</th><th>launches</th>"
+        f"<th>shimmed retries</th><th>launch folders</th></tr>{''.join(frows)}</table>"
+        if frows
+        else ""
+    )
+    urows = []
+    for u in data["units"]:
+        cells = [e(str(c)) for c in (u["kernel"], u["config"], u["outcome"], u["stage"], ", ".join(u["ids"]) or "-")]
+        link = u.get("folder_link")
+        cells.append(f'<a href="{e(link)}/">{e(Path(u["folder"]).name)}</a>' if link else e(u["folder"]))
+        cells.append(e(u.get("note") or ""))
+        outcome_class = "u-" + "".join(ch if ch.isalnum() else "-" for ch in u["outcome"])
+        urows.append(f'<tr class="{outcome_class}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
         "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eee}"
         ".s-new{background:#fde2e2}.s-known{background:#fff4d6}.s-fixed{background:#e2f5e2}"
-        ".s-not-reduced{background:#eee}"
+        ".s-not-reduced{background:#eee}.u-failed{background:#fde2e2}.u-frontend-error{background:#fff4d6}"
+        ".u-incomplete{background:#fff4d6}.u-unreadable{background:#eee}"
     )
     return (
         f"<!doctype html><meta charset=utf-8><title>triage</title><style>{style}</style>"
         f"<h1>Triage: {e(data['root'])}</h1><h2>Signatures</h2><table><tr><th>signature</th><th>title</th>"
         f"<th>kernels hit</th><th>example kernel</th><th>repro</th><th>reduction</th><th>status</th>"
         f"<th>releases</th></tr>"
-        f"{''.join(rows)}</table>"
-        f"<h2>Kernels</h2><table><tr><th>kernel</th><th>outcome</th><th>signatures</th><th>note</th></tr>"
-        f"{''.join(krows)}</table>\n"
+        f"{''.join(rows)}</table>{frontend}"
+        f"<h2>Compile units</h2><table><tr><th>kernel</th><th>config</th><th>outcome</th><th>stage</th>"
+        f"<th>signatures</th><th>folder</th><th>note</th></tr>"
+        f"{''.join(urows)}</table>\n"
     )
 
 
