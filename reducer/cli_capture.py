@@ -269,6 +269,13 @@ def _units(records: list[dict]) -> str:
     show_default=True,
     help="Seconds one reduction may take; it then keeps its best result.",
 )
+@click.option(
+    "--kernels-per-signature",
+    type=click.IntRange(1, 1000),
+    default=3,
+    show_default=True,
+    help="Reduce this many kernels of each signature (smallest first); distinct causes get distinct repros.",
+)
 @click.option("--no-reduce", is_flag=True, help="Classify and group only.")
 @click.option("--reduce-known", is_flag=True, help="Reduce signatures that already have a repro too.")
 @click.option("--matrix", "with_matrix", is_flag=True, help="Also replay each group on every compiler release.")
@@ -284,6 +291,7 @@ def sweep(
     repros: Path,
     jobs: int | None,
     max_time_per_bug: float,
+    kernels_per_signature: int,
     no_reduce: bool,
     reduce_known: bool,
     with_matrix: bool,
@@ -330,6 +338,7 @@ def sweep(
             jobs=jobs or os.cpu_count() or 1,
             timeout=timeout,
             max_time_per_bug=max_time_per_bug,
+            kernels_per_signature=kernels_per_signature,
             reduce=not no_reduce,
             reduce_known=reduce_known,
             matrix=with_matrix,

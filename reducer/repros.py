@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reducer import atomic, locks, outputs, stages
 from reducer.artifact import HEADER, from_fields, header_of, sidecar_path
+from reducer.cause import skeleton
 from reducer.errors import InputError, NotInteresting
 from reducer.lit_safe import check_pattern, ir_body, json_line
 from reducer.lit_setup import ensure_config
@@ -240,10 +241,15 @@ def _next_number(root: Path) -> int:
 
 
 def save_repro(
-    path: Path, root: Path, options: Options, stage: StageSpec | None = None, env: RunEnv = DEFAULT_ENV
+    path: Path,
+    root: Path,
+    options: Options,
+    stage: StageSpec | None = None,
+    env: RunEnv = DEFAULT_ENV,
+    by_cause: bool = False,
 ) -> SaveResult:
     """Save the IR in `path` (failing `stage` with `options`) as a repro under `root`, keeping one file (the
-    smaller) per signature."""
+    smaller) per signature, or with `by_cause` per signature and op skeleton (`reducer.cause`)."""
     source = load(path, stage)
     stage = source.stage
     text = strip_header(source.text)
@@ -275,11 +281,19 @@ def save_repro(
     content = redactor.text(render(sig, ir, again.run.stderr, options, env=env))
     # Numbering and dedupe read the folder, then write: one save at a time per folder.
     with locks.exclusive(root, wait=True, what="save"):
-        return _store(root, path, stage, sig, ir, options, content, env)
+        return _store(root, path, stage, sig, ir, options, content, env, by_cause)
 
 
 def _store(
-    root: Path, path: Path, stage: StageSpec, sig: Signature, ir: str, options: Options, content: str, env: RunEnv
+    root: Path,
+    path: Path,
+    stage: StageSpec,
+    sig: Signature,
+    ir: str,
+    options: Options,
+    content: str,
+    env: RunEnv,
+    by_cause: bool = False,
 ) -> SaveResult:
     """Write `content` as the repro of `sig` under `root`, unless a smaller one is there (the lock is held)."""
     folder = root / stage.name
@@ -288,6 +302,8 @@ def _store(
     for old in all_repros(root):
         if not same.met_by(old.signature):
             continue
+        if by_cause and skeleton(old.ir) != skeleton(ir):
+            continue  # the same signature, another cause: a repro of its own
         if new.size < old.size:
             outputs.guard([path, sidecar_path(path)], [old.path], "save")
             atomic.write_text(old.path, content)

@@ -29,7 +29,7 @@ from reducer.sweep.triage import (
     NOT_REDUCED,
     Group,
     SweepResult,
-    apply_reduction,
+    apply_reductions,
     group_checks,
     kernel_rows,
     unit_rows,
@@ -61,6 +61,7 @@ class SweepRequest:
     jobs: int = 1
     timeout: float = 120.0
     max_time_per_bug: float | None = 120.0
+    kernels_per_signature: int = 3  # reductions per signature, one per kernel: distinct causes get distinct repros
     reduce: bool = True
     reduce_known: bool = False
     matrix: bool = False  # replay each group's example on every release of its compiler
@@ -229,57 +230,69 @@ class Sweep:
     # --- phase 2 ------------------------------------------------------------------------------
 
     def _reduce_all(self, groups: list[Group], state: State, reduce: bool) -> None:
+        """Reduce one input per kernel of each signature (up to the limit), breadth first so every signature gets
+        its first reduction before any gets its second; then each group's reductions are merged into causes."""
         from reducer.repros import all_repros
 
         known = {r.signature.id: r.path for r in all_repros(self.req.repros)} if self.req.repros.exists() else {}
-        todo = []
+        todo: list[tuple[Group, dict[str, Any]]] = []
         for group in groups:
-            previous = state.reductions.get(group.id)
+            done = state.reductions_of(group.id)
             # A repro deleted or moved since: the suite decides (known elsewhere, or reduce again).
-            gone = previous is not None and previous.get("repro") and not Path(previous["repro"]).is_file()
-            if previous is not None and not gone:
-                apply_reduction(group, previous)
-            elif group.id in known and not self.req.reduce_known:
+            done = [e for e in done if not (e.get("repro") and not Path(e["repro"]).is_file())]
+            reps = group.representatives(self.req.kernels_per_signature)
+            if not done and group.id in known and not self.req.reduce_known:
                 group.status, group.repro = KNOWN, str(known[group.id])
-            else:
-                todo.append(group)
+                continue
+            have = {e.get("kernel") or group.example["kernel"] for e in done}
+            todo += [(group, rep) for rep in reps if rep["kernel"] not in have]
+            apply_reductions(group, done)
         if not reduce:
-            for group in todo:
-                group.note = "--no-reduce"
+            for group, _rep in todo:
+                group.note = group.note or "--no-reduce"
             return
         if not todo:
             return
-        todo.sort(key=lambda g: g.example["bytes"] if g.example else 0)
+        rank = {id(g): 0 for g in groups}
+        order = []
+        for group, rep in todo:
+            order.append((rank[id(group)], rep["bytes"], group, rep))
+            rank[id(group)] += 1
+        order.sort(key=lambda t: (t[0], t[1]))
         jobs = max(1, self.req.jobs)
-        parallel = min(len(todo), jobs)
+        parallel = min(len(order), jobs)
         per = max(1, jobs // parallel)
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            for entry in _bounded_map(pool, lambda g: self._reduce_one(g, per), todo, parallel, self.stop):
+            work = [(g, rep) for _r, _b, g, rep in order]
+            for entry in _bounded_map(pool, lambda t: self._reduce_one(t[0], t[1], per), work, parallel, self.stop):
                 state.append(entry)
-                apply_reduction(next(g for g in todo if g.id == entry["id"]), entry)
+                group = next(g for g in groups if g.id == entry["id"])
+                apply_reductions(group, state.reductions_of(group.id))
 
-    def _reduce_one(self, group: Group, jobs: int) -> dict[str, Any]:
+    def _reduce_one(self, group: Group, rep: dict[str, Any], jobs: int) -> dict[str, Any]:
         from reducer import stages
+        from reducer.cause import skeleton
         from reducer.reduce import ReduceRequest, Reduction
         from reducer.repros import save_repro
         from reducer.signature import Expectation
         from reducer.source import load
 
-        assert group.example is not None
         entry: dict[str, Any] = {
             "kind": "reduce",
             "id": group.id,
-            "example": group.example["path"],
+            "kernel": rep["kernel"],
+            "example": rep["path"],
             "repros": str(self.req.repros),
         }
-        out = self.req.out / "reduced" / f"{group.id}-{group.example['kernel']}.mlir"
+        out = self.req.out / "reduced" / f"{group.id}-{rep['kernel']}.mlir"
+        label = f"{group.id}/{rep['kernel']}"
         t0 = time.monotonic()
         try:
-            # The example is replayed, reduced and saved with the options it was checked with.
-            options = Options.from_mapping(group.example["options"])
+            # The input is replayed, reduced and saved with the options it was checked with.
+            options = Options.from_mapping(rep["options"])
             stage = stages.get(group.stage)
             request = ReduceRequest(
-                source=load(Path(group.example["path"]), stage),
+                source=load(Path(rep["path"]), stage),
                 options=options,
                 out=out,
                 expect=Expectation(group.id),
@@ -287,7 +300,7 @@ class Sweep:
                 timeout=self.req.timeout,
                 max_time=self.req.max_time_per_bug,
             )
-            reduction = Reduction(request, status=lambda text: self._show(group.id, text))
+            reduction = Reduction(request, status=lambda text: self._show(label, text))
             self.stop.adopt(reduction.stop)
             report = reduction.run()
             entry.update(
@@ -295,9 +308,10 @@ class Sweep:
                 ops=f"{report.ops_before} -> {report.ops_after}",
                 tests=report.tests,
                 stopped=report.stopped,
+                skeleton=list(skeleton(out.read_text(errors="replace"))) if out.is_file() else [],
             )
             with self._save_lock:  # repro numbering is read-then-write
-                saved = save_repro(out, self.req.repros, options, stage)
+                saved = save_repro(out, self.req.repros, options, stage, by_cause=True)
             entry.update(status=NEW if saved.status == "new" else KNOWN, repro=str(saved.path), note=saved.message)
         except ReducerError as err:
             entry.update(status=NOT_REDUCED, note=err.one_line(), reduced=str(out) if out.exists() else None)
@@ -308,7 +322,7 @@ class Sweep:
                 reduced=str(out) if out.exists() else None,
             )
         entry["seconds"] = round(time.monotonic() - t0, 2)
-        self._progress.pop(group.id, None)
+        self._progress.pop(label, None)
         return entry
 
     def _show(self, sig_id: str, text: str) -> None:

@@ -28,7 +28,7 @@ class State:
                 if entry.get("kind") == "check":
                     self.checks[entry["key"]] = entry
                 elif entry.get("kind") == "reduce":
-                    self.reductions[entry["id"]] = entry
+                    self.reductions[reduction_key(entry)] = entry
 
     def append(self, entry: dict[str, Any]) -> None:
         with self._lock:
@@ -39,4 +39,12 @@ class State:
             if entry["kind"] == "check":
                 self.checks[entry["key"]] = entry
             else:
-                self.reductions[entry["id"]] = entry
+                self.reductions[reduction_key(entry)] = entry
+
+    def reductions_of(self, sig_id: str) -> list[dict[str, Any]]:
+        return [e for e in self.reductions.values() if e.get("id") == sig_id]
+
+
+def reduction_key(entry: dict[str, Any]) -> str:
+    """One reduction per signature and kernel (a state file of older sweeps has one per signature)."""
+    return f"{entry['id']}/{entry['kernel']}" if entry.get("kernel") else str(entry["id"])

@@ -25,6 +25,22 @@ NOT_REDUCED = "not reduced"
 
 
 @dataclass
+class Cause:
+    """The kernels of one signature whose reductions ended in one repro (the same op skeleton)."""
+
+    kernels: list[str]
+    example: dict[str, Any]  # the input whose reduction shows it
+    skeleton: list[str] = field(default_factory=list)
+    status: str = NOT_REDUCED
+    repro: str | None = None
+    reduced: str | None = None
+    note: str = ""
+    ops: str | None = None
+    tests: int | None = None
+    seconds: float | None = None
+
+
+@dataclass
 class Group:
     """All checked files that showed one signature."""
 
@@ -43,6 +59,12 @@ class Group:
     tests: int | None = None  # predicate runs the reduction spent
     seconds: float | None = None  # the reduction's wall time
     releases: str = ""  # the version matrix's verdict (sweep --matrix), e.g. "fixed in 1.1.0"
+    by_kernel: dict[str, dict[str, Any]] = field(default_factory=dict)  # each kernel's smallest failing input
+    causes: list[Cause] = field(default_factory=list)  # after reduction: one per distinct repro
+
+    def representatives(self, limit: int) -> list[dict[str, Any]]:
+        """The inputs to reduce: one per kernel, smallest first, at most `limit`."""
+        return sorted(self.by_kernel.values(), key=lambda e: (e["bytes"], e["path"]))[: max(1, limit)]
 
 
 @dataclass
@@ -59,15 +81,62 @@ class SweepResult:
     replayed: int = 0  # checks that ran a compiler (the others were passes the capture had seen)
 
 
-def apply_reduction(group: Group, entry: dict[str, Any]) -> None:
-    """What a reduction (now or in the state file) did for the group."""
-    group.status = entry.get("status", NOT_REDUCED)
-    group.repro = entry.get("repro")
-    group.reduced = entry.get("reduced")
-    group.note = entry.get("note", "")
-    group.ops = entry.get("ops")
-    group.tests = entry.get("tests")
-    group.seconds = entry.get("seconds")
+def _ops_after(entry: dict[str, Any]) -> int:
+    try:
+        return int(str(entry.get("ops")).split(" -> ")[-1])
+    except ValueError:
+        return 1 << 30
+
+
+def apply_reductions(group: Group, entries: list[dict[str, Any]]) -> None:
+    """What the group's reductions (now or in the state file) found: reductions that ended in one repro, or in
+    one op skeleton when not saved, are one cause; each cause names its kernels."""
+    buckets: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        if entry.get("repro"):
+            key = "repro:" + str(Path(entry["repro"]).resolve())
+        elif entry.get("skeleton"):
+            key = "skeleton:" + ",".join(entry["skeleton"])
+        else:
+            key = "alone:" + str(entry.get("example"))
+        buckets.setdefault(key, []).append(entry)
+    causes = []
+    for bucket in buckets.values():
+        best = min(bucket, key=lambda e: (e.get("status") != NEW and e.get("status") != KNOWN, _ops_after(e)))
+        kernels = sorted({e.get("kernel") or group.example["kernel"] for e in bucket})
+        statuses = {e.get("status", NOT_REDUCED) for e in bucket}
+        status = NEW if NEW in statuses else KNOWN if KNOWN in statuses else NOT_REDUCED
+        example = group.by_kernel.get(best.get("kernel") or "", group.example) or {}
+        causes.append(
+            Cause(
+                kernels,
+                example,
+                list(best.get("skeleton") or []),
+                status,
+                best.get("repro"),
+                best.get("reduced"),
+                best.get("note", ""),
+                best.get("ops"),
+                sum(e.get("tests") or 0 for e in bucket) or best.get("tests"),
+                round(sum(e.get("seconds") or 0.0 for e in bucket), 2),
+            )
+        )
+    causes.sort(key=lambda c: (-len(c.kernels), c.example.get("bytes", 0)))
+    group.causes = causes
+    first = causes[0] if causes else None
+    if first is None:
+        return
+    group.status, group.repro, group.reduced, group.note = first.status, first.repro, first.reduced, first.note
+    group.ops, group.tests, group.seconds = first.ops, sum(c.tests or 0 for c in causes), sum(
+        c.seconds or 0.0 for c in causes
+    )
+    if any(c.status == NEW for c in causes):
+        group.status = NEW
+    left = sorted(set(group.by_kernel) - {k for c in causes for k in c.kernels})
+    if left:
+        group.note = " ".join(
+            p for p in (group.note, f"not reduced on their own (the per-signature limit): {', '.join(left)}") if p
+        )
 
 
 def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
@@ -79,13 +148,12 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
         g = groups.setdefault(e["id"], Group(e["id"], e["title"], e["outcome"], e["stage"]))
         g.kernels.add(e["kernel"])
         g.files += 1
+        example = {"kernel": e["kernel"], "path": e["path"], "bytes": e["bytes"], "options": e.get("options") or {}}
         if g.example is None or (e["bytes"], e["path"]) < (g.example["bytes"], g.example["path"]):
-            g.example = {
-                "kernel": e["kernel"],
-                "path": e["path"],
-                "bytes": e["bytes"],
-                "options": e.get("options") or {},
-            }
+            g.example = example
+        own = g.by_kernel.get(e["kernel"])
+        if own is None or (e["bytes"], e["path"]) < (own["bytes"], own["path"]):
+            g.by_kernel[e["kernel"]] = example
     return sorted(groups.values(), key=lambda g: (-len(g.kernels), g.id))
 
 
@@ -231,6 +299,23 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
                 "status": g.status,
                 "releases": g.releases,
                 "note": g.note,
+                "causes": [
+                    {
+                        "kernels": c.kernels,
+                        "example": c.example,
+                        "skeleton": c.skeleton,
+                        "status": c.status,
+                        "repro": c.repro,
+                        "repro_link": _link(c.repro, base),
+                        "reduced": c.reduced,
+                        "reduced_link": _link(c.reduced, base),
+                        "ops": c.ops,
+                        "tests": c.tests,
+                        "seconds": c.seconds,
+                        "note": c.note,
+                    }
+                    for c in g.causes
+                ],
             }
             for g in result.groups
         ],
@@ -251,6 +336,18 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
         "kernels": list(result.kernels.values()),
         "units": [dict(row, folder_link=_link(row["folder"], base)) for row in result.rows],
     }
+
+
+def _cause_rows(g: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a signature's table shows: one row per cause when its reductions found several, else one."""
+    causes = g.get("causes") or []
+    if len(causes) < 2:
+        example = g["example"]["kernel"] if g["example"] else "-"
+        return [dict(g, label="", example=example)]
+    return [
+        dict(c, label=f" cause {i}/{len(causes)}", example=c["example"].get("kernel", "-"))
+        for i, c in enumerate(causes, 1)
+    ]
 
 
 def _md_cell(text: Any) -> str:
@@ -282,14 +379,13 @@ def render_markdown(data: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for g in data["signatures"]:
-        example = g["example"]["kernel"] if g["example"] else "-"
-        status = g["status"] + (f" ({g['note']})" if g["status"] == "not reduced" and g["note"] else "")
-        out.append(
-            f"| `{g['id']}` | {_md_cell(g['title'])} | {_md_cell(', '.join(g['kernels']))} | "
-            f"{_md_cell(example)} | {_md_link(g.get('repro'), g.get('repro_link'))} | {_md_cell(_reduction(g))} | "
-            f"{_md_cell(status)} | "
-            f"{_md_cell(g.get('releases') or '-')} |"
-        )
+        for r in _cause_rows(g):
+            status = r["status"] + (f" ({r['note']})" if r["note"] and r["status"] == NOT_REDUCED else "")
+            out.append(
+                f"| `{g['id']}`{r['label']} | {_md_cell(g['title'])} | {_md_cell(', '.join(r['kernels']))} | "
+                f"{_md_cell(r['example'])} | {_md_link(r.get('repro'), r.get('repro_link'))} | "
+                f"{_md_cell(_reduction(r))} | {_md_cell(status)} | {_md_cell(g.get('releases') or '-')} |"
+            )
     if data["frontend"]:
         out += [
             "",
@@ -326,14 +422,13 @@ def render_html(data: dict[str, Any]) -> str:
     e = html.escape
     rows = []
     for g in data["signatures"]:
-        example = g["example"]["kernel"] if g["example"] else "-"
-        cells = [e(str(c)) for c in (g["id"], g["title"], ", ".join(g["kernels"]), example)]
-        repro = g.get("repro")
-        link = g.get("repro_link")
-        cells.append(f'<a href="{e(link)}">{e(Path(repro).name)}</a>' if repro and link else e(repro or "-"))
-        cells += [e(_reduction(g)), e(g["status"]), e(g.get("releases") or "-")]
-        status_class = "s-" + "".join(ch if ch.isalnum() else "-" for ch in g["status"])
-        rows.append(f'<tr class="{status_class}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        for r in _cause_rows(g):
+            cells = [e(g["id"] + r["label"]), e(g["title"]), e(", ".join(r["kernels"])), e(r["example"])]
+            repro, link = r.get("repro"), r.get("repro_link")
+            cells.append(f'<a href="{e(link)}">{e(Path(repro).name)}</a>' if repro and link else e(repro or "-"))
+            cells += [e(_reduction(r)), e(r["status"]), e(g.get("releases") or "-")]
+            status_class = "s-" + "".join(ch if ch.isalnum() else "-" for ch in r["status"])
+            rows.append(f'<tr class="{status_class}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     frows = []
     for f in data["frontend"]:
         cells = [e(str(c)) for c in (f["id"], f["title"], ", ".join(f["kernels"]), f["units"], f["shimmed"])]
