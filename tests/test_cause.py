@@ -16,7 +16,8 @@ REDUCE = """module {
 MATMUL = """module {
   func.func @k(%a: memref<128x128xf16>) {
     %1 = scf.for %i = %c0 to %c4 step %c1 iter_args(%acc = %t) -> (tensor<128x128xf32>) {
-      %2 = linalg.matmul ins(%x, %y : tensor<128x128xf16>, tensor<128x128xf16>) outs(%acc : tensor<128x128xf32>) -> tensor<128x128xf32>
+      %2 = linalg.matmul ins(%x, %y : tensor<128x128xf16>, tensor<128x128xf16>)
+             outs(%acc : tensor<128x128xf32>) -> tensor<128x128xf32>
       scf.yield %2 : tensor<128x128xf32>
     }
     return

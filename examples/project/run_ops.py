@@ -37,9 +37,13 @@ def cases():
     yield "rotary_neox", lambda: rotary.rotary_neox(q, cos, sin, pos)
     yield "rotary_gptj", lambda: rotary.rotary_gptj(q, cos, sin, pos)
     yield "matmul", lambda: gemm.matmul(torch.randn(256, 256), torch.randn(256, 256))
+    xh = torch.randn(128, 512, dtype=torch.float16)
+    wg, wu = (torch.randn(512, 256, dtype=torch.float16) for _ in range(2))
+    yield "gated_mlp", lambda: gemm.gated_mlp(xh, wg, wu)
     yield "lora_shrink", lambda: gemm.lora_shrink(torch.randn(32, 256), torch.randn(256, 16))
     logits = torch.randn(2, 1000)
     yield "softmax_temperature", lambda: sampling.softmax_temperature(logits, torch.tensor([0.7, 1.0]))
+    yield "greedy_argmax", lambda: sampling.greedy_argmax(torch.randn(4, 32768))
     yield "greedy_or_sample", lambda: sampling.greedy_or_sample(logits, torch.tensor([0, 2], dtype=torch.int32))
     yield "repetition_penalty", lambda: sampling.repetition_penalty(
         logits.clone(), torch.randint(0, 2, (2, 1000), dtype=torch.int32), 1.2
@@ -49,6 +53,7 @@ def cases():
         torch.randn(8, 128), cache, torch.arange(8, dtype=torch.int32) * 3
     )
     yield "gather_blocks", lambda: kvcache.gather_blocks(cache, torch.tensor([3, 1, 7], dtype=torch.int32), 16)
+    yield "bias_transpose", lambda: kvcache.bias_transpose(torch.randn(128, 256), torch.randn(256))
     yield "broadcast_prefix", lambda: kvcache.broadcast_prefix(torch.randn(64), 20)
     yield "per_token_quant", lambda: quant.per_token_quant(x)
     yield "dequant", lambda: quant.dequant(torch.randint(-127, 127, (4, 512), dtype=torch.int8), torch.rand(4))

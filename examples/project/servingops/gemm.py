@@ -45,6 +45,29 @@ def _lora_shrink_kernel(x_ptr, a_ptr, out_ptr, K, R: tl.constexpr, BT: tl.conste
     tl.store(out_ptr + rt[:, None] * R + rr[None, :], acc)
 
 
+@triton.jit
+def _gated_mlp_kernel(x_ptr, wg_ptr, wu_ptr, out_ptr, K, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr):
+    # Gate and up projections in one pass, SiLU(gate) * up accumulated over K.
+    rm = tl.arange(0, BM)
+    rn = tl.arange(0, BN)
+    rk = tl.arange(0, BK)
+    acc = tl.zeros((BM, BN), dtype=tl.float32)
+    for k in range(0, K, BK):
+        x = tl.load(x_ptr + rm[:, None] * K + (k + rk)[None, :])
+        g = tl.dot(x, tl.load(wg_ptr + (k + rk)[:, None] * BN + rn[None, :]))
+        u = tl.dot(x, tl.load(wu_ptr + (k + rk)[:, None] * BN + rn[None, :]))
+        acc += g * tl.sigmoid(g) * u
+    tl.store(out_ptr + rm[:, None] * BN + rn[None, :], acc)
+
+
+def gated_mlp(x: torch.Tensor, w_gate: torch.Tensor, w_up: torch.Tensor) -> torch.Tensor:
+    m, k = x.shape
+    n = w_gate.shape[1]
+    out = torch.empty(m, n, dtype=torch.float32)
+    _gated_mlp_kernel[(1,)](x, w_gate, w_up, out, k, BM=m, BN=n, BK=64)
+    return out
+
+
 def matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     M, K = a.shape
     N = b.shape[1]

@@ -37,6 +37,22 @@ def _broadcast_prefix_kernel(prefix_ptr, out_ptr, n_seqs, HD, stride_seq, BS: tl
     tl.store(dst, tl.load(src, boundary_check=(0, 1)), boundary_check=(0, 1))
 
 
+@triton.jit
+def _bias_transpose_kernel(k_ptr, bias_ptr, out_ptr, T: tl.constexpr, HD: tl.constexpr):
+    # Keys are stored transposed (head dim major) for the score GEMM; the bias is added on the way.
+    rt = tl.arange(0, T)
+    rd = tl.arange(0, HD)
+    k = tl.load(k_ptr + rt[:, None] * HD + rd[None, :]) + tl.load(bias_ptr + rd)[None, :]
+    tl.store(out_ptr + rd[:, None] * T + rt[None, :], tl.trans(k))
+
+
+def bias_transpose(keys: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    t, hd = keys.shape
+    out = torch.empty(hd, t, dtype=keys.dtype)
+    _bias_transpose_kernel[(1,)](keys, bias, out, T=t, HD=hd)
+    return out
+
+
 def reshape_and_cache(key: torch.Tensor, cache: torch.Tensor, slots: torch.Tensor) -> None:
     _reshape_and_cache_kernel[(key.shape[0],)](key, cache, slots, HD=key.shape[1])
 

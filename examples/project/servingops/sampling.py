@@ -44,6 +44,20 @@ def _greedy_or_sample_kernel(logits_ptr, mode_ptr, out_ptr, vocab, BLOCK: tl.con
         tl.store(out_ptr + row * vocab + cols, tl.zeros([BLOCK], dtype=tl.float32), mask=mask)
 
 
+@triton.jit
+def _greedy_argmax_kernel(logits_ptr, out_ptr, VOCAB: tl.constexpr):
+    row = tl.program_id(0)
+    offs = tl.arange(0, VOCAB)
+    tl.store(out_ptr + row, tl.argmax(tl.load(logits_ptr + row * VOCAB + offs), axis=0))
+
+
+def greedy_argmax(logits: torch.Tensor) -> torch.Tensor:
+    """The whole vocabulary in one block: a 32Ki vocabulary needs the values and their indices in UB at once."""
+    out = torch.empty(logits.shape[0], dtype=torch.int32)
+    _greedy_argmax_kernel[(logits.shape[0],)](logits, out, VOCAB=logits.shape[-1])
+    return out
+
+
 def greedy_or_sample(logits: torch.Tensor, mode: torch.Tensor) -> torch.Tensor:
     out = torch.zeros_like(logits)
     vocab = logits.shape[-1]
