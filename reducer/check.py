@@ -147,9 +147,10 @@ def check_file(
     explore_knobs: bool = True,
     find_pass: bool = True,
     deadline: float | None = None,
+    repeat_budget: float | None = None,
 ) -> CheckReport:
     replay = Replay(source.stage, options, timeout, env, deadline=deadline)
-    counts, first = tally(replay, source.text, runs, find_pass)
+    counts, first = tally(replay, source.text, runs, find_pass, budget=repeat_budget)
     report = CheckReport(source, options, counts, first, env=env)
     if explore_knobs and runs > 1 and (report.signature is None or report.flaky):
         report.knobs = hunt(source, options, timeout, runs, report.signature)

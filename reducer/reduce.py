@@ -34,6 +34,8 @@ from reducer.tool_print import reprint, unwrap_module
 from reducer.toolchain import locate_optimizer, optimizer_invocation
 
 FINAL_RUNS = 5
+# Seconds the baseline may spend repeating the input's run (the first run always happens); --allow-flaky lifts it.
+BASELINE_BUDGET = 30.0
 # Past the --max-time deadline, the final check still gets this long: a result is worth one confirmation.
 FINAL_GRACE = 3.0
 
@@ -267,6 +269,8 @@ class Reduction:
         report = check_file(
             req.source, req.options, runs=req.runs, timeout=req.timeout, env=req.env, explore_knobs=False,
             deadline=self.deadline,
+            # A heavy kernel is run once: repeats cost minutes and isolation replays it again anyway.
+            repeat_budget=None if req.allow_flaky else BASELINE_BUDGET,
         )
         if report.first.cut_short:
             raise DeadlineReached(
@@ -335,21 +339,20 @@ class Reduction:
             assert req.test_script is not None
             full_test = ScriptTest(req.test_script, ".mlir", per_test, self.deadline)
 
-        start_text = reprint(req.source.stage, req.source.text, generic=True, timeout=self._budget(60.0))
-        start_text = start_text or req.source.text
-        if start_text != req.source.text and not any(full_test(start_text) for _ in range(3)):
-            # The generic printout lost the bug (three tries: a rare miss must not cost the structured passes).
-            start_text = req.source.text
+        generic = reprint(req.source.stage, req.source.text, generic=True, timeout=self._budget(60.0))
+        generic = generic or req.source.text
         # Count ops on the generic print: custom-form text of unregistered dialects does not parse in xDSL.
-        report = ReduceReport(req, sig, baseline, start_text, _ops(start_text), _ops(start_text))
+        report = ReduceReport(req, sig, baseline, generic, _ops(generic), _ops(generic))
         report.timings = self._timings  # filled as the run goes (the sidecar is written at the end)
         self.report = report
-        self._write(start_text)
+        self._write(req.source.text)
+        start_text: str | None = None  # the full-stage phase's start: a pass-level seed, else the generic print
 
         if expectation is not None and req.pass_level and not self.stop.is_set():
             self.status("isolating the failing pass")
             t0 = time.monotonic()
-            level = isolate(replay, start_text, expectation)
+            # On the input as given: its reproducer run is the one the baseline's pass probe already made.
+            level = isolate(replay, req.source.text, expectation)
             self._timings["isolation"] = time.monotonic() - t0
             if level is not None and not self.stop.is_set():
                 report.pass_level = level
@@ -373,11 +376,17 @@ class Reduction:
                     if custom is not None and level_test(custom):
                         write_level(unwrap_module(custom) if level_test(unwrap_module(custom)) else custom)
                     # The pass-level result often fails the whole stage too: a much better seed.
-                    if _ops(result.text) < _ops(start_text) and full_test(result.text):
+                    if _ops(result.text) < report.ops_before and full_test(result.text):
                         start_text = result.text
                         self._write(start_text)
 
-        if not self.stop.is_set():
+        if start_text is None and not self.stop.is_set():
+            start_text = generic
+            if start_text != req.source.text and not any(full_test(start_text) for _ in range(3)):
+                # The generic printout lost the bug (three tries: a rare miss must not cost the structured passes).
+                start_text = req.source.text
+            self._write(start_text)
+        if start_text is not None and not self.stop.is_set():
             result = self._phase("full-stage", start_text, full_test, self._write)
             report.text = result.text
         report.ops_after = _ops(report.text)

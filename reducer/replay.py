@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import collections
+import hashlib
+import json
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,10 @@ from reducer.runner import DEFAULT_ENV, RunEnv, RunResult, execute
 from reducer.signature import Signature
 from reducer.stages import StageSpec
 from reducer.toolchain import REPRODUCER, locate_parser, parse_invocation, reproducer_invocation, stage_invocation
+
+_REPRODUCER_KEEP = 4
+_REPRODUCER_RUNS: dict[tuple[object, ...], RunResult] = {}
+_REPRODUCER_LOCK = threading.Lock()
 
 # The least a run gets once a deadline has passed: enough for a healthy compiler, short for a hang.
 MIN_RUN_SECONDS = 0.5
@@ -75,10 +82,30 @@ class Replay:
     def reproducer(self, text: str, local: bool) -> RunResult:
         """Run with MLIR's crash reproducer on; `files["reproducer.mlir"]` holds it when one was written.
 
-        A local reproducer holds the IR just before the failing pass.
+        A local reproducer holds the IR just before the failing pass. The last few runs are remembered: the
+        baseline's failing-pass probe and isolation ask for the same run, which is a whole compile (up to minutes
+        on a heavy kernel).
         """
+        key = (
+            self.stage.name,
+            json.dumps(self.options.as_dict(), sort_keys=True, default=str),
+            repr(self.env),
+            self.pipeline,
+            str(self.tool),
+            local,
+            hashlib.sha1(text.encode()).hexdigest(),
+        )
+        with _REPRODUCER_LOCK:
+            if key in _REPRODUCER_RUNS:
+                return _REPRODUCER_RUNS[key]
         inv = reproducer_invocation(self.stage, text, self.options, local=local, pipeline=self.pipeline)
-        return execute(inv, timeout=self.run_timeout(), env=self.env)
+        run = execute(inv, timeout=self.run_timeout(), env=self.env)
+        if not run.timed_out:
+            with _REPRODUCER_LOCK:
+                _REPRODUCER_RUNS[key] = run
+                while len(_REPRODUCER_RUNS) > _REPRODUCER_KEEP:
+                    _REPRODUCER_RUNS.pop(next(iter(_REPRODUCER_RUNS)))
+        return run
 
     def failing_pass(self, text: str) -> str | None:
         """Which pass failed. A top-level note names the pass of the user's pipeline (a local reproducer may
@@ -122,14 +149,26 @@ class Tally:
         return self.counts.get(sig.id, 0) / self.runs if self.runs else 0.0
 
 
-def tally(replay: Replay, text: str, runs: int, find_pass: bool = True) -> tuple[Tally, Observation]:
-    """Run `runs` times; return the counts and the first observation of the dominant signature."""
+def tally(
+    replay: Replay, text: str, runs: int, find_pass: bool = True, budget: float | None = None
+) -> tuple[Tally, Observation]:
+    """Run `runs` times; return the counts and the first observation of the dominant signature.
+
+    With `budget` (seconds), a repeat is skipped once it would end past the budget: a heavy kernel whose one run
+    takes a minute is run once (the report says how many runs were made).
+    """
     counts: collections.Counter[str] = collections.Counter()
     outcomes: collections.Counter[str] = collections.Counter()
     sigs: dict[str, Signature] = {}
     first: dict[str, Observation] = {}
     last: Observation | None = None
+    t0 = time.monotonic()
+    done = 0
     for i in range(runs):
+        if budget is not None and last is not None:
+            if time.monotonic() - t0 + last.run.seconds > budget:
+                break
+        done += 1
         obs = replay.observe(text, find_pass=find_pass and i == 0)
         last = obs
         outcomes[obs.outcome.value] += 1
@@ -139,7 +178,7 @@ def tally(replay: Replay, text: str, runs: int, find_pass: bool = True) -> tuple
             if sid not in sigs:
                 sigs[sid] = obs.signature
                 first[sid] = obs
-    result = Tally(runs, counts, sigs, outcomes)
+    result = Tally(done, counts, sigs, outcomes)
     dom = result.dominant
     assert last is not None
     return result, (first[dom.id] if dom is not None else last)
