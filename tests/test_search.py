@@ -209,3 +209,24 @@ def test_passes_won_never_sum_ops_of_different_irs() -> None:
     report = SimpleNamespace(phases=[phase("pass-level", {"erase-ops": 900}), phase("full-stage", {"erase-ops": 40})])
     assert ReduceReport.winners(report) == [("erase-ops", 40, 400)]
     assert ReduceReport.winners(report, "pass-level") == [("erase-ops", 900, 9000)]
+
+
+def test_attributes_xdsl_cannot_hold_round_trip_as_written() -> None:
+    """bishengir's HIVM IR uses semi-affine maps (`s0 * s1`), which xdsl 0.74 refuses: they travel opaque."""
+    from reducer.mlir.module import count_ops, parse_module, print_module
+
+    text = (
+        "#map = affine_map<()[s0, s1] -> (s0 * s1)>\n"
+        '"builtin.module"() ({\n'
+        '  "func.func"() <{function_type = (index, index) -> index, sym_name = "f"}> ({\n'
+        "  ^bb0(%a: index, %b: index):\n"
+        '    %0 = "affine.apply"(%a, %b) <{map = #map}> : (index, index) -> index\n'
+        '    "func.return"(%0) : (index) -> ()\n'
+        "  }) : () -> ()\n"
+        "}) : () -> ()\n"
+    )
+    module = parse_module(text)
+    assert count_ops(module) == 4
+    printed = print_module(module)
+    assert "affine_map<()[s0, s1] -> (s0 * s1)>" in printed and "reducer.opaque" not in printed
+    assert print_module(parse_module(printed)) == printed  # stable: candidates compare equal

@@ -6,7 +6,10 @@ what we print is what the real tools read back.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+import threading
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin, ModuleOp, UnregisteredOp
@@ -65,10 +68,37 @@ def strip_locations(text: str) -> str:
     return "\n".join(lines)
 
 
-def parse_module(text: str, name: str = "<input>") -> ModuleOp:
-    """Parse MLIR text; raise `ParseError` with xdsl's caret message when it cannot."""
-    if "loc(" in text:
-        text = strip_locations(text)
+# Attribute aliases whose value xdsl cannot hold (semi-affine maps such as `affine_map<()[s0, s1] -> (s0 * s1)>`,
+# which bishengir's HIVM IR is full of) are parsed as an opaque string and printed back as written.
+_ALIAS_DEF = re.compile(r"^(#[\w.$-]+)[ \t]*=[ \t]*(.+?)[ \t]*$", re.M)
+_PLACEHOLDER = re.compile(r'"reducer\.opaque\.([0-9a-f]{16})"')
+_OPAQUE: dict[str, str] = {}  # placeholder digest -> the attribute's own text
+_UNHELD: set[str] = set()  # alias values xdsl failed on: hidden before parsing from now on
+_OPAQUE_LOCK = threading.Lock()
+
+
+def _hide(text: str, values: set[str]) -> str:
+    def swap(m: re.Match[str]) -> str:
+        value = m.group(2)
+        if value not in values:
+            return m.group(0)
+        digest = hashlib.sha1(value.encode()).hexdigest()[:16]
+        with _OPAQUE_LOCK:
+            _OPAQUE[digest] = value
+        return f'{m.group(1)} = "reducer.opaque.{digest}"'
+
+    return _ALIAS_DEF.sub(swap, text)
+
+
+def _holds(value: str) -> bool:
+    try:
+        Parser(_context(), value).parse_attribute()
+    except Exception:  # xdsl raises NotImplementedError, ParseError, ValueError...
+        return False
+    return True
+
+
+def _parse(text: str, name: str) -> ModuleOp:
     try:
         return Parser(_context(), text, name).parse_module()
     except XdslParseError as err:
@@ -77,12 +107,35 @@ def parse_module(text: str, name: str = "<input>") -> ModuleOp:
         raise ParseError(f"cannot parse {name}: {type(err).__name__}: {err}") from err
 
 
+def parse_module(text: str, name: str = "<input>") -> ModuleOp:
+    """Parse MLIR text; raise `ParseError` with xdsl's caret message when it cannot."""
+    if "loc(" in text:
+        text = strip_locations(text)
+    if _UNHELD:
+        text = _hide(text, _UNHELD)
+    try:
+        return _parse(text, name)
+    except ParseError:
+        unheld = {m.group(2) for m in _ALIAS_DEF.finditer(text) if not _holds(m.group(2))}
+        if not unheld:
+            raise
+        with _OPAQUE_LOCK:
+            _UNHELD.update(unheld)
+        return _parse(_hide(text, unheld), name)
+
+
 def print_module(module: Operation) -> str:
-    """Generic-form text, newline-terminated, as the real tools accept it."""
+    """Generic-form text, newline-terminated, as the real tools accept it (opaque attributes as written)."""
     stream = io.StringIO()
     Printer(stream=stream, print_generic_format=True).print_op(module)
     stream.write("\n")
-    return stream.getvalue()
+    text = stream.getvalue()
+    if _OPAQUE and "reducer.opaque." in text:
+        # Back as aliases defined on top, as the tools print them: the next parse hides them again.
+        used = sorted({d for d in _PLACEHOLDER.findall(text) if d in _OPAQUE})
+        text = _PLACEHOLDER.sub(lambda m: f"#opaque_{m.group(1)}" if m.group(1) in _OPAQUE else m.group(0), text)
+        text = "".join(f"#opaque_{d} = {_OPAQUE[d]}\n" for d in used) + text
+    return text
 
 
 def op_name(op: Operation) -> str:
