@@ -57,7 +57,9 @@ def run_reducer(path: Path, jobs: int, workdir: Path) -> dict:
     wall = time.monotonic() - t0
     return {"ops_before": ops_of(path, source.stage), "ops_after": ops_of(out, source.stage),
             "tests": report.tests, "wall": wall, "id": report.signature.id if report.signature else None,
-            "stage": source.stage}
+            "stage": source.stage, "final": f"{report.final_matches}/{report.final_runs}",
+            "one_minimal": None if report.one_minimal is None else report.one_minimal[0],
+            "timings": {k: round(v, 1) for k, v in report.timings.items()}}
 
 
 def _test_script(work: Path, sig_id: str, stage, counter: Path, given: str, name: str) -> Path:
@@ -124,19 +126,22 @@ def main() -> int:
     ap.add_argument("--anchors", default="cvise,picire,shrinkray", help="which anchors to run (comma-separated)")
     ap.add_argument("--no-cvise", action="store_true", help="run no anchor (reducer alone)")
     ap.add_argument("--only", nargs="*", default=[])
+    ap.add_argument("--extra", nargs="*", type=Path, default=[],
+                    help="more failing IR files, not re-checked first (a heavy kernel: examples/make_ir.py)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     anchors = [] if args.no_cvise else [a for a in args.anchors.split(",") if a in ANCHORS]
     rows = []
     with tempfile.TemporaryDirectory(prefix="reducer-bench-") as tmp:
         workdir = Path(tmp)
-        examples = failing_examples(args.only)
+        examples = failing_examples(args.only) + list(args.extra)
         found = {a: shutil.which(ANCHORS[a][0]) or "not installed" for a in anchors}
         print(f"{len(examples)} deterministic failing examples; jobs={args.jobs}; cap {args.cap:g}s; anchors: "
               + (", ".join(f"{a} ({w})" for a, w in found.items()) or "none"), flush=True)
-        header = f"{'example':42} {'ops':>5} | {'reducer':>16} | " + " | ".join(f"{a:>16}" for a in anchors)
+        header = f"{'example':42} {'ops':>5} | {'reducer':>16} 1-min final | " + " | ".join(f"{a:>16}" for a in anchors)
         print(header)
-        print(f"{'':42} {'':>5} | {'ops tests  wall':>16} | " + " | ".join(f"{'ops tests  wall':>16}" for _ in anchors))
+        print(f"{'':42} {'':>5} | {'ops tests  wall':>16}             | "
+              + " | ".join(f"{'ops tests  wall':>16}" for _ in anchors))
         print("-" * len(header))
         for path in examples:
             try:
@@ -145,7 +150,8 @@ def main() -> int:
                 print(f"{path.name:42} reducer refused: {err.one_line()}", flush=True)
                 continue
             row = {"example": path.name, **{k: v for k, v in red.items() if k != "stage"}, "stage": red["stage"].name}
-            cells = [f"{red['ops_after']:>4} {red['tests']:>5} {red['wall']:>5.1f}"]
+            one = "-" if red["one_minimal"] is None else str(red["one_minimal"])
+            cells = [f"{red['ops_after']:>4} {red['tests']:>5} {red['wall']:>5.1f} {one:>5} {red['final']:>5}"]
             for anchor in anchors:
                 got = run_anchor(anchor, path, red["id"], red["stage"], args.jobs, args.cap, workdir)
                 row[anchor] = got
@@ -154,7 +160,8 @@ def main() -> int:
                              f"{got['ops_after']:>4} {got['tests']:>5} {got['wall']:>5.0f}{mark}")
             rows.append(row)
             print(f"{path.name:42} {red['ops_before']:>5} | " + " | ".join(cells), flush=True)
-    print("ops = ops in the result as the tool parses it (-1: unparsable); * = stopped at the cap")
+    print("ops = ops in the result as the tool parses it (-1: unparsable); * = stopped at the cap; 1-min = single-op "
+          "deletions of reducer's result that still show the bug (0: 1-minimal); final = final-check runs showing it")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
