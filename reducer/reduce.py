@@ -463,7 +463,8 @@ class Reduction:
             replay = Replay(self.req.source.stage, self.req.options, self.req.timeout, self.req.env,
                             deadline=deadline)
             expectation = Expectation.of(sig, self.req.strict)
-            report.final_runs = 1 if late else FINAL_RUNS
+            # Stopped (Ctrl-C, a sweep ending): one confirming run, not five whole compiles of a heavy kernel.
+            report.final_runs = 1 if late or self.stop.is_set() else FINAL_RUNS
             observed = [replay.observe(text) for _ in range(report.final_runs)]
             cut = any(obs.cut_short for obs in observed)
             report.final_matches = sum(expectation.met_by(obs.signature) for obs in observed)
