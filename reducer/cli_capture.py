@@ -198,6 +198,8 @@ def _capture_command(
             )
         )
         return exitcodes.OK
+    if run.kernels and all("replays" in k for k in run.kernels):  # dumps written by Triton (an NPU host)
+        return _dump_summary(run)
     rows = []
     for k in sorted(
         run.kernels, key=lambda k: (k.get("kernel", ""), k.get("autotune_index") or 0, k.get("folder", ""))
@@ -231,6 +233,28 @@ def _capture_command(
             "captured (see its output above)",
             err=True,
         )
+    return exitcodes.OK
+
+
+def _dump_summary(run: Any) -> int:
+    """Triton wrote the IR (TRITON_KERNEL_DUMP): one compile unit per kernel and dump folder; the outcomes are
+    the sweep's to find (the launches ran on the device)."""
+    units: dict[tuple[str, str], list[str]] = {}
+    for k in run.kernels:
+        path = Path(k["path"])
+        units.setdefault((k["kernel"], str(path.parent)), []).append(path.name)
+    rows = [
+        (kernel, _rel(folder, run.out), ", ".join(sorted(files))) for (kernel, folder), files in sorted(units.items())
+    ]
+    click.echo(_table(rows, ("kernel", "folder", "files")))
+    kernels = len({kernel for kernel, _folder in units})
+    click.echo(
+        f"\ncaptured {len(units)} compile units of {kernels} kernel{'s' if kernels != 1 else ''} "
+        f"({len(run.kernels)} IR files) in {run.seconds:.1f}s, mode {run.mode}; command exit {run.returncode}"
+    )
+    click.echo(f"written to {run.out} (index.json). Next: reducer sweep {run.out} (replays each stage)")
+    if run.returncode != 0:
+        click.echo(f"reducer: warning: the command exited {run.returncode}; later launches were not captured", err=True)
     return exitcodes.OK
 
 

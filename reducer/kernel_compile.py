@@ -148,6 +148,22 @@ def _text(data: bytes | str | None) -> str:
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
+@contextlib.contextmanager
+def ascend_backend_without_npu(target: str = DEFAULT_TARGET) -> Iterator[CompileRecord]:
+    """Triton's own compile path for an Ascend target with nothing else changed (its dump and cache variables
+    stay as the caller set them): only what a missing NPU and CANN break is patched. Yields the record the
+    stages fill in. On an NPU host a launch compiles exactly this way; tests use it to produce the dump layout
+    triton-ascend writes there."""
+    record = CompileRecord(kernel_name="", target=target)
+    saved = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([*_tool_folders(), saved])
+    try:
+        with _patched_backend(record):
+            yield record
+    finally:
+        os.environ["PATH"] = saved
+
+
 def compile_for_ascend(
     fn: Any,
     signature: dict[str, str],

@@ -244,3 +244,32 @@ def test_log_capture_warns_when_the_log_is_from_another_version(tmp_path: Path) 
     assert f"made with triton-ascend 0.0.1, {installed} is installed" in result.output
     log.write_text(f"triton-ascend {installed}\n" + log.read_text().split("\n", 1)[1])
     assert "made with" not in CliRunner().invoke(capture, [str(log)]).output
+
+
+def test_on_an_ascend_host_the_dumps_triton_writes_are_captured_and_swept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`capture --npu` only sets Triton's dump variables; triton-ascend 3.2.0's own compile code writes
+    `<TRITON_DUMP_DIR>/<base64 of the source hash>/<kernel>.<stage>` for each stage that finished. The script
+    compiles as a launch does on the device (only the device lookups patched), so the layout is Triton's."""
+    from reducer.cli_capture import sweep
+
+    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "cache"))  # not the user's ~/.triton
+    out = tmp_path / "cap"
+    script = ROOT / "tests" / "data" / "npu_host_compile.py"
+    result = CliRunner().invoke(capture, ["-o", str(out), "--npu", "--", sys.executable, str(script)])
+    assert result.exit_code == 0, result.output
+    files = sorted(p.relative_to(out / "dump") for p in (out / "dump").rglob("*") if p.is_file())
+    by_kernel = {f.name.split(".")[0]: f for f in files}
+    assert {f.name for f in files} == {"repeat_row.ttir", "vector_add.ttir", "vector_add.ttadapter",
+                                       "fused_elementwise.ttir", "fused_elementwise.ttadapter"}
+    assert all(len(f.parts) == 2 and len(f.parts[0]) == 43 for f in files)  # one hash folder per kernel
+    assert by_kernel["repeat_row"].parent != by_kernel["vector_add"].parent
+    assert "captured 3 compile units of 3 kernels (5 IR files)" in result.output
+    result = CliRunner().invoke(sweep, [str(out), "--repros", str(tmp_path / "repros"), "--no-reduce", "-q"])
+    assert result.exit_code == 0, result.output
+    triage = json.loads((out / "triage.json").read_text())
+    owner = {k: g["id"] for g in triage["signatures"] for k in g["kernels"]}
+    # The same signatures as the compile-only capture of these kernels (the adapter's zero stride, bishengir's UB).
+    assert owner == {"repeat_row": "29bc26900f9e", "fused_elementwise": "6e00435dca06"}
+    assert triage["summary"]["units"] == 3 and triage["summary"]["files"] == 5
