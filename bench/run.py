@@ -2,9 +2,9 @@
 """Benchmark: reducer vs C-Vise, picire and Shrink Ray on every shipped failing example, same interestingness.
 
 Prints one row per example: ops before, then ops after / tests run / wall seconds for reducer and for each
-anchor that is installed (Debian's `cvise`; `pip install picire shrinkray`), every anchor using `reducer check
---expect ID` as its test and stopped at the same cap. Not a timed unit test: figures depend on the machine;
-compare within one run.
+anchor that is installed (Debian's `cvise`; `pip install picire shrinkray "setuptools<81"`), every anchor
+using `reducer check --expect ID` as its test and stopped at the same cap. Not a timed unit test: figures
+depend on the machine; compare within one run.
 
     python bench/run.py [--jobs 2] [--cap 300] [--anchors cvise,picire,shrinkray] [--only NAME ...] [--json OUT]
 """
@@ -115,6 +115,9 @@ def run_anchor(name: str, path: Path, sig_id: str, stage, jobs: int, cap: float,
         capped = True
     wall = time.monotonic() - t0
     tests = len(counter.read_text().splitlines()) if counter.exists() else 0
+    if tests == 0 and not capped:
+        # It never ran the test: a broken install (picire needs setuptools' pkg_resources), not a result.
+        return {"ops_after": None, "tests": 0, "wall": wall, "capped": False, "broken": proc.returncode}
     best = result if result.is_file() else target
     return {"ops_after": ops_of(best, stage), "tests": tests, "wall": wall, "capped": capped}
 
@@ -156,6 +159,9 @@ def main() -> int:
                 got = run_anchor(anchor, path, red["id"], red["stage"], args.jobs, args.cap, workdir)
                 row[anchor] = got
                 mark = "*" if got and got["capped"] else " "
+                if got is not None and got.get("broken") is not None:
+                    cells.append(f"{'broken (exit ' + str(got['broken']) + ')':>16}")
+                    continue
                 cells.append(f"{'-':>16}" if got is None else
                              f"{got['ops_after']:>4} {got['tests']:>5} {got['wall']:>5.0f}{mark}")
             rows.append(row)
