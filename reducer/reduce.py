@@ -459,7 +459,10 @@ class Reduction:
         else:
             self.status("final check")
             t0 = time.monotonic()
-            deadline = None if self.deadline is None else max(self.deadline, time.monotonic()) + FINAL_GRACE
+            # Past --max-time the confirmation still gets one run of the input's length (a slow tool needs it).
+            baseline = self.report.baseline if self.report is not None else None
+            grace = max(FINAL_GRACE, 2 * baseline.first.run.seconds) if baseline is not None else FINAL_GRACE
+            deadline = None if self.deadline is None else max(self.deadline, time.monotonic()) + grace
             replay = Replay(self.req.source.stage, self.req.options, self.req.timeout, self.req.env,
                             deadline=deadline)
             expectation = Expectation.of(sig, self.req.strict)

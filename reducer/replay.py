@@ -24,6 +24,8 @@ _REPRODUCER_KEEP = 4
 _REPRODUCER_RUNS: dict[tuple[object, ...], RunResult] = {}
 _REPRODUCER_LOCK = threading.Lock()
 
+PROBE_SECONDS = 10.0
+
 # The least a run gets once a deadline has passed: enough for a healthy compiler, short for a hang.
 MIN_RUN_SECONDS = 0.5
 
@@ -69,7 +71,10 @@ class Replay:
             outcome = Outcome.INVALID_INPUT
         # A hang has no failing pass to find, and probing would wait out the timeout a second time.
         probe = find_pass and outcome.is_failure and outcome is not Outcome.TIMEOUT
-        pass_name = self.failing_pass(text) if probe else None
+        # The probe is a second run with MLIR's crash recovery on; where that hangs (seen under qemu-user) it must
+        # not cost the whole timeout: it gets ten times the plain run, at least PROBE_SECONDS.
+        cap = max(PROBE_SECONDS, 10 * run.seconds)
+        pass_name = self.failing_pass(text, cap) if probe else None
         return Observation(outcome, sigmod.compute(self.stage, outcome, run, pass_name), run)
 
     def parses(self, text: str) -> bool:
@@ -79,7 +84,7 @@ class Replay:
         run = execute(parse_invocation(self.stage, text, tool=self.tool), timeout=self.run_timeout(60.0), env=self.env)
         return run.returncode == 0
 
-    def reproducer(self, text: str, local: bool) -> RunResult:
+    def reproducer(self, text: str, local: bool, cap: float | None = None) -> RunResult:
         """Run with MLIR's crash reproducer on; `files["reproducer.mlir"]` holds it when one was written.
 
         A local reproducer holds the IR just before the failing pass. The last few runs are remembered: the
@@ -99,7 +104,7 @@ class Replay:
             if key in _REPRODUCER_RUNS:
                 return _REPRODUCER_RUNS[key]
         inv = reproducer_invocation(self.stage, text, self.options, local=local, pipeline=self.pipeline)
-        run = execute(inv, timeout=self.run_timeout(), env=self.env)
+        run = execute(inv, timeout=self.run_timeout(cap), env=self.env)
         if not run.timed_out:
             with _REPRODUCER_LOCK:
                 _REPRODUCER_RUNS[key] = run
@@ -107,10 +112,10 @@ class Replay:
                     _REPRODUCER_RUNS.pop(next(iter(_REPRODUCER_RUNS)))
         return run
 
-    def failing_pass(self, text: str) -> str | None:
+    def failing_pass(self, text: str, cap: float | None = None) -> str | None:
         """Which pass failed. A top-level note names the pass of the user's pipeline (a local reproducer may
         name a nested helper such as CSE); a tool that prints no note has its local reproducer tell."""
-        run = self.reproducer(text, local=self.stage.pass_from_local_reproducer)
+        run = self.reproducer(text, local=self.stage.pass_from_local_reproducer, cap=cap)
         return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
 
 
