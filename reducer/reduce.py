@@ -345,7 +345,9 @@ class Reduction:
         report = ReduceReport(req, sig, baseline, generic, _ops(generic), _ops(generic))
         report.timings = self._timings  # filled as the run goes (the sidecar is written at the end)
         self.report = report
-        self._write(req.source.text)
+        # The tool's own generic print of the input: what every later write is compared with (checked below, when
+        # the full stage has to start from it).
+        self._write(generic)
         start_text: str | None = None  # the full-stage phase's start: a pass-level seed, else the generic print
 
         if expectation is not None and req.pass_level and not self.stop.is_set():
