@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from reducer import atomic, outputs
-from reducer.capture.frontend import exception_line, finding_of
+from reducer.capture.discovery import read_record
+from reducer.capture.frontend import finding_of
 from reducer.capture.record import FRONTEND_ERROR, RECORD
 from reducer.errors import InputError
 from reducer.issue_markdown import fence
@@ -40,26 +41,23 @@ class FrontendReport:
         return f"wrote {self.issue} ({self.id}: {self.title}); file it at {self.tracker}: {self.tracker_url}"
 
 
+def _record_path(path: Path) -> Path:
+    return path / RECORD if path.is_dir() else path
+
+
 def is_frontend_finding(path: Path) -> bool:
     """A capture's launch folder (or its record.json) whose launch the frontend rejected."""
-    record = path / RECORD if path.is_dir() else path
-    if record.name != RECORD or not record.is_file():
-        return False
-    try:
-        data = json.loads(record.read_text())
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("outcome") == FRONTEND_ERROR
+    record = _record_path(path)
+    return record.name == RECORD and read_record(record).get("outcome") == FRONTEND_ERROR
 
 
 def _record(path: Path) -> dict[str, Any]:
-    record = path / RECORD if path.is_dir() else path
-    try:
-        data = json.loads(record.read_text())
-    except (OSError, ValueError) as err:
-        raise InputError(f"{record}: not a capture record ({err})", "pass a launch folder of capture") from err
-    if not isinstance(data, dict) or data.get("outcome") != FRONTEND_ERROR:
-        raise InputError(f"{record}: not a frontend error", "report a saved repro or a failing IR file instead")
+    data = read_record(_record_path(path))
+    if data.get("outcome") != FRONTEND_ERROR:
+        raise InputError(
+            f"{_record_path(path)}: not the record of a frontend error",
+            "pass a launch folder of `reducer capture`, or report a saved repro or a failing IR file",
+        )
     return data
 
 
@@ -108,10 +106,10 @@ def render_frontend_issue(record: dict[str, Any]) -> tuple[str, str, str]:
         "",
         "## What happens",
         "",
-        fence(exception_line(error) or line),
+        fence(line),
         "",
     ]
-    if tail.strip() != (exception_line(error) or line).strip():
+    if tail.strip() != line.strip():
         lines += ["<details><summary>traceback (last lines)</summary>", "", fence(tail), "", "</details>", ""]
     lines += [
         "## Expected",
@@ -142,7 +140,7 @@ def write_frontend_report(path: Path, out_dir: Path | None, secrets: tuple[str, 
         )
     out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig}"
     target = out_dir / "issue.md"
-    outputs.guard([path / RECORD if path.is_dir() else path], [target], "report")
+    outputs.guard([_record_path(path)], [target], "report")
     atomic.write_text(target, issue)
     # The frontend ships with the first stage's wheel: it produces that stage's input.
     first = all_stages()[0]

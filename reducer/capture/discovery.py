@@ -98,7 +98,7 @@ def discover(root: Path) -> list[CapturedIR]:
             main, extra = (path, old.path) if old.path.name.startswith("kernel.") else (old.path, path)
             found[digest] = replace(old, path=main, duplicates=old.duplicates + (extra,))
             continue
-        record = _read_record(path.parent / RECORD)
+        record = read_record(path.parent / RECORD)
         found[digest] = CapturedIR(
             kernel=record.get("kernel") or kernel_name(path, text),
             path=path,
@@ -114,7 +114,8 @@ def discover(root: Path) -> list[CapturedIR]:
     return sorted(found.values(), key=lambda c: (c.kernel, c.kind, str(c.path)))
 
 
-def _read_record(path: Path) -> dict[str, Any]:
+def read_record(path: Path) -> dict[str, Any]:
+    """A capture's JSON file as a dict; empty when missing or unreadable."""
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -126,7 +127,7 @@ def read_records(root: Path) -> list[dict[str, Any]]:
     """The per-kernel records of a `reducer capture -- COMMAND` folder (empty for other dump folders)."""
     records = []
     for path in sorted(root.glob(f"*/{RECORD}")):
-        data = _read_record(path)
+        data = read_record(path)
         if data:
             data["folder"] = str(path.parent)
             records.append(data)
@@ -134,4 +135,4 @@ def read_records(root: Path) -> list[dict[str, Any]]:
 
 
 def is_capture_dir(root: Path) -> bool:
-    return _read_record(root / INDEX).get("format") == FORMAT
+    return read_record(root / INDEX).get("format") == FORMAT
