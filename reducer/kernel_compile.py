@@ -83,12 +83,23 @@ def _patched_environment(cache_dir: str) -> Iterator[None]:
     os.environ["TRITON_ALWAYS_COMPILE"] = "1"
     for name in ("TRITON_ASCEND_COMPILE_SPEED_OPT", "TRITON_KERNEL_OVERRIDE", "TRITON_KERNEL_DUMP", "USE_IR_LOC"):
         os.environ.pop(name, None)
-    os.environ["PATH"] = os.pathsep.join([*_tool_folders(), os.environ.get("PATH", "")])
     try:
-        yield
+        with _tools_on_path():
+            yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _tools_on_path() -> Iterator[None]:
+    """The folders of the tools the backend finds only on PATH, first on PATH while the block runs."""
+    saved = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([*_tool_folders(), saved])
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = saved
 
 
 @contextlib.contextmanager
@@ -155,13 +166,8 @@ def ascend_backend_without_npu(target: str = DEFAULT_TARGET) -> Iterator[Compile
     stages fill in. On an NPU host a launch compiles exactly this way; tests use it to produce the dump layout
     triton-ascend writes there."""
     record = CompileRecord(kernel_name="", target=target)
-    saved = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.pathsep.join([*_tool_folders(), saved])
-    try:
-        with _patched_backend(record):
-            yield record
-    finally:
-        os.environ["PATH"] = saved
+    with _tools_on_path(), _patched_backend(record):
+        yield record
 
 
 def compile_for_ascend(
