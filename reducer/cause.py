@@ -8,7 +8,6 @@ kernel has (module, functions, terminators) left out, since a reduction may keep
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 # An op at the start of a line, custom (`%0 = tt.load ...`, `scf.for ...`) or generic (`"tt.load"(...)`) form.
@@ -31,7 +30,3 @@ def skeleton(ir: str) -> tuple[str, ...]:
     core = {n for n in names if not n.startswith(_INCIDENTAL_DIALECTS) and not _structural(n)}
     return tuple(sorted(core or names))
 
-
-def cause_id(signature_id: str, ir: str) -> str:
-    """A short id of (signature, skeleton): equal for repros of one cause."""
-    return hashlib.sha1(f"{signature_id}:{','.join(skeleton(ir))}".encode()).hexdigest()[:8]
