@@ -235,7 +235,7 @@ class Sweep:
         from reducer.repros import all_repros
 
         known = {r.signature.id: r.path for r in all_repros(self.req.repros)} if self.req.repros.exists() else {}
-        todo: list[tuple[Group, dict[str, Any]]] = []
+        todo: list[tuple[int, int, Group, dict[str, Any]]] = []
         for group in groups:
             done = state.reductions_of(group.id)
             # A repro deleted or moved since: the suite decides (known elsewhere, or reduce again).
@@ -245,25 +245,22 @@ class Sweep:
                 group.status, group.repro = KNOWN, str(known[group.id])
                 continue
             have = {e.get("kernel") or group.example["kernel"] for e in done}
-            todo += [(group, rep) for rep in reps if rep["kernel"] not in have]
+            missing = [rep for rep in reps if rep["kernel"] not in have]
+            # (rank within its group, bytes): every group's first reduction before any group's second.
+            todo += [(rank, rep["bytes"], group, rep) for rank, rep in enumerate(missing)]
             apply_reductions(group, done)
         if not reduce:
-            for group, _rep in todo:
+            for *_, group, _rep in todo:
                 group.note = group.note or "--no-reduce"
             return
         if not todo:
             return
-        rank = {id(g): 0 for g in groups}
-        order = []
-        for group, rep in todo:
-            order.append((rank[id(group)], rep["bytes"], group, rep))
-            rank[id(group)] += 1
-        order.sort(key=lambda t: (t[0], t[1]))
+        todo.sort(key=lambda t: (t[0], t[1]))
+        work = [(group, rep) for *_, group, rep in todo]
         jobs = max(1, self.req.jobs)
-        parallel = min(len(order), jobs)
+        parallel = min(len(work), jobs)
         per = max(1, jobs // parallel)
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            work = [(g, rep) for _r, _b, g, rep in order]
             for entry in _bounded_map(pool, lambda t: self._reduce_one(t[0], t[1], per), work, parallel, self.stop):
                 state.append(entry)
                 group = next(g for g in groups if g.id == entry["id"])
@@ -308,7 +305,7 @@ class Sweep:
                 ops=f"{report.ops_before} -> {report.ops_after}",
                 tests=report.tests,
                 stopped=report.stopped,
-                skeleton=list(skeleton(out.read_text(errors="replace"))) if out.is_file() else [],
+                skeleton=list(skeleton(report.text)),
             )
             with self._save_lock:  # repro numbering is read-then-write
                 saved = save_repro(out, self.req.repros, options, stage, by_cause=True)
