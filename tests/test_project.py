@@ -3,16 +3,12 @@ frontend, triton-adapter-opt and bishengir-compile; then `lit` on the repros fol
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from reducer.cli_capture import sweep
+from sweep_run import sweep_script
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_OPS = ROOT / "examples" / "project" / "run_ops.py"
@@ -23,16 +19,7 @@ LIT = str(Path(sys.executable).with_name("lit"))
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     pytest.importorskip("torch")
-    base = tmp_path_factory.mktemp("project")
-    out, repros = base / "capture", base / "repros"
-    args = ["-o", str(out), "--repros", str(repros), "-j", "2", "--max-time-per-bug", "90", "-q", "--no-npu",
-            "--", sys.executable, str(RUN_OPS)]
-    t0 = time.monotonic()
-    result = CliRunner().invoke(sweep, args)
-    assert result.exit_code == 0, result.output
-    return {"out": out, "repros": repros, "output": result.output, "seconds": time.monotonic() - t0,
-            "triage": json.loads((out / "triage.json").read_text()),
-            "index": json.loads((out / "index.json").read_text())}
+    return sweep_script(tmp_path_factory.mktemp("project"), RUN_OPS, 90)
 
 
 def test_every_unit_is_captured_and_counted_alike(project: dict[str, object]) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sweep_run import sweep_script
 
 from reducer.capture.frontend import finding_of
 from reducer.cli_capture import sweep
@@ -63,16 +63,7 @@ def test_units_of_one_kernel_keep_their_own_outcome() -> None:
 @pytest.fixture(scope="module")
 def swept(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     pytest.importorskip("torch")
-    base = tmp_path_factory.mktemp("sweep")
-    out, repros = base / "capture", base / "repros"
-    args = ["-o", str(out), "--repros", str(repros), "-j", "2", "--max-time-per-bug", "20", "-q", "--no-npu",
-            "--", sys.executable, str(LAUNCH_ALL)]
-    t0 = time.monotonic()
-    result = CliRunner().invoke(sweep, args)
-    seconds = time.monotonic() - t0
-    assert result.exit_code == 0, result.output
-    return {"out": out, "repros": repros, "output": result.output, "seconds": seconds,
-            "triage": json.loads((out / "triage.json").read_text())}
+    return sweep_script(tmp_path_factory.mktemp("sweep"), LAUNCH_ALL, 20)
 
 
 def test_same_bug_in_two_kernels_is_one_signature(swept: dict[str, object]) -> None:
