@@ -285,7 +285,19 @@ def _units(records: list[dict]) -> str:
     show_default=True,
     help="Repro suite to save into (deduped by signature).",
 )
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel runs [default: all cores].")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Parallel runs [default: all cores]; with --ray, the most CPUs one reduction asks for.",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="ADDRESS",
+    help="Run checks and reductions as tasks on this Ray cluster (HOST:PORT, or auto); needs .[cluster].",
+)
 @click.option(
     "--max-time-per-bug",
     type=SECONDS,
@@ -314,6 +326,7 @@ def sweep(
     out: Path | None,
     repros: Path,
     jobs: int | None,
+    ray_address: str | None,
     max_time_per_bug: float,
     kernels_per_signature: int,
     no_reduce: bool,
@@ -328,6 +341,7 @@ def sweep(
     \b
     reducer sweep capture-20261125-101500/          a capture folder, dump folder or Triton cache
     reducer sweep -j 8 -- python my_launch.py       capture first, then sweep
+    reducer sweep --ray auto capture-dir/           checks and reductions on a Ray cluster
     Rerunning with the same -o resumes from its state.jsonl.
     """
 
@@ -366,6 +380,7 @@ def sweep(
             reduce=not no_reduce,
             reduce_known=reduce_known,
             matrix=with_matrix,
+            ray=ray_address,
         )
         line = StatusLine(enabled=not quiet)
         job = Sweep(request, status=line.update)

@@ -49,3 +49,7 @@ class UnknownPass(UsageError):
 
 class SignatureFileError(InputError):
     """An `--expect` argument that is neither a signature id nor a readable signature file."""
+
+
+class ClusterError(ReducerError):
+    """Ray is missing, the cluster cannot be reached, or a worker cannot run the sweep's tasks as this machine."""

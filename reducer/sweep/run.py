@@ -6,22 +6,23 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reducer import locks
+from reducer import atomic, locks
 from reducer.capture.discovery import discover, read_records
 from reducer.capture.frontend import frontend_findings
-from reducer.errors import ReducerError
+from reducer.errors import ClusterError, ReducerError
 from reducer.npu_options import Options
 from reducer.outcome import Outcome
 from reducer.run_env import RunEnv
 from reducer.stages import StageSpec
+from reducer.sweep.executor import Executor, TaskLost, open_executor
 from reducer.sweep.reuse import captured_pass
 from reducer.sweep.state import STATE, State
+from reducer.sweep.tasks import CheckJob, ReduceDone, ReduceJob, check_job, reduce_job, toolchain_identity
 from reducer.sweep.triage import (
     FIXED,
     KNOWN,
@@ -65,30 +66,7 @@ class SweepRequest:
     reduce: bool = True
     reduce_known: bool = False
     matrix: bool = False  # replay each group's example on every release of its compiler
-
-
-class _Stop:
-    """One `set()` stops the sweep and every reduction in flight (they keep their best result)."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self._children: list[threading.Event] = []
-        self._lock = threading.Lock()
-
-    def set(self) -> None:
-        self.event.set()
-        with self._lock:
-            for child in self._children:
-                child.set()
-
-    def is_set(self) -> bool:
-        return self.event.is_set()
-
-    def adopt(self, child: threading.Event) -> None:
-        with self._lock:
-            self._children.append(child)
-            if self.event.is_set():
-                child.set()
+    ray: str | None = None  # a Ray cluster's address (or `auto`) to run the tasks on; None: threads here
 
 
 def units_of(root: Path, options: Options) -> list[Unit]:
@@ -112,12 +90,10 @@ def units_of(root: Path, options: Options) -> list[Unit]:
     return sorted(units, key=lambda u: (u.size, u.kernel))
 
 
-def check_unit(unit: Unit, timeout: float) -> dict[str, Any]:
-    """Replay one file once; the small dict that goes into the state file."""
-    from reducer.check import check_file
-    from reducer.source import load
-
-    entry: dict[str, Any] = {
+def captured_entry(unit: Unit) -> dict[str, Any]:
+    """The state entry of a file whose stage the capture already saw pass with these binaries: no run."""
+    assert unit.captured is not None
+    return {
         "kind": "check",
         "key": unit.key,
         "kernel": unit.kernel,
@@ -125,90 +101,83 @@ def check_unit(unit: Unit, timeout: float) -> dict[str, Any]:
         "stage": unit.stage.name,
         "options": unit.options.as_dict(),
         "bytes": unit.size,
+        "outcome": unit.captured.value,
+        "failure": False,
+        "id": None,
+        "title": unit.captured.label,
+        "seconds": 0.0,
+        "from": "capture",
     }
-    if unit.captured is not None:
-        entry.update(outcome=unit.captured.value, failure=False, id=None, title=unit.captured.label, seconds=0.0)
-        entry["from"] = "capture"
-        return entry
-    t0 = time.monotonic()
+
+
+def check_job_of(unit: Unit, timeout: float) -> CheckJob:
+    """The job that replays `unit` wherever it runs: the file's text goes with it."""
+    from reducer.source import read_text
+
     try:
-        report = check_file(load(unit.path, unit.stage), unit.options, runs=1, timeout=timeout, explore_knobs=False)
+        text, error = read_text(unit.path), None
     except ReducerError as err:
-        entry.update(outcome="unreadable", id=None, title=err.one_line(), failure=False)
-    else:
-        sig = report.signature
-        entry.update(
-            outcome=report.outcome.value,
-            failure=report.outcome.is_failure,
-            id=sig.id if sig else None,
-            title=sig.title if sig else report.outcome.label,
-        )
-    entry["seconds"] = round(time.monotonic() - t0, 3)
-    return entry
-
-
-def _bounded_map(
-    pool: ThreadPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any], width: int, stop: _Stop
-) -> Iterator[Any]:
-    """Like pool.map, results in completion order, with at most `width` tasks queued (bounded memory)."""
-    pending: set[Future[Any]] = set()
-    it = iter(items)
-    exhausted = False
-    while True:
-        while not exhausted and len(pending) < width and not stop.is_set():
-            try:
-                pending.add(pool.submit(fn, next(it)))
-            except StopIteration:
-                exhausted = True
-        if not pending:
-            return
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for fut in done:
-            yield fut.result()
+        text, error = None, err.one_line()
+    return CheckJob(
+        unit.key, unit.kernel, str(unit.path), unit.stage.name, unit.options.as_dict(), unit.size, timeout, text,
+        error,
+    )
 
 
 class Sweep:
     def __init__(self, request: SweepRequest, status: Callable[[str], None] | None = None) -> None:
         self.req = request
         self.status = status or (lambda _text: None)
-        self.stop = _Stop()
-        self._save_lock = threading.Lock()
-        self._progress: dict[str, str] = {}
+        self.stop = threading.Event()  # set by Ctrl-C: nothing new starts, reductions keep their best
+        self.lost = 0
 
     def run(self) -> SweepResult:
         # Two sweeps on one folder would both do all the work and write contradictory triage tables.
         with locks.exclusive(self.req.out, wait=False, what="sweep"):
-            return self._run()
+            executor = open_executor(self.req.ray, self.req.jobs)
+            try:
+                return self._run(executor)
+            finally:
+                executor.close()
 
-    def _run(self) -> SweepResult:
+    def _run(self, executor: Executor) -> SweepResult:
         req = self.req
         t0 = time.monotonic()
         state = State(req.out / STATE)
         units = units_of(req.root, req.options)
         todo = [u for u in units if u.key not in state.checks]
         resumed = len(units) - len(todo)
-        known = sum(1 for u in todo if u.captured is not None)
+        for unit in todo:
+            if unit.captured is not None:
+                state.append(captured_entry(unit))
+        run = [u for u in todo if u.captured is None]
+        where = "" if executor.local else f" on {executor.name} ({executor.capacity} CPUs)"
         self.status(
-            f"check: {resumed}/{len(units)} from the state file, {known} passed in the capture, "
-            f"{len(todo) - known} to run"
+            f"check: {resumed}/{len(units)} from the state file, {len(todo) - len(run)} passed in the capture, "
+            f"{len(run)} to run{where}"
         )
-        done = replayed = 0
-        with ThreadPoolExecutor(max_workers=max(1, req.jobs)) as pool:
-            results = _bounded_map(pool, lambda u: check_unit(u, req.timeout), todo, 2 * max(1, req.jobs), self.stop)
-            for entry in results:
-                state.append(entry)
-                done += 1
-                replayed += entry.get("from") != "capture"
-                failing = sum(1 for e in state.checks.values() if e.get("failure"))
-                self.status(
-                    f"check {resumed + done}/{len(units)} files, {failing} failing, last {entry['kernel']}: "
-                    f"{entry['outcome']}"
-                )
+        done = len(todo) - len(run)
+        replayed = 0
+        jobs = (check_job_of(u, req.timeout) for u in run)
+        for job, entry in executor.map(check_job, jobs, self.stop, cancel_on_stop=True):
+            if isinstance(entry, TaskLost):
+                self.lost += 1
+                self.status(f"check of {job.kernel} lost with its worker ({entry.reason}); the next run redoes it")
+                continue
+            _same_toolchain(entry.pop("toolchain"))
+            state.append(entry)
+            done += 1
+            replayed += 1
+            failing = sum(1 for e in state.checks.values() if e.get("failure"))
+            self.status(
+                f"check {resumed + done}/{len(units)} files, {failing} failing, last {entry['kernel']}: "
+                f"{entry['outcome']}"
+            )
         keys = {u.key for u in units}
         entries = [state.checks[k] for k in keys if k in state.checks]
         groups = group_checks(entries)
         if not self.stop.is_set():
-            self._reduce_all(groups, state, reduce=req.reduce)
+            self._reduce_all(executor, groups, state, reduce=req.reduce)
         self._mark_fixed(groups)
         if req.matrix and not self.stop.is_set():
             self._matrix(groups)
@@ -222,14 +191,14 @@ class Sweep:
         frontend = frontend_findings(records)
         result = SweepResult(
             req.out, len(units), resumed, done, kernel_rows(rows), groups, frontend, time.monotonic() - t0, rows,
-            replayed=replayed,
+            replayed=replayed, lost=self.lost, executor=executor.name,
         )
         write_triage(result, str(req.root), req.options)
         return result
 
     # --- phase 2 ------------------------------------------------------------------------------
 
-    def _reduce_all(self, groups: list[Group], state: State, reduce: bool) -> None:
+    def _reduce_all(self, executor: Executor, groups: list[Group], state: State, reduce: bool) -> None:
         """Reduce one input per kernel of each signature (up to the limit), breadth first so every signature gets
         its first reduction before any gets its second; then each group's reductions are merged into causes."""
         from reducer.repros import all_repros
@@ -256,75 +225,77 @@ class Sweep:
         if not todo:
             return
         todo.sort(key=lambda t: (t[0], t[1]))
-        work = [(group, rep) for *_, group, rep in todo]
-        jobs = max(1, self.req.jobs)
-        parallel = min(len(work), jobs)
-        per = max(1, jobs // parallel)
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            for entry in _bounded_map(pool, lambda t: self._reduce_one(t[0], t[1], per), work, parallel, self.stop):
-                state.append(entry)
-                group = next(g for g in groups if g.id == entry["id"])
-                apply_reductions(group, state.reductions_of(group.id))
+        capacity = executor.capacity
+        parallel = min(len(todo), capacity)
+        # Each reduction asks for its share of the CPUs, at most -j, and never more than one node has.
+        per = max(1, min(self.req.jobs, capacity // parallel, executor.max_task_cpus))
+        work: dict[str, tuple[Group, dict[str, Any]]] = {}
+        jobs = []
+        for *_, group, rep in todo:
+            job = self._reduce_job(group, rep, per, executor.local)
+            if job is not None:
+                work[job.label] = (group, rep)
+                jobs.append(job)
+        for job, done in executor.map(reduce_job, jobs, self.stop, cpus=per, tick=self._show):
+            group, rep = work[job.label]
+            if isinstance(done, TaskLost):
+                self.lost += 1
+                group.note = f"a reduction was lost with its worker ({done.reason}); the next run redoes it"
+                continue
+            _same_toolchain(done.toolchain)
+            state.append(self._record(group, rep, job, done))
+            apply_reductions(group, state.reductions_of(group.id))
 
-    def _reduce_one(self, group: Group, rep: dict[str, Any], jobs: int) -> dict[str, Any]:
+    def _reduce_job(self, group: Group, rep: dict[str, Any], jobs: int, local: bool) -> ReduceJob | None:
+        from reducer.source import read_text
+
+        try:
+            text = read_text(Path(rep["path"]))
+        except ReducerError as err:
+            group.note = err.one_line()
+            return None
+        out = self.req.out / "reduced" / Path(f"{group.id}-{rep['kernel']}.mlir").name
+        return ReduceJob(
+            group.id, rep["kernel"], rep["path"], group.stage, rep["options"], text, jobs, self.req.timeout,
+            self.req.max_time_per_bug, str(out), in_place=local,
+        )
+
+    def _record(self, group: Group, rep: dict[str, Any], job: ReduceJob, done: ReduceDone) -> dict[str, Any]:
+        """The driver's half of a reduction: keep its files, save the repro (one save at a time: the numbering
+        reads the folder, then writes), and the state entry."""
         from reducer import stages
-        from reducer.cause import skeleton
-        from reducer.reduce import ReduceRequest, Reduction
         from reducer.repros import save_repro
-        from reducer.signature import Expectation
-        from reducer.source import load
 
+        out = Path(job.out)
+        if not job.in_place:
+            for name, text in done.files.items():
+                atomic.write_text(out.with_name(Path(name).name), text)
         entry: dict[str, Any] = {
             "kind": "reduce",
             "id": group.id,
             "kernel": rep["kernel"],
             "example": rep["path"],
             "repros": str(self.req.repros),
+            **done.fields,
+            "reduced": str(out) if out.is_file() else None,
+            "seconds": done.seconds,
         }
-        out = self.req.out / "reduced" / f"{group.id}-{rep['kernel']}.mlir"
-        label = f"{group.id}/{rep['kernel']}"
-        t0 = time.monotonic()
+        if done.text is None:
+            entry["status"] = NOT_REDUCED
+            return entry
         try:
-            # The input is replayed, reduced and saved with the options it was checked with.
             options = Options.from_mapping(rep["options"])
-            stage = stages.get(group.stage)
-            request = ReduceRequest(
-                source=load(Path(rep["path"]), stage),
-                options=options,
-                out=out,
-                expect=Expectation(group.id),
-                jobs=jobs,
-                timeout=self.req.timeout,
-                max_time=self.req.max_time_per_bug,
-            )
-            reduction = Reduction(request, status=lambda text: self._show(label, text))
-            self.stop.adopt(reduction.stop)
-            report = reduction.run()
-            entry.update(
-                reduced=str(out),
-                ops=f"{report.ops_before} -> {report.ops_after}",
-                tests=report.tests,
-                stopped=report.stopped,
-                skeleton=list(skeleton(report.text)),
-            )
-            with self._save_lock:  # repro numbering is read-then-write
-                saved = save_repro(out, self.req.repros, options, stage, by_cause=True)
+            saved = save_repro(out, self.req.repros, options, stages.get(group.stage), by_cause=True)
             entry.update(status=NEW if saved.status == "new" else KNOWN, repro=str(saved.path), note=saved.message)
         except ReducerError as err:
-            entry.update(status=NOT_REDUCED, note=err.one_line(), reduced=str(out) if out.exists() else None)
+            entry.update(status=NOT_REDUCED, note=err.one_line())
         except Exception as err:  # a reducer bug on one kernel must not end a sweep of hundreds
-            entry.update(
-                status=NOT_REDUCED,
-                note=f"internal error: {type(err).__name__}: {err}",
-                reduced=str(out) if out.exists() else None,
-            )
-        entry["seconds"] = round(time.monotonic() - t0, 2)
-        self._progress.pop(label, None)
+            entry.update(status=NOT_REDUCED, note=f"internal error: {type(err).__name__}: {err}")
         return entry
 
-    def _show(self, sig_id: str, text: str) -> None:
-        self._progress[sig_id] = text
-        self.status("reduce " + " | ".join(f"{k}: {v[:60]}" for k, v in list(self._progress.items())))
+    def _show(self, progress: dict[str, str]) -> None:
+        if progress:
+            self.status("reduce " + " | ".join(f"{k}: {v[:60]}" for k, v in sorted(progress.items())))
 
     def _matrix(self, groups: list[Group]) -> None:
         """Each group's verdict over the releases, from its example (with the options it failed with)."""
@@ -362,3 +333,14 @@ class Sweep:
             if group.id in fixed and group.id not in current:
                 group.status, group.repro = FIXED, str(fixed[group.id])
                 group.note = "its repro is marked fixed, yet this sweep hits it again: a regression or another trigger"
+
+
+def _same_toolchain(theirs: dict[str, str]) -> None:
+    """A worker with other compilers than the driver's gives signatures that do not compare: stop the sweep."""
+    mine = toolchain_identity()
+    if theirs != mine:
+        diff = "; ".join(f"{k}: {theirs.get(k)} there, {mine.get(k)} here" for k in mine if theirs.get(k) != mine[k])
+        raise ClusterError(
+            f"a worker runs other compilers than this machine ({diff})",
+            "install the same triton-ascend and ascendnpu-ir wheels on every node (README: Sweeps on a Ray cluster)",
+        )

@@ -79,6 +79,8 @@ class SweepResult:
     seconds: float
     rows: list[dict[str, Any]] = field(default_factory=list)  # one per compile unit
     replayed: int = 0  # checks that ran a compiler (the others were passes the capture had seen)
+    lost: int = 0  # tasks whose worker died past Ray's retries: not recorded, so the next run does them
+    executor: str = "local"
 
 
 def _ops_after(entry: dict[str, Any]) -> int:
@@ -278,6 +280,8 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
             "frontend_errors": sum(1 for row in result.rows if row["outcome"] == FRONTEND_ERROR),
             "frontend_findings": len(result.frontend),
             "seconds": round(result.seconds, 1),
+            "lost": result.lost,
+            "executor": result.executor,
         },
         "signatures": [
             {
@@ -373,6 +377,10 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"{s['frontend_errors']} frontend errors ({s['frontend_findings']} findings); "
         f"target {data['target']}; {s['seconds']}s.",
         "",
+    ]
+    if s.get("lost"):
+        out += [f"{s['lost']} tasks were lost with their workers and not recorded: run the sweep again to do them.", ""]
+    out += [
         "## Signatures",
         "",
         "| signature | title | kernels hit | example kernel | repro | reduction | status | releases |",

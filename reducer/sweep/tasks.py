@@ -1,0 +1,185 @@
+"""The sweep's two tasks, as an executor runs them: here or on another machine. Each takes plain data (the IR
+text travels in the job, not as a path) and returns plain data; the driver writes every file that stays."""
+
+from __future__ import annotations
+
+import functools
+import json
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reducer.artifact import sidecar_path
+from reducer.errors import ReducerError
+from reducer.sweep.executor import Channel
+
+STOP_POLL = 1.0  # seconds between a reduction's looks at the channel's stop flag
+
+
+@functools.lru_cache(maxsize=1)
+def toolchain_identity() -> dict[str, str]:
+    """Version and build of every stage's binary on this machine (paths differ between machines; these must not)."""
+    from reducer.errors import ToolNotFound
+    from reducer.stages import all_stages
+    from reducer.toolchain import locate
+
+    found = {}
+    for spec in all_stages():
+        try:
+            tool = locate(spec)
+        except ToolNotFound:
+            found[spec.name] = "not found"
+        else:
+            found[spec.name] = f"{tool.version} {tool.build}".strip()
+    return found
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    key: str
+    kernel: str
+    path: str  # the driver's path: only named in messages and the state file
+    stage: str
+    options: dict[str, Any]
+    size: int
+    timeout: float
+    text: str | None  # None when the driver could not read the file; `error` says why
+    error: str | None = None
+
+
+def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
+    """Replay one file once; the small dict that goes into the state file (plus the worker's toolchain)."""
+    from reducer import stages
+    from reducer.check import check_file
+    from reducer.npu_options import Options
+    from reducer.source import Source
+
+    entry: dict[str, Any] = {
+        "kind": "check",
+        "key": job.key,
+        "kernel": job.kernel,
+        "path": job.path,
+        "stage": job.stage,
+        "options": job.options,
+        "bytes": job.size,
+        "toolchain": toolchain_identity(),
+    }
+    t0 = time.monotonic()
+    try:
+        if job.text is None:
+            raise ReducerError(job.error or f"{job.path}: unreadable")
+        source = Source(Path(job.path), job.text, stages.get(job.stage))
+        report = check_file(
+            source, Options.from_mapping(job.options), runs=1, timeout=job.timeout, explore_knobs=False
+        )
+    except ReducerError as err:
+        entry.update(outcome="unreadable", id=None, title=err.one_line(), failure=False)
+    else:
+        sig = report.signature
+        entry.update(
+            outcome=report.outcome.value,
+            failure=report.outcome.is_failure,
+            id=sig.id if sig else None,
+            title=sig.title if sig else report.outcome.label,
+        )
+    entry["seconds"] = round(time.monotonic() - t0, 3)
+    return entry
+
+
+@dataclass(frozen=True)
+class ReduceJob:
+    sig_id: str
+    kernel: str
+    path: str  # the driver's path of the input: messages only
+    stage: str
+    options: dict[str, Any]
+    text: str
+    jobs: int
+    timeout: float
+    max_time: float | None
+    out: str  # where the driver keeps the result
+    in_place: bool = False  # a local executor: write `out` as the reduction goes (an interrupted sweep keeps it)
+
+    @property
+    def label(self) -> str:
+        return f"{self.sig_id}/{self.kernel}"
+
+
+@dataclass
+class ReduceDone:
+    fields: dict[str, Any]  # ops, tests, stopped, skeleton; or a note when the reduction failed
+    text: str | None  # the reduced IR; None when nothing was reduced
+    files: dict[str, str] = field(default_factory=dict)  # every file the reduction wrote, by name, with its text
+    toolchain: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def reduce_job(job: ReduceJob, channel: Channel) -> ReduceDone:
+    """Reduce one input while its signature holds; the channel's stop ends it with the best result kept."""
+    t0 = time.monotonic()
+    if job.in_place:
+        return _reduce_in(Path(job.out), job, channel, t0)
+    with tempfile.TemporaryDirectory(prefix="reducer-task-") as scratch:
+        done = _reduce_in(Path(scratch) / Path(job.out).name, job, channel, t0)
+    # The sidecar names the files it wrote: name them where the driver keeps them, not in this scratch folder.
+    here, there = json.dumps(scratch)[1:-1], json.dumps(str(Path(job.out).parent))[1:-1]
+    for name, text in done.files.items():
+        if name.endswith(".json"):
+            done.files[name] = text.replace(here, there)
+    return done
+
+
+def _reduce_in(out: Path, job: ReduceJob, channel: Channel, t0: float) -> ReduceDone:
+    from reducer import stages
+    from reducer.cause import skeleton
+    from reducer.npu_options import Options
+    from reducer.reduce import ReduceRequest, Reduction
+    from reducer.signature import Expectation
+    from reducer.source import Source
+
+    done = ReduceDone(fields={}, text=None, toolchain=toolchain_identity())
+    finished = threading.Event()
+    try:
+        stage = stages.get(job.stage)
+        request = ReduceRequest(
+            source=Source(Path(job.path), job.text, stage),
+            options=Options.from_mapping(job.options),
+            out=out,
+            expect=Expectation(job.sig_id),
+            jobs=job.jobs,
+            timeout=job.timeout,
+            max_time=job.max_time,
+        )
+        reduction = Reduction(request, status=lambda text: channel.show(job.label, text))
+        threading.Thread(target=_watch, args=(channel, reduction.stop, finished), daemon=True).start()
+        report = reduction.run()
+        done.text = report.text
+        done.fields.update(
+            ops=f"{report.ops_before} -> {report.ops_after}",
+            tests=report.tests,
+            stopped=report.stopped,
+            skeleton=list(skeleton(report.text)),
+        )
+    except ReducerError as err:
+        done.fields.update(note=err.one_line())
+    except Exception as err:  # a reducer bug on one kernel must not end a sweep of hundreds
+        done.fields.update(note=f"internal error: {type(err).__name__}: {err}")
+    finally:
+        finished.set()
+        channel.show(job.label, "")
+    level = out.with_name(out.stem + ".pass-level.mlir")
+    for path in (out, sidecar_path(out), level):
+        if path.is_file():
+            done.files[path.name] = path.read_text(errors="replace")
+    done.seconds = round(time.monotonic() - t0, 2)
+    return done
+
+
+def _watch(channel: Channel, stop: threading.Event, finished: threading.Event) -> None:
+    while not finished.wait(STOP_POLL):
+        if channel.stopped():
+            stop.set()
+            return
