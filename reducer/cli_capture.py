@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -385,7 +386,10 @@ def sweep(
         line = StatusLine(enabled=not quiet)
         job = Sweep(request, status=line.update)
         box: dict[str, Any] = {}
-        interrupted = run_interruptibly(lambda: box.setdefault("result", job.run()), job.stop)
+        # Ray prints cluster events (a node marked dead) on stdout: keep stdout for the summary or --json.
+        quiet_stdout = contextlib.redirect_stdout(sys.stderr) if ray_address else contextlib.nullcontext()
+        with quiet_stdout:
+            interrupted = run_interruptibly(lambda: box.setdefault("result", job.run()), job.stop)
         line.done()
         result = box.get("result")
         if result is None:

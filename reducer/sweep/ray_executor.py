@@ -13,6 +13,8 @@ job (Ray's `py_modules`), so the workers run the driver's code.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -90,6 +92,7 @@ class RayExecutor:
         import reducer
 
         self._ray = ray
+        _reachable(address)
         try:
             ray.init(
                 address=address,
@@ -204,6 +207,23 @@ class RayExecutor:
 
     def close(self) -> None:
         self._ray.shutdown()
+
+
+def _reachable(address: str) -> None:
+    """Ray waits minutes on an address where nothing listens: try the port first and say so at once."""
+    target = os.environ.get("RAY_ADDRESS", "") if address == "auto" else address
+    host, sep, port = target.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        if address == "auto":
+            return  # a cluster started on this machine: Ray finds it, or says at once that there is none
+        raise ClusterError(f"--ray {address}: not an address", "pass HOST:PORT of the cluster's head, or auto")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as err:
+        raise ClusterError(
+            f"cannot connect to the Ray cluster at {target}: {err.strerror or err}",
+            "start one (`ray start --head`) or pass its head's address (--ray HOST:PORT, or auto)",
+        ) from None
 
 
 def _first_line(err: BaseException) -> str:

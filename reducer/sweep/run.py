@@ -236,15 +236,40 @@ class Sweep:
             if job is not None:
                 work[job.label] = (group, rep)
                 jobs.append(job)
+        # Saved in the order planned, whatever order they finish in: the repros' numbers do not depend on
+        # timing or on the executor. A result waits for the ones before it (its files are written at once).
+        order = {job.label: i for i, job in enumerate(jobs)}
+        arrived: dict[int, tuple[ReduceJob, ReduceDone | TaskLost]] = {}
+        due = 0
         for job, done in executor.map(reduce_job, jobs, self.stop, cpus=per, tick=self._show):
-            group, rep = work[job.label]
-            if isinstance(done, TaskLost):
-                self.lost += 1
-                group.note = f"a reduction was lost with its worker ({done.reason}); the next run redoes it"
-                continue
-            _same_toolchain(done.toolchain)
-            state.append(self._record(group, rep, job, done))
-            apply_reductions(group, state.reductions_of(group.id))
+            if not isinstance(done, TaskLost):
+                _same_toolchain(done.toolchain)
+                self._keep_files(job, done)
+            arrived[order[job.label]] = (job, done)
+            while due in arrived:
+                self._settle(*arrived.pop(due), work, state)
+                due += 1
+        for i in sorted(arrived):  # after a stop, past the tasks that never started
+            self._settle(*arrived.pop(i), work, state)
+
+    def _settle(
+        self, job: ReduceJob, done: ReduceDone | TaskLost, work: dict[str, tuple[Group, dict[str, Any]]], state: State
+    ) -> None:
+        group, rep = work[job.label]
+        if isinstance(done, TaskLost):
+            self.lost += 1
+            group.note = f"a reduction was lost with its worker ({done.reason}); the next run redoes it"
+            return
+        state.append(self._record(group, rep, job, done))
+        apply_reductions(group, state.reductions_of(group.id))
+
+    @staticmethod
+    def _keep_files(job: ReduceJob, done: ReduceDone) -> None:
+        """A reduction that ran elsewhere sent its files back: write them where a local one writes in place."""
+        if not job.in_place:
+            out = Path(job.out)
+            for name, text in done.files.items():
+                atomic.write_text(out.with_name(Path(name).name), text)
 
     def _reduce_job(self, group: Group, rep: dict[str, Any], jobs: int, local: bool) -> ReduceJob | None:
         from reducer.source import read_text
@@ -261,15 +286,12 @@ class Sweep:
         )
 
     def _record(self, group: Group, rep: dict[str, Any], job: ReduceJob, done: ReduceDone) -> dict[str, Any]:
-        """The driver's half of a reduction: keep its files, save the repro (one save at a time: the numbering
-        reads the folder, then writes), and the state entry."""
+        """The driver's half of a reduction: save the repro (one save at a time: the numbering reads the folder,
+        then writes) and make the state entry."""
         from reducer import stages
         from reducer.repros import save_repro
 
         out = Path(job.out)
-        if not job.in_place:
-            for name, text in done.files.items():
-                atomic.write_text(out.with_name(Path(name).name), text)
         entry: dict[str, Any] = {
             "kind": "reduce",
             "id": group.id,
