@@ -1,0 +1,126 @@
+"""`reducer sweep --ray` on a real two-node Ray cluster on 127.0.0.1, against the real compilers: the same triage and
+the same repros as the local sweep, resume from the state file, and a node killed in the middle of a reduction."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from ray_cluster import LocalCluster
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    c = LocalCluster().start(nodes=2)
+    try:
+        yield c
+    finally:
+        c.stop()
+
+
+def _capture(base: Path, script: Path) -> Path:
+    out = base / "capture"
+    proc = run_cli("capture", "-o", str(out), "--no-npu", "--", sys.executable, str(script), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def _sweep(capture: Path, out: Path, repros: Path, *extra: str) -> dict:
+    proc = run_cli("sweep", str(capture), "-o", str(out), "--repros", str(repros), "-j", "2", "-q",
+                   "--max-time-per-bug", "120", *extra, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads((out / "triage.json").read_text())
+
+
+def _findings(triage: dict) -> list[tuple]:
+    """What a sweep found, without timings and paths: signatures, their kernels, causes and reductions."""
+    return sorted(
+        (g["id"], g["status"], tuple(g["kernels"]), g["ops"],
+         tuple(sorted((tuple(c["kernels"]), Path(c["repro"]).name if c.get("repro") else None)
+                      for c in g.get("causes") or [])))
+        for g in triage["signatures"]
+    )
+
+
+def _rows(triage: dict) -> list[tuple]:
+    return sorted((r["kernel"], r["outcome"], tuple(r.get("ids") or ())) for r in triage["units"])
+
+
+def _suite(repros: Path) -> dict[str, str]:
+    return {str(p.relative_to(repros)): p.read_text() for p in sorted(repros.rglob("*.mlir"))}
+
+
+def _reductions(out: Path) -> list[str]:
+    entries = [json.loads(line) for line in (out / "state.jsonl").read_text().splitlines()]
+    return sorted(f"{e['id']}/{e['kernel']}" for e in entries if e["kind"] == "reduce")
+
+
+def test_ray_sweep_matches_the_local_one_and_resumes(cluster: LocalCluster, tmp_path: Path) -> None:
+    capture = _capture(tmp_path, ROOT / "examples" / "launch_all.py")
+    local = _sweep(capture, tmp_path / "local", tmp_path / "repros-local")
+    ray = _sweep(capture, tmp_path / "ray", tmp_path / "repros-ray", "--ray", cluster.address)
+    assert ray["summary"]["executor"] == "ray" and local["summary"]["executor"] == "local"
+    assert ray["summary"]["lost"] == 0
+    assert len(ray["signatures"]) >= 3
+    assert _findings(ray) == _findings(local)
+    assert _suite(tmp_path / "repros-ray") == _suite(tmp_path / "repros-local")
+    assert _rows(ray) == _rows(local)
+    # The remote reductions' files were sent back and kept where a local sweep keeps them.
+    assert sorted(p.name for p in (tmp_path / "ray" / "reduced").iterdir()) == sorted(
+        p.name for p in (tmp_path / "local" / "reduced").iterdir()
+    )
+    sidecars = [p.read_text() for p in (tmp_path / "ray" / "reduced").glob("*.json")]
+    assert sidecars and not any("reducer-task-" in text for text in sidecars)
+
+    before = _reductions(tmp_path / "ray")
+    again = _sweep(capture, tmp_path / "ray", tmp_path / "repros-ray", "--ray", cluster.address)
+    assert again["summary"]["resumed"] == again["summary"]["files"] and again["summary"]["replayed"] == 0
+    assert _reductions(tmp_path / "ray") == before  # nothing done twice
+    assert _findings(again) == _findings(ray)
+    # The state file is the same format either way: a local run resumes a Ray run's state.
+    local_again = _sweep(capture, tmp_path / "ray", tmp_path / "repros-ray")
+    assert local_again["summary"]["resumed"] == local_again["summary"]["files"]
+    assert _reductions(tmp_path / "ray") == before
+
+
+def test_a_node_killed_during_a_reduction_loses_nothing(cluster: LocalCluster, tmp_path: Path) -> None:
+    capture = _capture(tmp_path, ROOT / "examples" / "project" / "run_ops.py")
+    ray_capture = tmp_path / "capture-ray"
+    shutil.copytree(capture, ray_capture)
+    local = _sweep(capture, tmp_path / "local", tmp_path / "repros-local")
+
+    assert cluster.alive() == 2
+    victim = cluster.nodes[-1]
+    killed, finished = threading.Event(), threading.Event()
+
+    def kill_when_reducing() -> None:
+        while not finished.is_set():
+            if cluster.running(victim, "reduce_job"):
+                cluster.kill(victim)
+                killed.set()
+                return
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=kill_when_reducing, daemon=True)
+    watcher.start()
+    try:
+        ray = _sweep(ray_capture, tmp_path / "ray", tmp_path / "repros-ray", "--ray", cluster.address)
+    finally:
+        finished.set()
+        watcher.join(timeout=10)
+    assert killed.is_set(), "the second node was never seen running a reduction"
+    # Ray ran the killed node's reduction again elsewhere: same findings, same suite, one entry per reduction.
+    assert ray["summary"]["lost"] == 0
+    assert _findings(ray) == _findings(local)
+    assert _suite(tmp_path / "repros-ray") == _suite(tmp_path / "repros-local")
+    done = _reductions(tmp_path / "ray")
+    assert done == _reductions(tmp_path / "local") and len(done) == len(set(done))
+    cluster.add_node(2)  # the module's other tests keep two nodes
