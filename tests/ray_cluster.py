@@ -1,6 +1,6 @@
 """A Ray cluster of real nodes on 127.0.0.1, started with Ray's own CLI as an operator would (`ray start --head`,
 then `ray start --address`). Each node runs in its own session, so one node can be killed whole (raylet and its
-workers) while the others go on."""
+workers) while the others go on. Used by the tests (which skip on `Unavailable`) and by bench/ray_throughput.py."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
 RAY = str(Path(sys.executable).with_name("ray"))
-COMMON = ["--node-ip-address", "127.0.0.1", "--num-cpus", "1", "--object-store-memory", str(100 * 1024 * 1024),
-          "--disable-usage-stats", "--block"]
+COMMON = ["--node-ip-address", "127.0.0.1", "--object-store-memory", str(100 * 1024 * 1024), "--disable-usage-stats",
+          "--block"]
+
+
+class Unavailable(Exception):
+    """Ray is not installed or cannot start a node on this machine; the message says which."""
 
 
 def _free_port() -> int:
@@ -27,11 +29,12 @@ def _free_port() -> int:
 
 
 class LocalCluster:
-    def __init__(self) -> None:
+    def __init__(self, cpus_per_node: int = 1) -> None:
         try:
             import ray  # noqa: F401
         except ImportError:
-            pytest.skip("Ray is not installed: pip install -e '.[cluster]'")
+            raise Unavailable("Ray is not installed: pip install -e '.[cluster]'") from None
+        self.cpus = cpus_per_node
         self.port = _free_port()
         self.address = f"127.0.0.1:{self.port}"
         # Short: Ray's unix sockets live under it and their paths are limited to ~100 bytes.
@@ -41,8 +44,8 @@ class LocalCluster:
 
     def _start(self, args: list[str], want: int) -> subprocess.Popen[bytes]:
         log = Path(self.temp) / f"node{len(self.nodes)}.log"
-        proc = subprocess.Popen([RAY, "start", *args, *COMMON], stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        command = [RAY, "start", *args, *COMMON, "--num-cpus", str(self.cpus)]
+        proc = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
         self.nodes.append(proc)
         self.logs.append(log)
         deadline = time.monotonic() + 90
@@ -50,12 +53,12 @@ class LocalCluster:
             if proc.poll() is not None:
                 tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
                 self.stop()
-                pytest.skip(f"Ray cannot start a node here: {tail[0]}")
+                raise Unavailable(f"Ray cannot start a node here: {tail[0]}")
             if self.alive() >= want:
                 return proc
             time.sleep(1)
         self.stop()
-        pytest.skip(f"Ray started no node {want} within 90 s (log: {log})")
+        raise Unavailable(f"Ray started no node {want} within 90 s (log: {log})")
 
     def start(self, nodes: int = 2) -> LocalCluster:
         self._start(["--head", "--port", str(self.port), "--include-dashboard=false", "--temp-dir", self.temp], 1)

@@ -129,3 +129,24 @@ def test_ray_not_installed_says_which_extra(tmp_path: Path, monkeypatch: pytest.
     result = CliRunner().invoke(sweep, [str(_dump(tmp_path)), "-o", str(tmp_path / "out"), "--ray", "auto"])
     assert result.exit_code != 0
     assert "--ray needs Ray, which is not installed" in result.output and ".[cluster]" in result.output
+
+
+def test_tasks_need_nothing_of_the_drivers_files(tmp_path: Path) -> None:
+    # On a cluster the driver's paths do not exist on the worker: the tasks get the IR as text and send results
+    # back as values. Here the path they are given does not exist at all.
+    from reducer.sweep.executor import LocalChannel
+    from reducer.sweep.tasks import CheckJob, ReduceJob, check_job, reduce_job
+
+    text = example("pointer_table_unused.ttir").read_text()
+    gone = "/nonexistent/driver/pointer_table_unused.ttir"
+    job = CheckJob("k1", "pointer_table_unused", gone, "adapter", {}, len(text), 60.0, text)
+    entry = check_job(job, LocalChannel())
+    assert entry["failure"] and entry["id"] and entry["path"] == gone
+    out = tmp_path / "driver-side" / "reduced.mlir"  # where the driver will keep it: the task must not write there
+    done = reduce_job(ReduceJob(entry["id"], "pointer_table_unused", gone, "adapter", {}, text, 1, 60.0, 60.0,
+                                str(out)), LocalChannel())
+    assert done.text and "ops" in done.fields, done.fields
+    assert set(done.files) >= {"reduced.mlir", "reduced.mlir.json"}
+    assert not out.parent.exists()
+    # The sidecar names the files where the driver keeps them, not the worker's scratch folder.
+    assert str(out) in done.files["reduced.mlir.json"] and "reducer-task-" not in done.files["reduced.mlir.json"]

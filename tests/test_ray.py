@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -14,12 +16,15 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from ray_cluster import LocalCluster
+from ray_cluster import LocalCluster, Unavailable
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    c = LocalCluster().start(nodes=2)
+    try:
+        c = LocalCluster().start(nodes=2)
+    except Unavailable as err:
+        pytest.skip(str(err))
     try:
         yield c
     finally:
@@ -58,9 +63,12 @@ def _suite(repros: Path) -> dict[str, str]:
     return {str(p.relative_to(repros)): p.read_text() for p in sorted(repros.rglob("*.mlir"))}
 
 
+def _entries(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "state.jsonl").read_text().splitlines()]
+
+
 def _reductions(out: Path) -> list[str]:
-    entries = [json.loads(line) for line in (out / "state.jsonl").read_text().splitlines()]
-    return sorted(f"{e['id']}/{e['kernel']}" for e in entries if e["kind"] == "reduce")
+    return sorted(f"{e['id']}/{e['kernel']}" for e in _entries(out) if e["kind"] == "reduce")
 
 
 def test_ray_sweep_matches_the_local_one_and_resumes(cluster: LocalCluster, tmp_path: Path) -> None:
@@ -91,12 +99,24 @@ def test_ray_sweep_matches_the_local_one_and_resumes(cluster: LocalCluster, tmp_
     assert _reductions(tmp_path / "ray") == before
 
 
-def test_a_node_killed_during_a_reduction_loses_nothing(cluster: LocalCluster, tmp_path: Path) -> None:
-    capture = _capture(tmp_path, ROOT / "examples" / "project" / "run_ops.py")
-    ray_capture = tmp_path / "capture-ray"
-    shutil.copytree(capture, ray_capture)
-    local = _sweep(capture, tmp_path / "local", tmp_path / "repros-local")
+@pytest.fixture(scope="module")
+def project(cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """examples/project captured once, and its local sweep: what every Ray sweep of it must match."""
+    base = tmp_path_factory.mktemp("project")
+    capture = _capture(base, ROOT / "examples" / "project" / "run_ops.py")
+    shutil.copytree(capture, base / "pristine")
+    local = _sweep(capture, base / "local", base / "repros-local")
+    return {"capture": base / "pristine", "local": local, "suite": _suite(base / "repros-local"),
+            "reductions": _reductions(base / "local")}
 
+
+def _reducing(cluster: LocalCluster, nodes: list) -> bool:
+    return any(cluster.running(node, "reduce_job") for node in nodes if node.poll() is None)
+
+
+def test_a_node_killed_during_a_reduction_loses_nothing(cluster: LocalCluster, project: dict, tmp_path: Path) -> None:
+    capture = tmp_path / "capture"
+    shutil.copytree(project["capture"], capture)
     assert cluster.alive() == 2
     victim = cluster.nodes[-1]
     killed, finished = threading.Event(), threading.Event()
@@ -112,15 +132,60 @@ def test_a_node_killed_during_a_reduction_loses_nothing(cluster: LocalCluster, t
     watcher = threading.Thread(target=kill_when_reducing, daemon=True)
     watcher.start()
     try:
-        ray = _sweep(ray_capture, tmp_path / "ray", tmp_path / "repros-ray", "--ray", cluster.address)
+        ray = _sweep(capture, tmp_path / "ray", tmp_path / "repros-ray", "--ray", cluster.address)
     finally:
         finished.set()
         watcher.join(timeout=10)
-    assert killed.is_set(), "the second node was never seen running a reduction"
-    # Ray ran the killed node's reduction again elsewhere: same findings, same suite, one entry per reduction.
-    assert ray["summary"]["lost"] == 0
-    assert _findings(ray) == _findings(local)
-    assert _suite(tmp_path / "repros-ray") == _suite(tmp_path / "repros-local")
+    try:
+        assert killed.is_set(), "the second node was never seen running a reduction"
+        # Ray ran the killed node's reduction again elsewhere: same findings, same suite, one entry per reduction.
+        assert ray["summary"]["lost"] == 0
+        assert _findings(ray) == _findings(project["local"])
+        assert _suite(tmp_path / "repros-ray") == project["suite"]
+        done = _reductions(tmp_path / "ray")
+        assert done == project["reductions"] and len(done) == len(set(done))
+    finally:
+        if victim.poll() is not None:
+            cluster.add_node(2)  # the module's other tests keep two nodes
+
+
+def test_ctrl_c_keeps_the_reductions_in_flight_and_a_rerun_finishes(
+    cluster: LocalCluster, project: dict, tmp_path: Path
+) -> None:
+    capture = tmp_path / "capture"
+    shutil.copytree(project["capture"], capture)
+    # Without -q the status line comes every few seconds on stderr: stop once a reduction is in its search.
+    args = [sys.executable, "-m", "reducer", "sweep", str(capture), "-o", str(tmp_path / "ray"), "--repros",
+            str(tmp_path / "repros"), "-j", "2", "--max-time-per-bug", "120", "--ray", cluster.address]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    searching = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append(line)
+            if "reduce " in line and ("pass-level:" in line or "full-stage:" in line):
+                searching.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    assert searching.wait(300), "no reduction reached its search: " + "".join(lines[-5:])
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=300)
+    reader.join(timeout=10)
+    err = "".join(lines)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    stopped = [e for e in _entries(tmp_path / "ray") if e["kind"] == "reduce"]
+    # The reductions running at the stop came back with their best result, recorded and kept on disk.
+    assert any(e.get("stopped") for e in stopped), stopped
+    assert all(e["reduced"] and Path(e["reduced"]).is_file() for e in stopped if e.get("stopped"))
+    assert not _reducing(cluster, cluster.nodes)  # nothing left running on the cluster
+
+    again = _sweep(capture, tmp_path / "ray", tmp_path / "repros", "--ray", cluster.address)
+    assert again["summary"]["resumed"] == again["summary"]["files"] and again["summary"]["lost"] == 0
     done = _reductions(tmp_path / "ray")
-    assert done == _reductions(tmp_path / "local") and len(done) == len(set(done))
-    cluster.add_node(2)  # the module's other tests keep two nodes
+    assert done == project["reductions"] and len(done) == len(set(done))  # each once: the stopped ones not redone
+    assert [(g["id"], g["kernels"]) for g in again["signatures"]] == [
+        (g["id"], g["kernels"]) for g in project["local"]["signatures"]
+    ]

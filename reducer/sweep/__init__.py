@@ -4,6 +4,8 @@
   time; phase 2 reduces the smallest failing input per signature (several groups at once, the -j budget
   split between them, each capped by `max_time_per_bug`) and saves it with `save_repro`; a signature that
   already has a repro under `repros/` is "known" and not reduced again.
+- `executor`: where the tasks run, one interface: threads here (default) or `ray_executor` (Ray tasks on a
+  cluster, `--ray`); `tasks`: the check and the reduction as those tasks, plain data in and out.
 - `state`: one append-only JSONL file (a line per finished check or reduction): a rerun resumes from it.
 - `triage`: groups and per-kernel rows, and the renderer table that writes triage.json/.md/.html.
 """

@@ -154,7 +154,10 @@ class RayExecutor:
         pending: dict[Any, T] = {}
         it = iter(items)
         exhausted = halted = False
+        slots, looked = 1, 0.0
         while True:
+            if time.monotonic() - looked > 5.0:  # nodes come and go; asking the GCS at every result costs
+                slots, looked = max(1, self.capacity // max(1, cpus)), time.monotonic()
             if stop.is_set() and not halted:
                 halted = True
                 self.board.stop.remote()
@@ -162,8 +165,8 @@ class RayExecutor:
                     for ref in pending:
                         ray.cancel(ref, force=True)
                     pending.clear()  # not recorded: the next run does them again
-            width = 2 * max(1, self.capacity // max(1, cpus))
-            while not exhausted and len(pending) < width and not stop.is_set():
+            # Queued ahead so that a slot freed is refilled by Ray at once, not after a round trip to the driver.
+            while not exhausted and len(pending) < 4 * slots and not stop.is_set():
                 try:
                     item = next(it)
                 except StopIteration:

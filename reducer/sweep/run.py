@@ -130,11 +130,14 @@ class Sweep:
         self.status = status or (lambda _text: None)
         self.stop = threading.Event()  # set by Ctrl-C: nothing new starts, reductions keep their best
         self.lost = 0
+        self.setup = 0.0  # seconds to reach the executor (connecting to a cluster, shipping the code)
 
     def run(self) -> SweepResult:
         # Two sweeps on one folder would both do all the work and write contradictory triage tables.
         with locks.exclusive(self.req.out, wait=False, what="sweep"):
+            t0 = time.monotonic()
             executor = open_executor(self.req.ray, self.req.jobs)
+            self.setup = time.monotonic() - t0
             try:
                 return self._run(executor)
             finally:
@@ -191,7 +194,7 @@ class Sweep:
         frontend = frontend_findings(records)
         result = SweepResult(
             req.out, len(units), resumed, done, kernel_rows(rows), groups, frontend, time.monotonic() - t0, rows,
-            replayed=replayed, lost=self.lost, executor=executor.name,
+            replayed=replayed, lost=self.lost, executor=executor.name, executor_setup=self.setup,
         )
         write_triage(result, str(req.root), req.options)
         return result

@@ -81,6 +81,7 @@ class SweepResult:
     replayed: int = 0  # checks that ran a compiler (the others were passes the capture had seen)
     lost: int = 0  # tasks whose worker died past Ray's retries: not recorded, so the next run does them
     executor: str = "local"
+    executor_setup: float = 0.0
 
 
 def _ops_after(entry: dict[str, Any]) -> int:
@@ -282,6 +283,7 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
             "seconds": round(result.seconds, 1),
             "lost": result.lost,
             "executor": result.executor,
+            "executor_setup": round(result.executor_setup, 2),
         },
         "signatures": [
             {
