@@ -108,15 +108,16 @@ class RayExecutor:
                 f"cannot connect to the Ray cluster at {address}: {first}",
                 "start one (`ray start --head`) or pass its address (--ray HOST:PORT, or auto)",
             ) from None
-        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+        board = ray.remote(num_cpus=0)(_Board)
+        try:
+            from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-        here = ray.get_runtime_context().get_node_id()
-        # The board lives on the driver's node: it must outlive any worker node.
-        self.board = (
-            ray.remote(num_cpus=0)(_Board)
-            .options(scheduling_strategy=NodeAffinitySchedulingStrategy(here, soft=True))
-            .remote()
-        )
+            # The board lives on the driver's node (soft: anywhere if it cannot): it must outlive worker nodes.
+            here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=True)
+            board = board.options(scheduling_strategy=here)
+        except Exception:  # a Ray Client driver (ray://) is on no node of the cluster
+            pass
+        self.board = board.remote()
         self.channel = RayChannel(self.board)
         self._remotes: dict[tuple[Callable[..., Any], int], Any] = {}
         self.address = address
