@@ -417,5 +417,9 @@ def _sweep_summary(data: dict[str, Any], dest: Path) -> str:
         f"{s['resumed']} from the state file, {s['checked'] - s['replayed']} passed in the capture), "
         f"{s['signatures']} signatures ({status}), {s['frontend_errors']} frontend errors, {s['seconds']}s"
     )
+    if s.get("executor", "local") != "local":
+        out.append(f"ran on {s['executor']} (connected in {s.get('executor_setup', 0)}s)")
+    if s.get("lost"):
+        out.append(f"{s['lost']} tasks were lost with their workers and not recorded: run the sweep again to do them")
     out.append(f"triage: {dest / 'triage.md'} (.json, .html)")
     return "\n".join(out)
