@@ -189,3 +189,26 @@ def test_ctrl_c_keeps_the_reductions_in_flight_and_a_rerun_finishes(
     assert [(g["id"], g["kernels"]) for g in again["signatures"]] == [
         (g["id"], g["kernels"]) for g in project["local"]["signatures"]
     ]
+
+
+def test_a_task_whose_worker_always_dies_is_reported_lost_not_recorded(cluster: LocalCluster) -> None:
+    # The executor itself, in this process: one task kills its worker at every try (a segfaulting extension, an
+    # OOM kill); Ray retries it, then it comes back as TaskLost while the other tasks' results arrive as usual.
+    from reducer.sweep.executor import TaskLost
+    from reducer.sweep.ray_executor import RETRIES, RayExecutor
+
+    def task(item: int, _channel: object) -> int:
+        import os
+
+        if item == 3:
+            os._exit(1)
+        return item * 2
+
+    executor = RayExecutor(cluster.address)
+    try:
+        assert executor.capacity == 2 and executor.max_task_cpus == 1
+        results = dict(executor.map(task, range(6), threading.Event()))
+    finally:
+        executor.close()
+    assert isinstance(results.pop(3), TaskLost) and RETRIES >= 1
+    assert results == {0: 0, 1: 2, 2: 4, 4: 8, 5: 10}
