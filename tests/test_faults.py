@@ -97,9 +97,15 @@ def _run_dirs(tmp_path: Path, pid: int | None = None) -> list[str]:
     return sorted(p.name for p in (tmp_path / "tmp").glob(pattern))
 
 
+def _default_sigint() -> None:
+    # A shell starts background jobs with SIGINT ignored and children inherit that (a CI script run with `&`):
+    # the tool under test gets Ctrl-C as a terminal's foreground job does.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(args: list[str], env: dict[str, str], cwd: Path | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "reducer", *args], env=env, cwd=cwd, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint)
 
 
 def _vm_hwm_kib(pid: int) -> int:
