@@ -237,6 +237,11 @@ def one_minimality(text: str, test: Callable[[str], bool]) -> tuple[int, int] | 
     return kept, tried
 
 
+def level_path(out: Path) -> Path:
+    """Where a reduction writing `out` keeps its pass-level result."""
+    return out.with_name(out.stem + ".pass-level.mlir")
+
+
 class Reduction:
     """One reduction run; `stop` (Ctrl-C, --max-time) ends it with the best result kept."""
 
@@ -298,7 +303,7 @@ class Reduction:
 
     @property
     def level_path(self) -> Path:
-        return self.req.out.with_name(self.req.out.stem + ".pass-level.mlir")
+        return level_path(self.req.out)
 
     def _budget(self, cap: float) -> float:
         """A tool run's limit: `cap`, shortened by the --max-time deadline."""

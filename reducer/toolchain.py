@@ -153,8 +153,9 @@ def versions() -> dict[str, str]:
     return {spec.wheel: package_version(spec.wheel) for spec in all_stages()}
 
 
-def fingerprint() -> dict[str, str]:
-    """Which binary (and build) each stage runs: two runs with equal fingerprints give equal outcomes."""
+def fingerprint(paths: bool = True) -> dict[str, str]:
+    """Which binary (and build) each stage runs: two runs with equal fingerprints give equal outcomes. Without
+    `paths`, what must agree between machines (the same wheels install to different folders)."""
     found = {}
     for spec in all_stages():
         try:
@@ -162,7 +163,7 @@ def fingerprint() -> dict[str, str]:
         except ToolNotFound:
             found[spec.name] = "not found"
             continue
-        found[spec.name] = f"{tool.version} {tool.build} {tool.path}".strip()
+        found[spec.name] = f"{tool.version} {tool.build} {tool.path if paths else ''}".strip()
     return found
 
 

@@ -134,17 +134,17 @@ def test_ray_not_installed_says_which_extra(tmp_path: Path, monkeypatch: pytest.
 def test_tasks_need_nothing_of_the_drivers_files(tmp_path: Path) -> None:
     # On a cluster the driver's paths do not exist on the worker: the tasks get the IR as text and send results
     # back as values. Here the path they are given does not exist at all.
-    from reducer.sweep.executor import LocalChannel
+    from reducer.sweep.executor import Board
     from reducer.sweep.tasks import CheckJob, ReduceJob, check_job, reduce_job
 
     text = example("pointer_table_unused.ttir").read_text()
     gone = "/nonexistent/driver/pointer_table_unused.ttir"
     job = CheckJob("k1", "pointer_table_unused", gone, "adapter", {}, len(text), 60.0, text)
-    entry = check_job(job, LocalChannel())
+    entry = check_job(job, Board())
     assert entry["failure"] and entry["id"] and entry["path"] == gone
     out = tmp_path / "driver-side" / "reduced.mlir"  # where the driver will keep it: the task must not write there
     done = reduce_job(ReduceJob(entry["id"], "pointer_table_unused", gone, "adapter", {}, text, 1, 60.0, 60.0,
-                                str(out)), LocalChannel())
+                                str(out)), Board())
     assert done.text and "ops" in done.fields, done.fields
     assert set(done.files) >= {"reduced.mlir", "reduced.mlir.json"}
     assert not out.parent.exists()

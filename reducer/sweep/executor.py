@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import islice
 from typing import Protocol, TypeVar
 
 T = TypeVar("T")
@@ -65,7 +66,10 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-class LocalChannel:
+class Board:
+    """The running tasks' latest progress lines and the stop flag: the local executor's channel as it is, and on
+    Ray the actor behind every task's channel."""
+
     def __init__(self) -> None:
         self.halt = threading.Event()
         self.progress: dict[str, str] = {}
@@ -82,6 +86,9 @@ class LocalChannel:
         with self._lock:
             return dict(self.progress)
 
+    def stop(self) -> None:
+        self.halt.set()
+
     def stopped(self) -> bool:
         return self.halt.is_set()
 
@@ -94,7 +101,7 @@ class LocalExecutor:
 
     def __init__(self, jobs: int) -> None:
         self.capacity = self.max_task_cpus = max(1, jobs)
-        self.channel = LocalChannel()
+        self.channel = Board()
 
     def map(
         self,
@@ -111,17 +118,11 @@ class LocalExecutor:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pending: dict[Future[R], T] = {}
             it = iter(items)
-            exhausted = False
             while True:
                 if stop.is_set():
-                    self.channel.halt.set()
-                while not exhausted and len(pending) < 2 * workers and not stop.is_set():
-                    try:
-                        item = next(it)
-                    except StopIteration:
-                        exhausted = True
-                    else:
-                        pending[pool.submit(fn, item, self.channel)] = item
+                    self.channel.stop()
+                for item in take(it, 2 * workers - len(pending), stop):
+                    pending[pool.submit(fn, item, self.channel)] = item
                 if not pending:
                     return
                 done, _ = wait(pending, timeout=TICK, return_when=FIRST_COMPLETED)
@@ -132,6 +133,11 @@ class LocalExecutor:
 
     def close(self) -> None:
         pass
+
+
+def take(items: Iterator[T], n: int, stop: Stoppable) -> list[T]:
+    """Up to `n` more items to start; none once the sweep is stopping."""
+    return [] if stop.is_set() or n <= 0 else list(islice(items, n))
 
 
 def open_executor(ray_address: str | None, jobs: int) -> Executor:

@@ -3,8 +3,8 @@
 Each task declares its CPUs (a check 1, a reduction its -j) and Ray places it; the IR goes out in the task's
 arguments and the results come back as its return value, so no filesystem is shared. A task whose worker or node
 dies is run again by Ray (RETRIES times); the driver records a result only when one arrives, so a retried task is
-recorded once and a lost one is simply redone by the next run. A small actor (the board) carries progress lines
-from the tasks to the driver and the driver's stop to the tasks.
+recorded once and a lost one is simply redone by the next run. A `Board` running as an actor carries progress
+lines from the tasks to the driver and the driver's stop to the tasks.
 
 The workers need the compilers: each task locates them from the wheels installed on its node, and reports their
 versions and builds, which the sweep compares with the driver's. The reducer package itself is shipped with the
@@ -21,36 +21,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reducer.errors import ClusterError
-from reducer.sweep.executor import TICK, Channel, Stoppable, TaskLost
+from reducer.sweep.executor import TICK, Board, Channel, Stoppable, TaskLost, take
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 RETRIES = 3  # runs of a task after its worker died, before it is given up as lost
 SHOW_EVERY = 1.0  # seconds between a task's progress messages to the board
-
-
-class _Board:
-    """The actor between the tasks and the driver: the tasks' latest progress lines, and the stop flag."""
-
-    def __init__(self) -> None:
-        self.halt = False
-        self.progress: dict[str, str] = {}
-
-    def show(self, label: str, text: str) -> None:
-        if text:
-            self.progress[label] = text
-        else:
-            self.progress.pop(label, None)
-
-    def stop(self) -> None:
-        self.halt = True
-
-    def stopped(self) -> bool:
-        return self.halt
-
-    def snapshot(self) -> dict[str, str]:
-        return dict(self.progress)
 
 
 class RayChannel:
@@ -108,7 +85,7 @@ class RayExecutor:
                 f"cannot connect to the Ray cluster at {address}: {first}",
                 "start one (`ray start --head`) or pass its address (--ray HOST:PORT, or auto)",
             ) from None
-        board = ray.remote(num_cpus=0)(_Board)
+        board = ray.remote(num_cpus=0)(Board)
         try:
             from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
@@ -154,7 +131,7 @@ class RayExecutor:
         remote = self._remote(fn, cpus)
         pending: dict[Any, T] = {}
         it = iter(items)
-        exhausted = halted = False
+        halted = False
         slots, looked = 1, 0.0
         while True:
             if time.monotonic() - looked > 5.0:  # nodes come and go; asking the GCS at every result costs
@@ -167,13 +144,8 @@ class RayExecutor:
                         ray.cancel(ref, force=True)
                     pending.clear()  # not recorded: the next run does them again
             # Queued ahead so that a slot freed is refilled by Ray at once, not after a round trip to the driver.
-            while not exhausted and len(pending) < 4 * slots and not stop.is_set():
-                try:
-                    item = next(it)
-                except StopIteration:
-                    exhausted = True
-                else:
-                    pending[remote.remote(item, self.channel)] = item
+            for item in take(it, 4 * slots - len(pending), stop):
+                pending[remote.remote(item, self.channel)] = item
             if not pending:
                 return
             ready, _ = ray.wait(list(pending), num_returns=1, timeout=TICK)

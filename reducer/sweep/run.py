@@ -90,17 +90,18 @@ def units_of(root: Path, options: Options) -> list[Unit]:
     return sorted(units, key=lambda u: (u.size, u.kernel))
 
 
+def _job(unit: Unit, timeout: float, text: str | None = None, error: str | None = None) -> CheckJob:
+    return CheckJob(
+        unit.key, unit.kernel, str(unit.path), unit.stage.name, unit.options.as_dict(), unit.size, timeout, text,
+        error,
+    )
+
+
 def captured_entry(unit: Unit) -> dict[str, Any]:
     """The state entry of a file whose stage the capture already saw pass with these binaries: no run."""
     assert unit.captured is not None
     return {
-        "kind": "check",
-        "key": unit.key,
-        "kernel": unit.kernel,
-        "path": str(unit.path),
-        "stage": unit.stage.name,
-        "options": unit.options.as_dict(),
-        "bytes": unit.size,
+        **_job(unit, 0.0).entry(),
         "outcome": unit.captured.value,
         "failure": False,
         "id": None,
@@ -115,13 +116,9 @@ def check_job_of(unit: Unit, timeout: float) -> CheckJob:
     from reducer.source import read_text
 
     try:
-        text, error = read_text(unit.path), None
+        return _job(unit, timeout, read_text(unit.path))
     except ReducerError as err:
-        text, error = None, err.one_line()
-    return CheckJob(
-        unit.key, unit.kernel, str(unit.path), unit.stage.name, unit.options.as_dict(), unit.size, timeout, text,
-        error,
-    )
+        return _job(unit, timeout, error=err.one_line())
 
 
 class Sweep:
@@ -159,8 +156,7 @@ class Sweep:
             f"check: {resumed}/{len(units)} from the state file, {len(todo) - len(run)} passed in the capture, "
             f"{len(run)} to run{where}"
         )
-        done = len(todo) - len(run)
-        replayed = 0
+        settled = done = len(todo) - len(run)
         jobs = (check_job_of(u, req.timeout) for u in run)
         for job, entry in executor.map(check_job, jobs, self.stop, cancel_on_stop=True):
             if isinstance(entry, TaskLost):
@@ -170,7 +166,6 @@ class Sweep:
             _same_toolchain(entry.pop("toolchain"))
             state.append(entry)
             done += 1
-            replayed += 1
             failing = sum(1 for e in state.checks.values() if e.get("failure"))
             self.status(
                 f"check {resumed + done}/{len(units)} files, {failing} failing, last {entry['kernel']}: "
@@ -194,7 +189,7 @@ class Sweep:
         frontend = frontend_findings(records)
         result = SweepResult(
             req.out, len(units), resumed, done, kernel_rows(rows), groups, frontend, time.monotonic() - t0, rows,
-            replayed=replayed, lost=self.lost, executor=executor.name, executor_setup=self.setup,
+            replayed=done - settled, lost=self.lost, executor=executor.name, executor_setup=self.setup,
         )
         write_triage(result, str(req.root), req.options)
         return result

@@ -3,7 +3,6 @@ text travels in the job, not as a path) and returns plain data; the driver write
 
 from __future__ import annotations
 
-import functools
 import json
 import tempfile
 import threading
@@ -19,22 +18,11 @@ from reducer.sweep.executor import Channel
 STOP_POLL = 1.0  # seconds between a reduction's looks at the channel's stop flag
 
 
-@functools.lru_cache(maxsize=1)
 def toolchain_identity() -> dict[str, str]:
-    """Version and build of every stage's binary on this machine (paths differ between machines; these must not)."""
-    from reducer.errors import ToolNotFound
-    from reducer.stages import all_stages
-    from reducer.toolchain import locate
+    """Version and build of every stage's binary on this machine, which the driver compares with its own."""
+    from reducer.toolchain import fingerprint
 
-    found = {}
-    for spec in all_stages():
-        try:
-            tool = locate(spec)
-        except ToolNotFound:
-            found[spec.name] = "not found"
-        else:
-            found[spec.name] = f"{tool.version} {tool.build}".strip()
-    return found
+    return fingerprint(paths=False)
 
 
 @dataclass(frozen=True)
@@ -49,6 +37,18 @@ class CheckJob:
     text: str | None  # None when the driver could not read the file; `error` says why
     error: str | None = None
 
+    def entry(self) -> dict[str, Any]:
+        """What the state file says of this file whatever the outcome."""
+        return {
+            "kind": "check",
+            "key": self.key,
+            "kernel": self.kernel,
+            "path": self.path,
+            "stage": self.stage,
+            "options": self.options,
+            "bytes": self.size,
+        }
+
 
 def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
     """Replay one file once; the small dict that goes into the state file (plus the worker's toolchain)."""
@@ -57,16 +57,7 @@ def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
     from reducer.npu_options import Options
     from reducer.source import Source
 
-    entry: dict[str, Any] = {
-        "kind": "check",
-        "key": job.key,
-        "kernel": job.kernel,
-        "path": job.path,
-        "stage": job.stage,
-        "options": job.options,
-        "bytes": job.size,
-        "toolchain": toolchain_identity(),
-    }
+    entry = {**job.entry(), "toolchain": toolchain_identity()}
     t0 = time.monotonic()
     try:
         if job.text is None:
@@ -136,7 +127,7 @@ def _reduce_in(out: Path, job: ReduceJob, channel: Channel, t0: float) -> Reduce
     from reducer import stages
     from reducer.cause import skeleton
     from reducer.npu_options import Options
-    from reducer.reduce import ReduceRequest, Reduction
+    from reducer.reduce import ReduceRequest, Reduction, level_path
     from reducer.signature import Expectation
     from reducer.source import Source
 
@@ -170,8 +161,7 @@ def _reduce_in(out: Path, job: ReduceJob, channel: Channel, t0: float) -> Reduce
     finally:
         finished.set()
         channel.show(job.label, "")
-    level = out.with_name(out.stem + ".pass-level.mlir")
-    for path in (out, sidecar_path(out), level):
+    for path in (out, sidecar_path(out), level_path(out)):
         if path.is_file():
             done.files[path.name] = path.read_text(errors="replace")
     done.seconds = round(time.monotonic() - t0, 2)
