@@ -7,6 +7,6 @@ import sys
 root = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, root)
 
-from reducer.lit_setup import configure  # noqa: E402
+from reducer.repro.lit_setup import configure  # noqa: E402
 
 configure(config, lit_config, __file__, exec_root=os.path.join(root, "build", "lit"))

@@ -79,9 +79,9 @@ def sweep(dump: Path, out: Path, cpus: int, max_time: float, reduce: bool, ray: 
 def compare(lo: dict, ra: dict, dump: Path) -> str:
     """`yes` when both sweeps found the same; else which kernels differ, and whether they differ on their own (a
     kernel whose failure changes from run to run, replayed 10 times here, is no executor's doing)."""
-    from reducer.check import check_file
-    from reducer.npu_options import Options
-    from reducer.source import load
+    from reducer.failure.check import check_file
+    from reducer.stage.options import Options
+    from reducer.stage.source import load
 
     differ = sorted(k for k in set(lo["ids"]) | set(ra["ids"]) if lo["ids"].get(k) != ra["ids"].get(k))
     if not differ and lo["found"] == ra["found"] and lo["suite"] == ra["suite"]:

@@ -25,12 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reducer.check import check_file  # noqa: E402
 from reducer.errors import ReducerError  # noqa: E402
-from reducer.npu_options import Options  # noqa: E402
-from reducer.reduce import ReduceRequest, Reduction  # noqa: E402
-from reducer.source import load  # noqa: E402
-from reducer.tool_print import tool_ops  # noqa: E402
+from reducer.failure.check import check_file  # noqa: E402
+from reducer.reduce.reduction import ReduceRequest, Reduction  # noqa: E402
+from reducer.stage.options import Options  # noqa: E402
+from reducer.stage.source import load  # noqa: E402
+from reducer.stage.tool_print import tool_ops  # noqa: E402
 
 
 def ops_of(path: Path, stage) -> int:

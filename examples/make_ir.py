@@ -23,7 +23,7 @@ ROOT = HERE.parent
 KERNELS = HERE / "kernels"
 sys.path.insert(0, str(ROOT))
 
-from reducer.kernel_compile import CompileRecord, compile_for_ascend  # noqa: E402
+from reducer.capture.kernel_compile import CompileRecord, compile_for_ascend  # noqa: E402
 
 _ABS_LOC = re.compile(r'loc\("(/[^"]*/)([^"/]+)"')
 

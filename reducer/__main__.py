@@ -1,3 +1,3 @@
-from reducer.cli import main
+from reducer.cli.main import main
 
 main(prog_name="reducer")

@@ -18,8 +18,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from reducer.stages import all_stages
-from reducer.toolchain import package_version
+from reducer.stage.table import all_stages
+from reducer.stage.toolchain import package_version
 
 SYSROOT = Path("/usr/aarch64-linux-gnu")
 CACHE = Path(os.environ.get("REDUCER_AARCH64_CACHE", Path.home() / ".cache" / "reducer-aarch64"))

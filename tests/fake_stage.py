@@ -4,7 +4,7 @@ Its binary is whatever REDUCER_FAKE_OPT names (the tests point it at the real tr
 own name, file names, input kind, log tag and tracker: nothing in reducer/ knows about it.
 """
 
-from reducer import stages
+from reducer.stage import table as stages
 
 FAKE = stages.register(
     stages.StageSpec(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aarch64_tools import Unavailable, aarch64_overrides
 
-from reducer.repros import all_repros
+from reducer.repro.suite import all_repros
 
 ROOT = Path(__file__).resolve().parent.parent
 IR = ROOT / "examples" / "ir"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reducer import atomic
+from reducer.proc import atomic
 
 _REAL_FDOPEN = os.fdopen
 

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from reducer.capture.discovery import discover
 from reducer.capture.logs import match_log, parse_log
-from reducer.cli_capture import capture
-from reducer.stages import ADAPTER, BISHENGIR
+from reducer.cli.capture import capture
+from reducer.stage.table import ADAPTER, BISHENGIR
 
 ROOT = Path(__file__).resolve().parent.parent
 IR = ROOT / "examples" / "ir"
@@ -233,7 +233,7 @@ def test_log_versions_from_pip_list_freeze_wheel_names_and_pip_show() -> None:
 
 
 def test_log_capture_warns_when_the_log_is_from_another_version(tmp_path: Path) -> None:
-    from reducer.toolchain import package_version
+    from reducer.stage.toolchain import package_version
 
     installed = package_version("triton-ascend")
     log = tmp_path / "pytest.log"
@@ -252,7 +252,7 @@ def test_on_an_ascend_host_the_dumps_triton_writes_are_captured_and_swept(
     """`capture --npu` only sets Triton's dump variables; triton-ascend 3.2.0's own compile code writes
     `<TRITON_DUMP_DIR>/<base64 of the source hash>/<kernel>.<stage>` for each stage that finished. The script
     compiles as a launch does on the device (only the device lookups patched), so the layout is Triton's."""
-    from reducer.cli_capture import sweep
+    from reducer.cli.capture import sweep
 
     monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "cache"))  # not the user's ~/.triton
     out = tmp_path / "cap"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reducer.cause import skeleton
+from reducer.failure.cause import skeleton
 from reducer.sweep.triage import KNOWN, NEW, Group, apply_reductions
 
 REDUCE = """module {

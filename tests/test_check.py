@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reducer.check import check_file
-from reducer.npu_options import Options
-from reducer.source import load
+from reducer.failure.check import check_file
+from reducer.stage.options import Options
+from reducer.stage.source import load
 
 from conftest import example, run_cli
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reducer import stages
-from reducer.repros import all_repros
-from reducer.toolchain import locate, locate_parser
+from reducer.repro.suite import all_repros
+from reducer.stage import table as stages
+from reducer.stage.toolchain import locate, locate_parser
 
 from conftest import ROOT, run_cli
 

@@ -7,8 +7,8 @@ import re
 import stat
 from pathlib import Path
 
-from reducer.stages import ADAPTER
-from reducer.toolchain import locate
+from reducer.stage.table import ADAPTER
+from reducer.stage.toolchain import locate
 
 from conftest import example, run_cli
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from reducer.errors import InputError
-from reducer.lit_safe import ir_body, planted
-from reducer.lit_setup import ensure_config
-from reducer.repros import all_repros
+from reducer.repro.lit_setup import ensure_config
+from reducer.repro.suite import all_repros
+from reducer.safety.lit_safe import ir_body, planted
 
 from conftest import example, run_cli
 
@@ -242,8 +242,8 @@ def test_recheck_reports_broken_repros_and_never_overwrites(tmp_path: Path) -> N
 
 
 def _hanging_compiler(tmp_path: Path) -> dict[str, str]:
-    from reducer.stages import ADAPTER
-    from reducer.toolchain import locate
+    from reducer.stage.table import ADAPTER
+    from reducer.stage.toolchain import locate
 
     real = locate(ADAPTER).path
     fake = tmp_path / "hang-opt"

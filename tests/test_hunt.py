@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from reducer.errors import UsageError
-from reducer.run_env import RunEnv
-from reducer.stages import ADAPTER
-from reducer.toolchain import locate
+from reducer.stage.run_env import RunEnv
+from reducer.stage.table import ADAPTER
+from reducer.stage.toolchain import locate
 
 from conftest import example, run_cli
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reducer.lit_setup import ensure_config
-from reducer.matrix import HEALTHY, OTHER, SAME, TOOL_ERROR, ReleaseResult, verdict
+from reducer.release.matrix import HEALTHY, OTHER, SAME, TOOL_ERROR, ReleaseResult, verdict
+from reducer.repro.lit_setup import ensure_config
 
 from conftest import ROOT, example, run_cli
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from reducer.errors import UsageError
-from reducer.npu_options import Options
-from reducer.repros import read_repro
+from reducer.repro.suite import read_repro
+from reducer.stage.options import Options
 
 from conftest import example, run_cli
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reducer.check import check_file
+from reducer.failure.check import check_file
 from reducer.mlir.module import count_ops, parse_module
-from reducer.npu_options import Options
-from reducer.source import load
-from reducer.tool_print import reprint, tool_ops
+from reducer.stage.options import Options
+from reducer.stage.source import load
+from reducer.stage.tool_print import reprint, tool_ops
 
 from conftest import example, run_cli
 

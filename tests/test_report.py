@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reducer.cli_report import report
+from reducer.cli.report import report
 from reducer.errors import NotInteresting
-from reducer.issue_markdown import FORM_FIELDS, fence, md_escape
-from reducer.leaks import find_leaks
-from reducer.npu_options import Options
-from reducer.redact import Redactor
-from reducer.replay import Replay
-from reducer.report import ReportResult, write_report
-from reducer.repros import HEADER, save_repro
-from reducer.stages import ADAPTER
-from reducer.toolchain import locate
+from reducer.failure.replay import Replay
+from reducer.report.compiler import ReportResult, write_report
+from reducer.report.issue import FORM_FIELDS, fence, md_escape
+from reducer.repro.suite import HEADER, save_repro
+from reducer.safety.leaks import find_leaks
+from reducer.safety.redact import Redactor
+from reducer.stage.options import Options
+from reducer.stage.table import ADAPTER
+from reducer.stage.toolchain import locate
 
 from conftest import ROOT, example, run_cli
 
@@ -155,7 +155,7 @@ def test_home_paths_are_redacted_without_secrets(planted: Path, tmp_path: Path) 
 def test_report_refuses_to_write_private_data(planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A redactor that forgets to redact must not let the report through.
     monkeypatch.setattr(Redactor, "text", lambda self, text: text)
-    from reducer.report import PrivateDataLeft
+    from reducer.report.compiler import PrivateDataLeft
 
     with pytest.raises(PrivateDataLeft):
         write_report(planted, tmp_path / "out", original=None, sidecar=None, options=Options(), secrets=SECRETS)

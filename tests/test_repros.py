@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reducer.npu_options import Options
-from reducer.repros import all_repros, read_repro, recheck, save_repro, strip_header
+from reducer.repro.suite import all_repros, read_repro, recheck, save_repro, strip_header
+from reducer.stage.options import Options
 
 from conftest import ROOT, example, run_cli
 

@@ -196,7 +196,7 @@ def test_passes_won_never_sum_ops_of_different_irs() -> None:
     """The pass-level phase counts ops of an intermediate IR; the input's passes_won must not include them."""
     from types import SimpleNamespace
 
-    from reducer.reduce import ReduceReport
+    from reducer.reduce.reduction import ReduceReport
     from reducer.search.problem import Stats
 
     def phase(name: str, saved: dict[str, int]) -> SimpleNamespace:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from reducer import secrets
-from reducer.redact import Redactor
-from reducer.stages import ADAPTER
-from reducer.toolchain import locate
+from reducer.safety import secrets
+from reducer.safety.redact import Redactor
+from reducer.stage.table import ADAPTER
+from reducer.stage.toolchain import locate
 
 from conftest import example, run_cli
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from reducer.outcome import Outcome, classify
-from reducer.runner import RunResult
-from reducer.signature import MASKS, Mask, compute, normalize_message, top_frames
-from reducer.stages import ADAPTER, BISHENGIR
+from reducer.failure.outcome import Outcome, classify
+from reducer.failure.signature import MASKS, Mask, compute, normalize_message, top_frames
+from reducer.stage.runner import RunResult
+from reducer.stage.table import ADAPTER, BISHENGIR
 
 from conftest import ROOT
 
@@ -153,8 +153,8 @@ def test_shapes_keep_element_type_rank_and_dynamic_dims() -> None:
 
 
 def test_the_same_bug_at_another_size_is_one_id_and_the_repros_stay_distinct() -> None:
-    from reducer.replay import Replay
-    from reducer.repros import all_repros
+    from reducer.failure.replay import Replay
+    from reducer.repro.suite import all_repros
 
     repros = all_repros(ROOT / "repros")
     ids = {}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from reducer import stages
-from reducer.toolchain import locate
+from reducer.stage import table as stages
+from reducer.stage.toolchain import locate
 
 from conftest import ROOT, example, run_cli
 

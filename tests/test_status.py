@@ -6,7 +6,7 @@ import io
 import os
 import time
 
-from reducer.status import StatusLine
+from reducer.cli.status import StatusLine
 
 
 class _Tty(io.StringIO):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sweep_run import sweep_script
 
 from reducer.capture.frontend import finding_of
-from reducer.cli_capture import sweep
+from reducer.cli.capture import sweep
 from reducer.sweep.triage import group_checks, kernel_rows, unit_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,9 +178,9 @@ def test_a_pass_is_replayed_when_the_file_or_the_compiler_changed(swept: dict[st
     from dataclasses import replace
 
     from reducer.capture.discovery import discover
-    from reducer.outcome import Outcome
+    from reducer.failure.outcome import Outcome
+    from reducer.stage.toolchain import fingerprint
     from reducer.sweep.reuse import captured_pass
-    from reducer.toolchain import fingerprint
 
     current = fingerprint()
     ir = next(c for c in discover(swept["out"]) if c.kernel == "softmax_row" and c.kind == "ttir")
@@ -192,7 +192,7 @@ def test_a_pass_is_replayed_when_the_file_or_the_compiler_changed(swept: dict[st
 
 
 def test_frontend_findings_have_a_signature_a_row_and_a_report(swept: dict[str, object], tmp_path: Path) -> None:
-    from reducer.cli import main
+    from reducer.cli.main import main
 
     out, triage = swept["out"], swept["triage"]
     findings = {f["incompatibility"]: f for f in triage["frontend"]}

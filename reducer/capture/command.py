@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reducer import atomic
 from reducer.capture.discovery import discover, read_records
 from reducer.capture.record import ENV_DIR, ENV_TARGET, FORMAT, INDEX
 from reducer.capture.shims import ENV_NO_SHIMS
-from reducer.runner import run_process
+from reducer.proc import atomic
+from reducer.stage.runner import run_process
 
 
 @dataclass

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reducer import stages
 from reducer.capture.record import FORMAT, INDEX, RECORD
 from reducer.errors import InputError
-from reducer.source import read_regular
-from reducer.stages import StageSpec
+from reducer.stage import table as stages
+from reducer.stage.source import read_regular
+from reducer.stage.table import StageSpec
 
 # A function op of any dialect (`tt.func`, `func.func`) and its symbol, custom or generic form.
 _SYMBOL = re.compile(r'\b\w+\.func\s+(?:public\s+|private\s+)?@([\w$.]+)|sym_name\s*=\s*"([\w$.]+)"')

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reducer import atomic
 from reducer.capture.record import ENV_DIR, ENV_TARGET, FAILED, FRONTEND_ERROR, INCOMPLETE, PASSED, RECORD
+from reducer.proc import atomic
 
 
 class _PatchAfterImport(importlib.machinery.PathFinder):
@@ -214,7 +214,7 @@ _FINGERPRINT: dict[str, str] = {}
 
 def _fingerprint() -> dict[str, str]:
     """The binaries this process compiled with (once per process)."""
-    from reducer.toolchain import fingerprint
+    from reducer.stage.toolchain import fingerprint
 
     if not _FINGERPRINT:
         _FINGERPRINT.update(fingerprint())
@@ -269,7 +269,7 @@ def _compile(
     jit: Any, signature: dict[str, str], constants: dict[str, Any], attrs: Any, target: str, options: Any
 ) -> Any:
     """Compile with the launch's own specialisation (attrs), recording every stage."""
-    from reducer.kernel_compile import compile_for_ascend
+    from reducer.capture.kernel_compile import compile_for_ascend
 
     return compile_for_ascend(jit, signature, constants, target, options.__dict__, attrs)
 
@@ -277,7 +277,7 @@ def _compile(
 def _npu_options(target: str, options: Any) -> dict[str, Any] | str:
     """What the backend compiled with, as every artifact stores options (the reason, if unreadable)."""
     from reducer.errors import ReducerError
-    from reducer.npu_options import Options
+    from reducer.stage.options import Options
 
     try:
         return Options.from_mapping({**vars(options), "target": target}, ignore_unknown=True).as_dict()
@@ -286,7 +286,7 @@ def _npu_options(target: str, options: Any) -> dict[str, Any] | str:
 
 
 def _describe(result: Any) -> dict[str, Any]:
-    from reducer import kernel_compile as kc
+    from reducer.capture import kernel_compile as kc
 
     if result.outcome != kc.OUTCOME_FAILED:
         return {"outcome": PASSED, "detail": result.outcome, "failed_stage": None, "replay": None}

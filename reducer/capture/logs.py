@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reducer import stages
 from reducer.capture.discovery import CapturedIR, discover
-from reducer.stages import StageSpec
+from reducer.stage import table as stages
+from reducer.stage.table import StageSpec
 
 _PYTEST_PREFIX = re.compile(r"^E {2,}|^E\t", re.M)
 _CACHE_DIR = re.compile(r"The compiled kernel cache is in (\S+)")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from reducer.capture.discovery import CapturedIR
+from reducer.capture.kernel_compile import OUTCOME_HEALTHY_END
 from reducer.capture.record import FAILED, PASSED
-from reducer.kernel_compile import OUTCOME_HEALTHY_END
-from reducer.outcome import Outcome
-from reducer.stages import all_stages
+from reducer.failure.outcome import Outcome
+from reducer.stage.table import all_stages
 
 
 def captured_pass(ir: CapturedIR, fingerprint: dict[str, str]) -> Outcome | None:

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reducer import atomic, locks
 from reducer.capture.discovery import discover, read_records
 from reducer.capture.frontend import frontend_findings
 from reducer.errors import ClusterError, ReducerError
-from reducer.npu_options import Options
-from reducer.outcome import Outcome
-from reducer.run_env import RunEnv
-from reducer.stages import StageSpec
+from reducer.failure.outcome import Outcome
+from reducer.proc import atomic, locks
+from reducer.stage.options import Options
+from reducer.stage.run_env import RunEnv
+from reducer.stage.table import StageSpec
 from reducer.sweep.executor import Executor, TaskLost, open_executor
 from reducer.sweep.reuse import captured_pass
 from reducer.sweep.state import STATE, State
@@ -72,7 +72,7 @@ class SweepRequest:
 def units_of(root: Path, options: Options) -> list[Unit]:
     """Every distinct IR file under `root`, as check units (smallest first). A file a capture recorded is
     replayed with the options it was compiled with; any other file with `options`."""
-    from reducer.toolchain import fingerprint
+    from reducer.stage.toolchain import fingerprint
 
     current = fingerprint()
     units = []
@@ -113,7 +113,7 @@ def captured_entry(unit: Unit) -> dict[str, Any]:
 
 def check_job_of(unit: Unit, timeout: float) -> CheckJob:
     """The job that replays `unit` wherever it runs: the file's text goes with it."""
-    from reducer.source import read_text
+    from reducer.stage.source import read_text
 
     try:
         return _job(unit, timeout, read_text(unit.path))
@@ -199,7 +199,7 @@ class Sweep:
     def _reduce_all(self, executor: Executor, groups: list[Group], state: State, reduce: bool) -> None:
         """Reduce one input per kernel of each signature (up to the limit), breadth first so every signature gets
         its first reduction before any gets its second; then each group's reductions are merged into causes."""
-        from reducer.repros import all_repros
+        from reducer.repro.suite import all_repros
 
         known = {r.signature.id: r.path for r in all_repros(self.req.repros)} if self.req.repros.exists() else {}
         todo: list[tuple[int, int, Group, dict[str, Any]]] = []
@@ -270,7 +270,7 @@ class Sweep:
                 atomic.write_text(out.with_name(Path(name).name), text)
 
     def _reduce_job(self, group: Group, rep: dict[str, Any], jobs: int, local: bool) -> ReduceJob | None:
-        from reducer.source import read_text
+        from reducer.stage.source import read_text
 
         try:
             text = read_text(Path(rep["path"]))
@@ -286,8 +286,8 @@ class Sweep:
     def _record(self, group: Group, rep: dict[str, Any], job: ReduceJob, done: ReduceDone) -> dict[str, Any]:
         """The driver's half of a reduction: save the repro (one save at a time: the numbering reads the folder,
         then writes) and make the state entry."""
-        from reducer import stages
-        from reducer.repros import save_repro
+        from reducer.repro.suite import save_repro
+        from reducer.stage import table as stages
 
         out = Path(job.out)
         entry: dict[str, Any] = {
@@ -319,10 +319,10 @@ class Sweep:
 
     def _matrix(self, groups: list[Group]) -> None:
         """Each group's verdict over the releases, from its example (with the options it failed with)."""
-        from reducer import stages
-        from reducer.matrix import run_matrix, verdict
-        from reducer.releases import available
-        from reducer.signature import Expectation
+        from reducer.failure.signature import Expectation
+        from reducer.release.matrix import run_matrix, verdict
+        from reducer.release.releases import available
+        from reducer.stage import table as stages
 
         listed: dict[str, list[str]] = {}
         for group in groups:
@@ -339,7 +339,7 @@ class Sweep:
 
     def _mark_fixed(self, groups: list[Group]) -> None:
         """A signature whose repro was moved to repros/fixed/ but shows up again is flagged, whatever else."""
-        from reducer.repros import all_repros
+        from reducer.repro.suite import all_repros
 
         if not self.req.repros.exists():
             return

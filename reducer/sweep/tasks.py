@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reducer.artifact import sidecar_path
 from reducer.errors import ReducerError
+from reducer.repro.artifact import sidecar_path
 from reducer.sweep.executor import Channel
 
 STOP_POLL = 1.0  # seconds between a reduction's looks at the channel's stop flag
@@ -20,7 +20,7 @@ STOP_POLL = 1.0  # seconds between a reduction's looks at the channel's stop fla
 
 def toolchain_identity() -> dict[str, str]:
     """Version and build of every stage's binary on this machine, which the driver compares with its own."""
-    from reducer.toolchain import fingerprint
+    from reducer.stage.toolchain import fingerprint
 
     return fingerprint(paths=False)
 
@@ -52,10 +52,10 @@ class CheckJob:
 
 def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
     """Replay one file once; the small dict that goes into the state file (plus the worker's toolchain)."""
-    from reducer import stages
-    from reducer.check import check_file
-    from reducer.npu_options import Options
-    from reducer.source import Source
+    from reducer.failure.check import check_file
+    from reducer.stage import table as stages
+    from reducer.stage.options import Options
+    from reducer.stage.source import Source
 
     entry = {**job.entry(), "toolchain": toolchain_identity()}
     t0 = time.monotonic()
@@ -124,12 +124,12 @@ def reduce_job(job: ReduceJob, channel: Channel) -> ReduceDone:
 
 
 def _reduce_in(out: Path, job: ReduceJob, channel: Channel, t0: float) -> ReduceDone:
-    from reducer import stages
-    from reducer.cause import skeleton
-    from reducer.npu_options import Options
-    from reducer.reduce import ReduceRequest, Reduction, level_path
-    from reducer.signature import Expectation
-    from reducer.source import Source
+    from reducer.failure.cause import skeleton
+    from reducer.failure.signature import Expectation
+    from reducer.reduce.reduction import ReduceRequest, Reduction, level_path
+    from reducer.stage import table as stages
+    from reducer.stage.options import Options
+    from reducer.stage.source import Source
 
     done = ReduceDone(fields={}, text=None, toolchain=toolchain_identity())
     finished = threading.Event()

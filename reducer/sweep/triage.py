@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reducer import atomic
 from reducer.capture.frontend import FrontendFinding, finding_of
 from reducer.capture.record import FRONTEND_ERROR, INCOMPLETE, config_label, failed_where
-from reducer.npu_options import Options
+from reducer.proc import atomic
+from reducer.stage.options import Options
 
 NEW = "new"
 KNOWN = "known"

@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 import triton  # noqa: E402
 from triton.backends.compiler import GPUTarget  # noqa: E402
 
-from reducer.kernel_compile import ascend_backend_without_npu  # noqa: E402
-from reducer.npu_options import DEFAULT_TARGET  # noqa: E402
+from reducer.capture.kernel_compile import ascend_backend_without_npu  # noqa: E402
+from reducer.stage.options import DEFAULT_TARGET  # noqa: E402
 
 
 def kernel_of(stem: str):

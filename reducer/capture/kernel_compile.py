@@ -1,0 +1,216 @@
+"""Compile a ``@triton.jit`` kernel for an Ascend target on a machine without an NPU or CANN.
+
+The backend assumes CANN is installed in two places: its last stage asks ``NPUUtils().get_arch()`` for
+``--target`` and finds its tool only on ``PATH``. Both are substituted here for the duration of one compile,
+and every backend stage is wrapped so that its output (each registered stage's input) and the exit status
+of a failing subprocess are recorded even when a later stage fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from reducer.stage import table as stages
+from reducer.stage.options import DEFAULT_TARGET
+
+FRONTEND = "frontend"  # a failure in an in-process stage (Triton's Python frontend)
+
+OUTCOME_OK = "ok"
+OUTCOME_HEALTHY_END = "mlir-ok, external step missing"  # the stage's own `healthy_end` was reached
+OUTCOME_FAILED = "failed"
+
+
+@dataclass
+class CompileRecord:
+    """What one compile produced: the IR of every stage that ran and how it ended."""
+
+    kernel_name: str
+    target: str
+    ir: dict[str, str] = field(default_factory=dict)  # input kind -> text: what each registered stage replays
+    failed_stage: str | None = None  # a stage's name, or FRONTEND
+    outcome: str = OUTCOME_OK
+    error: str = ""
+    returncode: int | None = None
+
+    @property
+    def is_failure(self) -> bool:
+        """True for a real compiler failure; a missing hivmc after a clean MLIR pipeline is not one."""
+        return self.outcome == OUTCOME_FAILED
+
+
+class _FakeNPUUtils:
+    """Stands in for ``NPUUtils``, whose ``get_arch`` needs CANN, and answers with the chosen target."""
+
+    target = DEFAULT_TARGET
+
+    def get_arch(self) -> str:
+        return self.target
+
+
+def _tool_folders() -> list[str]:
+    """Folders of the tools the backend finds only on PATH (the wheel's own folder is not searched)."""
+    from reducer.errors import ToolNotFound
+    from reducer.stage.toolchain import locate
+
+    found = []
+    for spec in stages.all_stages():
+        if spec.needs_backend_path:
+            try:
+                found.append(str(locate(spec).path.parent))
+            except ToolNotFound:
+                continue
+    return found
+
+
+def _ascend_backend_class() -> Any:
+    """The backend class as the compiler uses it (a separate module object from an ordinary import)."""
+    from triton.backends import backends
+
+    return backends["ascend"].compiler
+
+
+@contextlib.contextmanager
+def _patched_environment(cache_dir: str) -> Iterator[None]:
+    """Fresh cache, no speed-opt shortcut, no overrides, and the tools the backend looks up findable on PATH."""
+    saved = dict(os.environ)
+    os.environ["TRITON_CACHE_DIR"] = cache_dir
+    os.environ["TRITON_ALWAYS_COMPILE"] = "1"
+    for name in ("TRITON_ASCEND_COMPILE_SPEED_OPT", "TRITON_KERNEL_OVERRIDE", "TRITON_KERNEL_DUMP", "USE_IR_LOC"):
+        os.environ.pop(name, None)
+    try:
+        with _tools_on_path():
+            yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _tools_on_path() -> Iterator[None]:
+    """The folders of the tools the backend finds only on PATH, first on PATH while the block runs."""
+    saved = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([*_tool_folders(), saved])
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = saved
+
+
+@contextlib.contextmanager
+def _patched_backend(record: CompileRecord) -> Iterator[None]:
+    """Replace ``NPUUtils`` in the backend module and wrap each stage to record its output and error."""
+    cls = _ascend_backend_class()
+    module_globals = cls.add_stages.__globals__
+    original_add_stages = cls.add_stages
+    original_utils = module_globals.get("NPUUtils")
+    fake = type("NPUUtils", (_FakeNPUUtils,), {"target": record.target})
+
+    def add_stages(self: Any, stages: dict[str, Callable[..., Any]], options: Any) -> None:
+        original_add_stages(self, stages, options)
+        for ext in list(stages):
+            stages[ext] = _recording_stage(ext, stages[ext], record)
+
+    module_globals["NPUUtils"] = fake
+    cls.add_stages = add_stages
+    try:
+        yield
+    finally:
+        cls.add_stages = original_add_stages
+        module_globals["NPUUtils"] = original_utils
+
+
+def _recording_stage(ext: str, stage: Callable[[Any, Any], Any], record: CompileRecord) -> Callable[[Any, Any], Any]:
+    """Wrap one stage: keep its text output, and on failure keep the subprocess's stderr and exit status."""
+
+    def run(src: Any, metadata: Any) -> Any:
+        try:
+            out = stage(src, metadata)
+        except subprocess.CalledProcessError as exc:
+            record.returncode = exc.returncode
+            record.error = "\n".join(t for t in (_text(exc.stderr), _text(exc.stdout)) if t) or str(exc)
+            record.failed_stage = _stage_name(ext)
+            raise
+        except Exception as exc:
+            record.error = str(exc)
+            record.failed_stage = _stage_name(ext)
+            raise
+        if stages.for_kind(ext) is not None:  # this backend stage's output is a registered stage's input
+            record.ir[ext] = str(out)
+        return out
+
+    return run
+
+
+def _stage_name(ext: str) -> str:
+    """The registered stage a backend stage key runs; in-process stages (`ttir`) are the frontend."""
+    spec = stages.for_backend_stage(ext)
+    return spec.name if spec is not None else FRONTEND
+
+
+def _text(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+
+
+@contextlib.contextmanager
+def ascend_backend_without_npu(target: str = DEFAULT_TARGET) -> Iterator[CompileRecord]:
+    """Triton's own compile path for an Ascend target with nothing else changed (its dump and cache variables
+    stay as the caller set them): only what a missing NPU and CANN break is patched. Yields the record the
+    stages fill in. On an NPU host a launch compiles exactly this way; tests use it to produce the dump layout
+    triton-ascend writes there."""
+    record = CompileRecord(kernel_name="", target=target)
+    with _tools_on_path(), _patched_backend(record):
+        yield record
+
+
+def compile_for_ascend(
+    fn: Any,
+    signature: dict[str, str],
+    constants: dict[str, Any],
+    target: str = DEFAULT_TARGET,
+    options: dict[str, Any] | None = None,
+    attrs: Any = None,
+) -> CompileRecord:
+    """Compile ``fn`` for ``GPUTarget("npu", target, 0)`` and record each stage's IR and the outcome.
+
+    Constexpr arguments may be left out of ``signature``: they are added as ``"constexpr"``. ``attrs`` is
+    a launch's own specialisation (divisibility etc.), as `reducer capture` computes it from real arguments.
+    """
+    import triton
+    from triton.backends.compiler import GPUTarget
+
+    name = getattr(fn, "__name__", None) or getattr(getattr(fn, "fn", None), "__name__", "kernel")
+    record = CompileRecord(kernel_name=name, target=target)
+    full_signature = dict(signature)
+    for key in constants:
+        full_signature.setdefault(key, "constexpr")
+    with tempfile.TemporaryDirectory(prefix="kernel_compile_") as cache_dir:
+        with _patched_environment(cache_dir), _patched_backend(record):
+            try:
+                src = triton.compiler.ASTSource(fn, full_signature, dict(constants), attrs)
+                triton.compile(src, target=GPUTarget("npu", target, 0), options=options)
+            except Exception as exc:
+                if record.failed_stage is None:
+                    record.failed_stage = FRONTEND
+                    record.error = f"{type(exc).__name__}: {exc}"
+    _classify(record)
+    return record
+
+
+def _classify(record: CompileRecord) -> None:
+    """Tell a real failure from a stage's expected end on this machine (bishengir without CANN's hivmc)."""
+    spec = stages.find(record.failed_stage or "")
+    if record.failed_stage is None:
+        record.outcome = OUTCOME_OK
+    elif spec is not None and spec.healthy_end is not None and spec.healthy_end in record.error:
+        record.outcome = OUTCOME_HEALTHY_END
+        record.failed_stage = None
+    else:
+        record.outcome = OUTCOME_FAILED

@@ -1,0 +1,122 @@
+"""Click options shared by every command, each defined once (pip-tools style), and how a command turns
+them plus a file's own provenance into the stage and options it replays with."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reducer.stage.options import DEFAULT_TARGET
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds (`nan`, `inf`, 0 and negatives are refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"{value!r} is not a positive, finite number of seconds", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+
+
+def stage_option(f: F) -> F:
+    return click.option(
+        "--stage",
+        default=None,
+        metavar="NAME",
+        help="Stage to replay (see `reducer doctor`) [default: the file's own, or inferred from the IR].",
+    )(f)
+
+
+def target_option(f: F) -> F:
+    return click.option(
+        "--target",
+        default=None,
+        envvar="REDUCER_TARGET",
+        help=f"Ascend target the backend compiles for [default: the file's own, else {DEFAULT_TARGET}].",
+    )(f)
+
+
+def npu_option(f: F) -> F:
+    return click.option(
+        "--option",
+        "npu_options",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="An NPUOptions field that changes the command line (e.g. multibuffer=False); over the file's own.",
+    )(f)
+
+
+def timeout_option(f: F) -> F:
+    return click.option(
+        "--timeout",
+        type=SECONDS,
+        default=120.0,
+        show_default=True,
+        help="Seconds before one compiler run counts as a hang.",
+    )(f)
+
+
+def out_dir_option(help: str, default: Path | None = None) -> Callable[[F], F]:
+    """`-o/--output DIR` of the commands that write a folder."""
+    return click.option(
+        "-o",
+        "--output",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def repros_option(f: F) -> F:
+    return click.option(
+        "--repros",
+        "repros_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("repros"),
+        show_default=True,
+        envvar="REDUCER_REPROS",
+        help="The lit suite of repros.",
+    )(f)
+
+
+def env_option(f: F) -> F:
+    return click.option(
+        "--env",
+        "env_items",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Replay under this knob (MALLOC_PERTURB_, MALLOC_CHECK_, GLIBC_TUNABLES, ASLR=on); over the file's own.",
+    )(f)
+
+
+def replay_setup(
+    path: Path | None, stage: str | None, target: str | None, items: Sequence[str], env_items: Sequence[str] = ()
+) -> tuple[Any, Any, Any]:
+    """(stage or None, options, run env) for replaying `path`: the command line over what the file's
+    provenance says (its repro header, its reduce sidecar or its capture record), over the defaults."""
+    from reducer.repro.artifact import provenance
+    from reducer.stage import table as stages
+    from reducer.stage.options import Options
+    from reducer.stage.run_env import RunEnv
+
+    found = provenance(path) if path is not None and path.is_file() else None
+    spec = stages.get(stage) if stage else (found.stage if found else None)
+    options = Options.from_cli(target, items, base=found.options if found else None)
+    return spec, options, RunEnv.from_cli(env_items, base=found.env if found else None)

@@ -1,0 +1,97 @@
+"""`reducer report`: the click command (registered in cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reducer.cli import exitcodes
+from reducer.cli.guard import run_guarded
+from reducer.cli.options import (
+    env_option,
+    npu_option,
+    out_dir_option,
+    replay_setup,
+    stage_option,
+    target_option,
+    timeout_option,
+)
+
+
+@click.command()
+@click.argument("repro", type=click.Path(path_type=Path))
+@out_dir_option("Folder for issue.md and bundle.tar.gz [default: ./report-<signature id>].")
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Only scan REPRO (a report folder or file) for private data: exit 1 listing what leaks.",
+)
+@click.option(
+    "--input",
+    "original",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The original, unreduced input, attached to the bundle.",
+)
+@stage_option
+@target_option
+@npu_option
+@env_option
+@click.option(
+    "--secret",
+    "secrets",
+    multiple=True,
+    metavar="WORD",
+    help="Another word to redact (a project or cluster name); repeatable.",
+)
+@timeout_option
+def report(
+    repro: Path,
+    out_dir: Path | None,
+    check_only: bool,
+    original: Path | None,
+    stage: str | None,
+    target: str | None,
+    npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
+    secrets: tuple[str, ...],
+    timeout: float,
+) -> None:
+    """Write an upstream issue (issue.md) and an attachment bundle for REPRO, redacted.
+
+    REPRO is a saved repro (repros/<stage>/NNNN-*.mlir) or any failing IR file; a `reducer reduce`
+    sidecar (REPRO.json) next to it fills in the origin. A capture's launch folder that the frontend
+    rejected gets an issue of its own (the exception, the launch, the shim). With --check, REPRO is a
+    report folder or file to scan: exit 0 when clean, 1 when private data remains.
+    """
+
+    def go() -> int:
+        from reducer.report.compiler import find_sidecar, write_report
+        from reducer.report.frontend import is_frontend_finding, write_frontend_report
+        from reducer.safety.leaks import find_leaks
+        from reducer.stage.source import read_regular
+
+        if check_only:
+            leaks = find_leaks(repro, secrets)
+            for leak in leaks:
+                click.echo(f"{leak.where}: {leak.text}")
+            if leaks:
+                click.echo(f"reducer: {len(leaks)} private strings left in {repro}", err=True)
+                return exitcodes.NOT_INTERESTING
+            click.echo(f"{repro}: clean")
+            return exitcodes.OK
+        if is_frontend_finding(repro):  # a capture's launch folder: the frontend rejected it, no IR to replay
+            click.echo(write_frontend_report(repro, out_dir, secrets).message)
+            return exitcodes.OK
+        read_regular(repro)  # a folder, a pipe or a missing file: one line, before anything else
+        sidecar = find_sidecar(repro)
+        spec, opts, env = replay_setup(repro, stage, target, npu_options, env_items)
+        result = write_report(
+            repro, out_dir, original=original, sidecar=sidecar, options=opts, stage=spec, secrets=secrets,
+            timeout=timeout, env=env,
+        )
+        click.echo(result.message)
+        return exitcodes.OK
+
+    run_guarded(go)

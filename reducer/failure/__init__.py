@@ -1,0 +1,4 @@
+"""What a failure is: outcome classes, signatures, replaying a stage, check, pass-level isolation, causes.
+
+May import `stage/`, `proc/`, `mlir/`, `safety/` and `reducer.errors`.
+"""

@@ -1,0 +1,181 @@
+"""`reducer check`: replay, classify, sign, and measure how reliably the failure comes back.
+
+With `--runs N`, a failure that never or only sometimes shows is hunted under the perturbation knobs
+(`run_env.KNOBS`: ASLR, MALLOC_PERTURB_, MALLOC_CHECK_, glibc tunables): heap corruption that a clean,
+ASLR-off replay hides often shows every time under one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reducer.failure.outcome import Outcome
+from reducer.failure.replay import Observation, Replay, Tally, tally
+from reducer.failure.signature import Expectation, Signature
+from reducer.stage.options import Options
+from reducer.stage.run_env import DEFAULT_ENV, KNOBS, RunEnv
+from reducer.stage.source import Source
+from reducer.stage.toolchain import locate
+from reducer.table import key_value
+
+# Once a knob has shown the failure, this many more runs measure its rate; then the hunt moves on.
+CONFIRM_RUNS = 5
+
+
+@dataclass
+class KnobResult:
+    env: RunEnv
+    runs: int  # spent under this knob (it stops early once it has shown the failure)
+    failures: int
+    signature: Signature | None = None  # what it showed
+
+    @property
+    def rate(self) -> float:
+        return self.failures / self.runs if self.runs else 0.0
+
+
+@dataclass
+class CheckReport:
+    source: Source
+    options: Options
+    tally: Tally
+    first: Observation
+    knobs: list[KnobResult] = field(default_factory=list)
+    env: RunEnv = DEFAULT_ENV
+
+    @property
+    def signature(self) -> Signature | None:
+        return self.tally.dominant
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.signature is not None:
+            return Outcome(self.signature.outcome)
+        return self.first.outcome
+
+    @property
+    def rate(self) -> float:
+        return self.tally.rate(self.signature) if self.signature else 1.0
+
+    @property
+    def flaky(self) -> bool:
+        return self.signature is not None and self.rate < 1.0
+
+    @property
+    def hunt_runs(self) -> int:
+        return sum(k.runs for k in self.knobs)
+
+    def best_knob(self) -> KnobResult | None:
+        base = self.rate if self.signature is not None else 0.0
+        helpful = [k for k in self.knobs if k.failures and k.rate > base]
+        return max(helpful, key=lambda k: (k.rate, -k.runs)) if helpful else None
+
+    def to_dict(self) -> dict[str, object]:
+        tool = locate(self.source.stage)
+        data: dict[str, object] = {
+            "file": str(self.source.path) if self.source.path else None,
+            "stage": self.source.stage.name,
+            "tool": {"name": tool.name, "version": tool.version},
+            "options": self.options.as_dict(),
+            "outcome": self.outcome.value,
+            "signature": self.signature.to_dict() if self.signature else None,
+            "id": self.signature.id if self.signature else None,
+            "runs": self.tally.runs,
+            "rate": self.rate,
+            "flaky": self.flaky,
+            "outcomes": dict(self.tally.outcomes),
+            "exit": self.first.run.returncode,
+            "signal": self.first.run.signal,
+            "seconds": round(self.first.run.seconds, 3),
+        }
+        data["env"] = self.env.as_dict()
+        if self.knobs:
+            data["knobs"] = [
+                {"env": k.env.as_dict(), "knob": k.env.knob_label(), "runs": k.runs, "failures": k.failures,
+                 "rate": round(k.rate, 3), "id": k.signature.id if k.signature else None}
+                for k in self.knobs
+            ]
+            data["hunt_runs"] = self.hunt_runs
+        return data
+
+    def render(self) -> str:
+        run = self.first.run
+        status = f"exit {run.returncode}" if run.signal is None else f"signal {run.signal}"
+        if run.timed_out:
+            status = "timed out"
+        rows = [
+            ("file", str(self.source.path)),
+            ("stage", f"{self.source.stage.name} ({self.source.stage.tool}, {self.options.target})"),
+            ("options", self.options.describe()),
+            ("outcome", f"{self.outcome.label} [{self.outcome.value}], {status}, {run.seconds:.2f}s"),
+        ]
+        sig = self.signature
+        if sig is not None:
+            rows += [
+                ("signature", sig.id),
+                ("title", sig.title),
+                ("message", sig.message or "(none: frames decide)"),
+                ("pass", sig.failing_pass or "unknown"),
+                ("frames", ", ".join(sig.frames) or "none"),
+            ]
+        if self.tally.runs > 1:
+            rate = f"{self.tally.counts.get(sig.id, 0)}/{self.tally.runs}" if sig else "-"
+            label = "FLAKY" if self.flaky else "deterministic"
+            rows.append(("repeat", f"{rate} runs ({label}); outcomes {dict(self.tally.outcomes)}"))
+        for knob in self.knobs:
+            shown = f" ({knob.signature.id})" if knob.signature else ""
+            rows.append(("knob", f"{knob.env.knob_label()}: {knob.failures}/{knob.runs} runs fail{shown}"))
+        if self.knobs:
+            rows.append(("hunt", f"{self.hunt_runs} runs under {len(self.knobs)} knobs"))
+        best = self.best_knob()
+        if best is not None:
+            before = f"{self.rate:.0%}" if self.signature is not None else "0%"
+            rows.append(("advice", f"under {best.env.knob_label()} it fails {best.failures}/{best.runs} (plain: "
+                                   f"{before}): check, reduce and save with --env {_env_args(best.env)}"))
+        elif self.knobs:
+            rows.append(("advice", "no knob made it fail more often"))
+        return key_value(rows)
+
+
+def check_file(
+    source: Source,
+    options: Options,
+    *,
+    runs: int = 1,
+    timeout: float = 120.0,
+    env: RunEnv = DEFAULT_ENV,
+    explore_knobs: bool = True,
+    find_pass: bool = True,
+    deadline: float | None = None,
+    repeat_budget: float | None = None,
+) -> CheckReport:
+    replay = Replay(source.stage, options, timeout, env, deadline=deadline)
+    counts, first = tally(replay, source.text, runs, find_pass, budget=repeat_budget)
+    report = CheckReport(source, options, counts, first, env=env)
+    if explore_knobs and runs > 1 and (report.signature is None or report.flaky):
+        report.knobs = hunt(source, options, timeout, runs, report.signature)
+    return report
+
+
+def hunt(source: Source, options: Options, timeout: float, runs: int, seen: Signature | None) -> list[KnobResult]:
+    """Each knob runs until it shows the failure (`seen`'s bug, or any failure when none was seen), then
+    `CONFIRM_RUNS` more to measure its rate, or `runs` runs without showing it."""
+    wanted = Expectation.of(seen) if seen is not None else None
+    found = []
+    for knob in KNOBS:
+        replay = Replay(source.stage, options, timeout, knob)
+        result = KnobResult(knob, 0, 0)
+        first_hit: int | None = None
+        while result.runs < runs and (first_hit is None or result.runs < first_hit + CONFIRM_RUNS):
+            sig = replay.observe(source.text).signature
+            result.runs += 1
+            if sig is not None and (wanted is None or wanted.met_by(sig)):
+                result.failures += 1
+                result.signature = result.signature or sig
+                first_hit = result.runs if first_hit is None else first_hit
+        found.append(result)
+    return found
+
+
+def _env_args(env: RunEnv) -> str:
+    return " --env ".join(f"{k}={v}" for k, v in env.as_dict().items() if (k != "ASLR" or env.aslr))

@@ -1,0 +1,189 @@
+"""Replay a stage on IR text and turn the run into an outcome and a signature."""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reducer.errors import CommandLineRejected
+from reducer.failure import signature as sigmod
+from reducer.failure.outcome import Outcome, classify
+from reducer.failure.signature import Signature
+from reducer.stage.options import Options
+from reducer.stage.runner import DEFAULT_ENV, RunEnv, RunResult, execute
+from reducer.stage.table import StageSpec
+from reducer.stage.toolchain import REPRODUCER, locate_parser, parse_invocation, reproducer_invocation, stage_invocation
+
+_REPRODUCER_KEEP = 4
+_REPRODUCER_RUNS: dict[tuple[object, ...], RunResult] = {}
+_REPRODUCER_LOCK = threading.Lock()
+
+PROBE_SECONDS = 10.0
+
+# The least a run gets once a deadline has passed: enough for a healthy compiler, short for a hang.
+MIN_RUN_SECONDS = 0.5
+
+
+@dataclass
+class Observation:
+    outcome: Outcome
+    signature: Signature | None
+    run: RunResult
+    # The run hit the deadline (--max-time) before its own timeout: it says nothing about the bug.
+    cut_short: bool = False
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One stage, one target and option set, one environment: a reproducible experiment."""
+
+    stage: StageSpec
+    options: Options = field(default_factory=Options)
+    timeout: float = 120.0
+    env: RunEnv = DEFAULT_ENV
+    # A pass-level replay runs only these arguments (e.g. one `--pass-pipeline=`) instead of the stage's.
+    pipeline: tuple[str, ...] | None = None
+    deadline: float | None = None  # time.monotonic() by which every run must end (--max-time)
+    tool: Path | None = None  # another release's binary (the version matrix); None: the installed one
+
+    def run_timeout(self, cap: float | None = None) -> float:
+        """This run's limit: the timeout (or `cap`), shortened by the deadline."""
+        limit = self.timeout if cap is None else min(self.timeout, cap)
+        if self.deadline is None:
+            return limit
+        return max(MIN_RUN_SECONDS, min(limit, self.deadline - time.monotonic()))
+
+    def observe(self, text: str, *, find_pass: bool = False) -> Observation:
+        limit = self.run_timeout()
+        run = execute(stage_invocation(self.stage, text, self.options, pipeline=self.pipeline, tool=self.tool),
+                      timeout=limit, env=self.env)
+        if run.timed_out and limit < self.timeout:
+            return Observation(Outcome.TIMEOUT, None, run, cut_short=True)
+        _refuse_rejected_command_line(self.stage, run)
+        outcome = classify(run, self.stage)
+        if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
+            outcome = Outcome.INVALID_INPUT
+        # A hang has no failing pass to find, and probing would wait out the timeout a second time.
+        probe = find_pass and outcome.is_failure and outcome is not Outcome.TIMEOUT
+        # The probe is a second run with MLIR's crash recovery on; where that hangs (seen under qemu-user) it must
+        # not cost the whole timeout: it gets ten times the plain run, at least PROBE_SECONDS.
+        cap = max(PROBE_SECONDS, 10 * run.seconds)
+        pass_name = self.failing_pass(text, cap) if probe else None
+        return Observation(outcome, sigmod.compute(self.stage, outcome, run, pass_name), run)
+
+    def parses(self, text: str) -> bool:
+        """True when the tool parses and verifies `text` with no pass run."""
+        if locate_parser(self.stage, self.tool) is None:
+            return True
+        run = execute(parse_invocation(self.stage, text, tool=self.tool), timeout=self.run_timeout(60.0), env=self.env)
+        return run.returncode == 0
+
+    def reproducer(self, text: str, local: bool, cap: float | None = None) -> RunResult:
+        """Run with MLIR's crash reproducer on; `files["reproducer.mlir"]` holds it when one was written.
+
+        A local reproducer holds the IR just before the failing pass. The last few runs are remembered: the
+        baseline's failing-pass probe and isolation ask for the same run, which is a whole compile (up to minutes
+        on a heavy kernel).
+        """
+        key = (
+            self.stage.name,
+            json.dumps(self.options.as_dict(), sort_keys=True, default=str),
+            repr(self.env),
+            self.pipeline,
+            str(self.tool),
+            local,
+            hashlib.sha1(text.encode()).hexdigest(),
+        )
+        with _REPRODUCER_LOCK:
+            if key in _REPRODUCER_RUNS:
+                return _REPRODUCER_RUNS[key]
+        inv = reproducer_invocation(self.stage, text, self.options, local=local, pipeline=self.pipeline)
+        run = execute(inv, timeout=self.run_timeout(cap), env=self.env)
+        if not run.timed_out:
+            with _REPRODUCER_LOCK:
+                _REPRODUCER_RUNS[key] = run
+                while len(_REPRODUCER_RUNS) > _REPRODUCER_KEEP:
+                    _REPRODUCER_RUNS.pop(next(iter(_REPRODUCER_RUNS)))
+        return run
+
+    def failing_pass(self, text: str, cap: float | None = None) -> str | None:
+        """Which pass failed. A top-level note names the pass of the user's pipeline (a local reproducer may
+        name a nested helper such as CSE); a tool that prints no note has its local reproducer tell."""
+        run = self.reproducer(text, local=self.stage.pass_from_local_reproducer, cap=cap)
+        return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
+
+
+# LLVM's command-line parser, refusing an argument before any pass runs.
+_CL_ERROR = re.compile(r"^\S+: (?:Unknown command line argument .*|for the -+[\w-]+ option: .*)$", re.M)
+
+
+def _refuse_rejected_command_line(stage: StageSpec, run: RunResult) -> None:
+    m = _CL_ERROR.search(run.stderr) if run.returncode else None
+    if m:
+        raise CommandLineRejected(
+            f"{stage.tool} rejected its command line: {m.group(0).split(': ', 1)[1][:160]}",
+            "check the --option values (or the file's own options): this is not a compiler bug",
+        )
+
+
+@dataclass
+class Tally:
+    """How often each signature (or a pass) came back over repeated runs."""
+
+    runs: int
+    counts: collections.Counter[str]
+    signatures: dict[str, Signature]
+    outcomes: collections.Counter[str]
+
+    @property
+    def dominant(self) -> Signature | None:
+        if not self.counts:
+            return None
+        sig_id, _ = self.counts.most_common(1)[0]
+        return self.signatures[sig_id]
+
+    def rate(self, sig: Signature | None) -> float:
+        if sig is None:
+            return 0.0
+        return self.counts.get(sig.id, 0) / self.runs if self.runs else 0.0
+
+
+def tally(
+    replay: Replay, text: str, runs: int, find_pass: bool = True, budget: float | None = None
+) -> tuple[Tally, Observation]:
+    """Run `runs` times; return the counts and the first observation of the dominant signature.
+
+    With `budget` (seconds), a repeat is skipped once it would end past the budget: a heavy kernel whose one run
+    takes a minute is run once (the report says how many runs were made).
+    """
+    counts: collections.Counter[str] = collections.Counter()
+    outcomes: collections.Counter[str] = collections.Counter()
+    sigs: dict[str, Signature] = {}
+    first: dict[str, Observation] = {}
+    last: Observation | None = None
+    t0 = time.monotonic()
+    done = 0
+    for i in range(runs):
+        if budget is not None and last is not None:
+            if time.monotonic() - t0 + last.run.seconds > budget:
+                break
+        done += 1
+        obs = replay.observe(text, find_pass=find_pass and i == 0)
+        last = obs
+        outcomes[obs.outcome.value] += 1
+        if obs.signature is not None:
+            sid = obs.signature.id
+            counts[sid] += 1
+            if sid not in sigs:
+                sigs[sid] = obs.signature
+                first[sid] = obs
+    result = Tally(done, counts, sigs, outcomes)
+    dom = result.dominant
+    assert last is not None
+    return result, (first[dom.id] if dom is not None else last)

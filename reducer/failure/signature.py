@@ -1,0 +1,402 @@
+"""Crash signatures: what makes two failures the same bug.
+
+A signature is stage + outcome class + a normalized key message (+ failing pass and top
+frames as evidence). Everything that moves when the IR shrinks or the machine changes
+(paths, temp dirs, SSA names, locations, addresses, numbers) is masked, so a signature
+computed on a 300-op kernel still matches its 8-op reduction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from reducer.failure.outcome import Outcome, first_error_line
+from reducer.stage import table as stages
+from reducer.stage.runner import RunResult
+from reducer.stage.table import StageSpec
+
+TOP_FRAMES = 5
+
+# --- normalization -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mask:
+    """One rule of what a signature ignores: `pattern` -> `replacement`, with why and an example."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str | Callable[[re.Match[str]], str]
+    why: str
+    example: tuple[str, str]  # (a message, what this rule alone makes of it)
+    numeric: bool = False  # runs after `File.cpp:123` source lines are set aside (they name the bug)
+
+    def apply(self, text: str) -> str:
+        return self.pattern.sub(self.replacement, text)
+
+
+def _shape_dims(m: re.Match[str]) -> str:
+    return m.group(1) + "<" + re.sub(r"\d+", "N", m.group(2))
+
+
+# What varies between runs, machines, sizes and reduction steps, in the order it is masked. What stays names
+# the bug: the message's words, op names, element types, ranks, dynamic dims (`?`), compiler source lines.
+MASKS: tuple[Mask, ...] = (
+    Mask("location", re.compile(r'loc\((?:"[^"]*"|[^()]|\([^()]*\))*\)'), "",
+         "loc(...) trailers move as the IR shrinks", ('x loc("/a/k.py":3:4) y', "x  y")),
+    Mask("temp path", re.compile(r"/tmp/[^\s'\"`:)]*"), "<tmp>",
+         "each run has its own temp folder", ("in /tmp/tmpab12/kernel.mlir", "in <tmp>")),
+    Mask("file position", re.compile(r'"?(?:/[^\s":]+)+"?:\d+:\d+:?\s*'), "",
+         "where the input file sat and which line: both move", ('"/w/k.mlir":12:3: error', "error")),
+    Mask("directories", re.compile(r"(?:/[\w.+@~-]+)+/([\w.+-]+)"), r"\1",
+         "build roots and homes differ per machine; the file name stays", ("at /root/b/llvm/Pass.cpp", "at Pass.cpp")),
+    Mask("unknown location", re.compile(r"<unknown>:0: "), "",
+         "a prefix some diagnostics carry and others not", ("<unknown>:0: error: x", "error: x")),
+    Mask("SSA value", re.compile(r"%[\w$.-]+(?:#\d+)?"), "%<v>",
+         "value names are renumbered by every edit", ("use of %arg3#1", "use of %<v>")),
+    Mask("symbol", re.compile(r"@[\w$.-]+"), "@<sym>",
+         "user function names", ("callee @_helper_0", "callee @<sym>")),
+    # A quoted bare identifier is a user symbol (`'_pick_scale__i32__'`); quoted op names have a dot and stay.
+    Mask("quoted symbol", re.compile(r"'[A-Za-z_][\w$]*'"), "'<sym>'",
+         "user names quoted in diagnostics", ("'tt.call' op '_pick' does", "'tt.call' op '<sym>' does")),
+    Mask("address", re.compile(r"0x[0-9a-fA-F]+"), "<addr>",
+         "pointers differ per run", ("at 0x55d0c3a1", "at <addr>")),
+    Mask("shape dims", re.compile(r"\b(memref|tensor|vector)<((?:(?:\d+|\?)x)+)"), _shape_dims,
+         "the same bug at another size (128 vs 1024 elements); element type, rank and `?` stay",
+         ("from 'memref<2x?x128xf32>' to 'tensor<4xf16>'", "from 'memref<Nx?xNxf32>' to 'tensor<Nxf16>'"),
+         numeric=True),
+    Mask("number", re.compile(r"(?<![\w.<])-?\d+(?:\.\d+)?(?![\w])"), "<N>",
+         "counts and sizes (`requires 2097152 bits`) change as the IR shrinks and between releases",
+         ("requires 2097152 bits while 1572864", "requires <N> bits while <N>"), numeric=True),
+)
+
+# What the masks leave in a normalized message: FileCheck patterns and grep needles split around these.
+MASKED = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>|(?<=[<x])N(?=x)")
+
+_SPACES = re.compile(r"\s+")
+# `File.cpp:123` names a line in the compiler's source: stable, and it tells bugs apart.
+_SOURCE_LINE = re.compile(r"\b([\w+-]+\.(?:cpp|cc|c|h|hpp|inc|td)):(\d+)")
+
+
+def normalize_message(text: str) -> str:
+    """Mask what varies between runs, machines and reduction steps (`MASKS`); keep what names the bug."""
+    kept: list[str] = []
+
+    def stash(m: re.Match[str]) -> str:
+        kept.append(f"{m.group(1)}:{m.group(2)}")
+        return chr(0xE000 + len(kept) - 1)  # a placeholder with no digits in it
+
+    stashed = False
+    for mask in MASKS:
+        if mask.numeric and not stashed:
+            text, stashed = _SOURCE_LINE.sub(stash, text), True
+        text = mask.apply(text)
+    text = re.sub("[\ue000-\uf8ff]", lambda m: kept[ord(m.group(0)) - 0xE000], text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# --- key message ---------------------------------------------------------------------------
+
+_ASSERT_LINE = re.compile(
+    r"^(?:[\w.+-]+: )?(?P<file>\S+?):(?P<line>\d+): (?P<func>.*?)(?P<assert>Assertion `.*' failed\.)"
+)
+_UNREACHABLE = re.compile(r"(?P<msg>[^\n]*)\n?UNREACHABLE executed at (?P<where>[^\n!]+)!?")
+_LLVM_ERROR = re.compile(r"^LLVM ERROR: (?P<msg>.*)$", re.M)
+_FAILED_PASS = re.compile(r"Pipeline failed while executing \[?`(?P<pass>[^`]+)`")
+_RUNNING_PASS = re.compile(r"^\s*\d+\.\s+Running pass '(?P<pass>[^']+)'", re.M)
+
+
+def key_message(outcome: Outcome, stderr: str, spec: StageSpec | None = None) -> str:
+    """The one line that names the bug, before normalization."""
+    if outcome is Outcome.ASSERTION:
+        for line in stderr.splitlines():
+            if "Assertion `" in line:
+                m = _ASSERT_LINE.match(line)
+                if m:
+                    base = m.group("file").rsplit("/", 1)[-1]
+                    return f"{base}:{m.group('line')}: {m.group('func')}{m.group('assert')}"
+                return line[line.index("Assertion `") :]
+    if outcome is Outcome.UNREACHABLE:
+        m = _UNREACHABLE.search(stderr)
+        if m:
+            where = m.group("where").rsplit("/", 1)[-1]
+            msg = m.group("msg").strip()
+            return f"{msg} (UNREACHABLE at {where})" if msg else f"UNREACHABLE at {where}"
+    if outcome is Outcome.LLVM_ERROR:
+        m = _LLVM_ERROR.search(stderr)
+        if m:
+            return "LLVM ERROR: " + m.group("msg").strip()
+    line = first_error_line(stderr, spec)
+    if line is None:
+        return ""
+    return line[line.index("error: ") + len("error: ") :] if "error: " in line else line
+
+
+_REPRODUCER_PIPELINE = re.compile(r'pipeline:\s*"(?P<p>(?:[^"\\]|\\.)*)"')
+
+
+def reproducer_pipeline(text: str) -> str | None:
+    """The pass pipeline an MLIR reproducer file records, e.g. `builtin.module(func.func(X{opts}))`."""
+    m = _REPRODUCER_PIPELINE.search(text)
+    return m.group("p") if m else None
+
+
+def pass_from_reproducer(text: str) -> str | None:
+    """The innermost pass of a local reproducer's pipeline: `builtin.module(func.func(X{opts}))` -> X."""
+    recorded = reproducer_pipeline(text)
+    return innermost_pass(recorded) if recorded is not None else None
+
+
+def innermost_pass(pipeline: str) -> str | None:
+    """`builtin.module(func.func(X{opts}))` -> X: the pass a textual pipeline ends in."""
+    bare = re.sub(r"\{[^{}]*\}", "", pipeline)
+    names = [n for n in re.split(r"[(),\s]+", bare) if n and n not in ("builtin.module", "func.func")]
+    return names[-1] if names else None
+
+
+def failing_pass(stderr: str) -> str | None:
+    m = _FAILED_PASS.search(stderr) or _RUNNING_PASS.search(stderr)
+    return m.group("pass") if m else None
+
+
+# --- frames --------------------------------------------------------------------------------
+
+# Symbolized: `#4 0x0000aaaacd0457e0 mlir::foo(int) (/path/triton-adapter-opt+0x2e57e0)`,
+# `#3 0x00007f.. (/lib/x86_64-linux-gnu/libc.so.6+0x3c050)`, `#5 0x.. raise ./signal/raise.c:27:6`
+_FRAME_SYMBOLIZED = re.compile(r"^\s*#\d+ 0x[0-9a-fA-F]+ (?P<rest>.*?)\s*$")
+_MODULE_OFFSET = re.compile(r"\((?P<mod>[^()]+?)\+(?P<off>0x[0-9a-fA-F]+)\)$")
+# Symbolization disabled: `9  triton-adapter-opt 0x000055555747c8b1` (optionally `symbol + 12`)
+_FRAME_RAW = re.compile(r"^\s*\d+\s+(?P<mod>\S+)\s+(?P<addr>0x[0-9a-fA-F]+)(?:\s+(?P<sym>.*))?$")
+_CRASH_MACHINERY = re.compile(
+    r"libc\.so|libpthread|ld-linux|linux-vdso|\braise\b|\babort\b|gsignal|__pthread_kill|_nl_load_domain|"
+    r"__assert_fail|__restore_rt|llvm::sys::|SignalHandler|PrintStackTrace|RunSignalHandlers"
+)
+
+
+def _symbol_name(sym: str) -> str:
+    """`ns::f(args) const` -> `ns::f`: argument lists are long and say nothing more."""
+    sym = re.sub(r"\s+\S+:\d+:\d+$", "", sym.strip())  # trailing `file.c:27:6`
+    depth = 0
+    for i, ch in enumerate(sym):
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth = max(0, depth - 1)
+        elif ch == "(" and depth == 0 and i > 0 and not sym.startswith("operator", max(0, i - 8)):
+            return sym[:i]
+    return sym
+
+
+def _frames_raw(stderr: str) -> list[tuple[str, str]]:
+    """(module, where) for every stack frame, in order; `where` is a symbol name, +0xoffset (LLVM's own
+    module+offset, which replays get through the stub symbolizer), or `?` (a bare address: where a module was
+    loaded is not knowable from a log, so it says nothing)."""
+    frames: list[tuple[str, str]] = []
+    in_dump = False
+    for raw_line in stderr.splitlines():
+        line = re.sub(r"^E\s+", "", raw_line)  # pytest's failure prefix, in pasted logs
+        if line.startswith("Stack dump"):
+            in_dump = True
+            continue
+        m = _FRAME_SYMBOLIZED.match(line)
+        if m:
+            rest = m.group("rest")
+            mo = _MODULE_OFFSET.search(rest)
+            mod = mo.group("mod").rsplit("/", 1)[-1] if mo else ""
+            sym = _symbol_name(rest[: mo.start()] if mo else rest)
+            where = sym or (f"+{mo.group('off')}" if mo else "?")
+            frames.append((mod, where))
+            continue
+        m = _FRAME_RAW.match(line)
+        if m and in_dump:
+            mod = m.group("mod").rsplit("/", 1)[-1]
+            sym = _symbol_name(re.sub(r"\s*\+\s*\d+$", "", m.group("sym") or ""))
+            frames.append((mod, sym or "?"))
+    return frames
+
+
+def top_frames(stderr: str, count: int = TOP_FRAMES) -> list[str]:
+    """The frames that tell bugs apart: after the signal handler and libc's abort path."""
+    frames = _frames_raw(stderr)
+    if not frames:
+        return []
+    start = 0
+    for i, (mod, where) in enumerate(frames[:14]):
+        if _CRASH_MACHINERY.search(mod) or _CRASH_MACHINERY.search(where):
+            start = i + 1
+    picked = [
+        f"{mod}{where}" if where.startswith("+") else where
+        for mod, where in frames[start:]
+        if not _CRASH_MACHINERY.search(mod) and where != "?"  # a bare address tells nothing apart
+    ]
+    return picked[:count]
+
+
+# --- the signature -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signature:
+    stage: str
+    outcome: str
+    message: str
+    failing_pass: str | None = None
+    frames: list[str] = field(default_factory=list)
+    detail: str = ""  # the first `error:` line beside an assertion: a readable title
+
+    @property
+    def id(self) -> str:
+        """Short stable id of the default match: stage, class, key message (frames if none)."""
+        basis = self.message if self.message else "|".join(self.frames)
+        return _digest(f"{self.stage}|{self.outcome}|{basis}")
+
+    @property
+    def strict_id(self) -> str:
+        return _digest(f"{self.stage}|{self.outcome}|{self.message}|{'|'.join(self.frames)}")
+
+    @property
+    def headline(self) -> str:
+        """The few words that name the bug for people (titles, file names)."""
+        outcome = Outcome(self.outcome)
+        if outcome is Outcome.ASSERTION:
+            quoted = re.search(r'Assertion `.*?"(?P<q>[^"]+)"', self.message)
+            if quoted:
+                return quoted.group("q")
+            expr = re.search(r"Assertion `(?P<e>.*)' failed", self.message)
+            return self.detail or (f"assertion `{expr.group('e')}`" if expr else self.message)
+        if outcome is Outcome.UNREACHABLE:
+            return self.message
+        if self.message:
+            return self.message
+        return self.detail or (f"at {self.frames[0]}" if self.frames else "no message")
+
+    @property
+    def title(self) -> str:
+        spec = stages.find(self.stage)
+        tool = spec.tool if spec else self.stage
+        what = Outcome(self.outcome).label
+        text = self.headline
+        where = f" in {self.failing_pass}" if self.failing_pass else ""
+        return f"{tool}: {what}{where}: {_shorten(text, 110)}"
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["id"] = self.id
+        data["strict_id"] = self.strict_id
+        data["title"] = self.title
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Signature:
+        sig = cls(
+            stage=str(data["stage"]),
+            outcome=str(data["outcome"]),
+            message=str(data.get("message", "")),
+            failing_pass=data.get("failing_pass") or None,  # type: ignore[arg-type]
+            frames=list(data.get("frames") or []),  # type: ignore[arg-type]
+            detail=str(data.get("detail", "")),
+        )
+        return sig
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def compute(stage: StageSpec, outcome: Outcome, run: RunResult, pass_name: str | None = None) -> Signature | None:
+    """The signature of a failing run; None when the run did not fail."""
+    if not outcome.is_failure:
+        return None
+    stderr = run.stderr
+    raw = key_message(outcome, stderr, stage)
+    message = normalize_message(raw)
+    if outcome is Outcome.TIMEOUT:
+        message = "timeout"
+    detail = ""
+    if outcome in (Outcome.ASSERTION, Outcome.SIGNAL, Outcome.SELF_CAUGHT_CRASH, Outcome.UNREACHABLE):
+        first = first_error_line(stderr, stage)
+        if first:
+            detail = normalize_message(first[first.index("error: ") + 7 :] if "error: " in first else first)
+    if outcome is Outcome.SIGNAL and run.signal is not None:
+        message = message or ""
+        signame = _signal_name(run.signal)
+        message = f"{signame}: {message}" if message else ""
+        detail = detail or signame
+    return Signature(
+        stage=stage.name,
+        outcome=outcome.value,
+        message=message,
+        failing_pass=pass_name or failing_pass(stderr),
+        frames=top_frames(stderr),
+        detail=detail,
+    )
+
+
+def _signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The one signature comparison: "this failure is that bug". An id alone matches the default id; a
+    whole signature with `strict` also needs the same top frames."""
+
+    id: str
+    signature: Signature | None = None
+    strict: bool = False
+
+    @classmethod
+    def of(cls, sig: Signature, strict: bool = False) -> Expectation:
+        return cls(sig.id, sig, strict)
+
+    def met_by(self, sig: Signature | None) -> bool:
+        if sig is None:
+            return False
+        if self.strict and self.signature is not None:
+            return sig.strict_id == self.signature.strict_id
+        return sig.id == self.id
+
+    def strictly(self, strict: bool) -> Expectation:
+        return Expectation(self.id, self.signature, strict)
+
+
+_ID = re.compile(r"^[0-9a-f]{12}$")
+
+
+def parse_expectation(arg: str, strict: bool = False) -> Expectation:
+    """An id (12 hex digits), a signature JSON file, or a repro whose header line holds the JSON."""
+    from pathlib import Path
+
+    from reducer.errors import SignatureFileError
+
+    if _ID.match(arg):
+        return Expectation(arg, None, strict)
+    path = Path(arg)
+    if not path.is_file():
+        raise SignatureFileError(
+            f"--expect {arg}: neither a 12-digit signature id nor a file",
+            "pass the id printed by `reducer check` or a signature.json",
+        )
+    text = path.read_text(errors="replace")
+    for candidate in [text] + [line.lstrip("/ ").split(":", 1)[-1] for line in text.splitlines()[:5]]:
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and "signature" in data and isinstance(data["signature"], dict):
+            data = data["signature"]
+        if isinstance(data, dict) and "stage" in data and "outcome" in data:
+            return Expectation.of(Signature.from_dict(data), strict)
+    raise SignatureFileError(f"--expect {arg}: no signature JSON found in the file", "use `reducer check --json`")

@@ -1,0 +1,4 @@
+"""Upstream issues: the facts, the issue text, the bundle and its script, a frontend finding's issue.
+
+May import `repro/`, `failure/`, `safety/`, `stage/`, `capture/` (records), `proc/` and `reducer.errors`.
+"""

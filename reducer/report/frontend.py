@@ -1,0 +1,147 @@
+"""`reducer report CAPTURE/<launch folder>`: the upstream issue for a launch Triton's frontend rejected.
+
+There is no IR to attach: the issue carries the exception, the launch's specialisation (argument types,
+constexprs, launch keywords), the versions, and the shim that works around it when one is known. Redacted like
+every report; nothing is written when private data would remain.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reducer.capture.discovery import read_record
+from reducer.capture.frontend import finding_of
+from reducer.capture.record import FRONTEND_ERROR, RECORD
+from reducer.errors import InputError
+from reducer.proc import atomic, outputs
+from reducer.report.compiler import PrivateDataLeft
+from reducer.report.issue import fence
+from reducer.safety.redact import Redactor
+from reducer.stage.table import all_stages
+from reducer.stage.toolchain import package_version, versions
+
+_ERROR_LINES = 25  # the tail of the traceback that names the frontend's own frames
+
+
+@dataclass(frozen=True)
+class FrontendReport:
+    out_dir: Path
+    issue: Path
+    id: str
+    title: str
+    tracker: str
+    tracker_url: str
+
+    @property
+    def message(self) -> str:
+        return f"wrote {self.issue} ({self.id}: {self.title}); file it at {self.tracker}: {self.tracker_url}"
+
+
+def _record_path(path: Path) -> Path:
+    return path / RECORD if path.is_dir() else path
+
+
+def is_frontend_finding(path: Path) -> bool:
+    """A capture's launch folder (or its record.json) whose launch the frontend rejected."""
+    record = _record_path(path)
+    return record.name == RECORD and read_record(record).get("outcome") == FRONTEND_ERROR
+
+
+def _record(path: Path) -> dict[str, Any]:
+    data = read_record(_record_path(path))
+    if data.get("outcome") != FRONTEND_ERROR:
+        raise InputError(
+            f"{_record_path(path)}: not the record of a frontend error",
+            "pass a launch folder of `reducer capture`, or report a saved repro or a failing IR file",
+        )
+    return data
+
+
+def _launch_rows(record: dict[str, Any]) -> list[str]:
+    rows = [f"- kernel: `{record.get('kernel', '?')}`"]
+    if record.get("signature"):
+        args = ", ".join(f"{k}: {v}" for k, v in record["signature"].items())
+        rows.append(f"- argument types: `{args}`")
+    if record.get("constants"):
+        consts = ", ".join(f"{k}={v}" for k, v in sorted(record["constants"].items()))
+        rows.append(f"- constexprs: `{consts}`")
+    if record.get("launch_options"):
+        keys = ", ".join(f"{k}={v}" for k, v in sorted(record["launch_options"].items()))
+        rows.append(f"- launch keywords: `{keys}`")
+    if record.get("autotune_config"):
+        rows.append(f"- autotune config: `{json.dumps(record['autotune_config'], sort_keys=True)}`")
+    rows.append(f"- target: `{record.get('target', '?')}`")
+    return rows
+
+
+def render_frontend_issue(record: dict[str, Any]) -> tuple[str, str, str]:
+    """(id, title, issue markdown) for a frontend-error record."""
+    sig, title, line = finding_of(record)
+    error = record.get("error") or ""
+    tail = "\n".join(error.strip().splitlines()[-_ERROR_LINES:])
+    known = record.get("incompatibility") or {}
+    installed = versions()
+    env = [f"- {wheel}: {version}" for wheel, version in installed.items()]
+    env += [
+        f"- Python {platform.python_version()}, {platform.system()} {platform.machine()}, no NPU needed",
+        f"- reported with reducer {package_version('reducer')}",
+    ]
+    lines = [
+        f"# {title}",
+        "",
+        f"Signature `{sig}` (frontend). The launch is rejected by Triton's Python frontend for the Ascend backend "
+        "before any compiler runs; the same kernel launches on other Triton backends.",
+        "",
+        "## Environment",
+        "",
+        *env,
+        "",
+        "## The launch",
+        "",
+        *_launch_rows(record),
+        "",
+        "## What happens",
+        "",
+        fence(line),
+        "",
+    ]
+    if tail.strip() != line.strip():
+        lines += ["<details><summary>traceback (last lines)</summary>", "", fence(tail), "", "</details>", ""]
+    lines += [
+        "## Expected",
+        "",
+        "The launch compiles (or the frontend says which Ascend limitation it hits, with the option to change).",
+    ]
+    if known:
+        lines += [
+            "",
+            "## Workaround",
+            "",
+            f"`{known.get('name')}`: {known.get('summary')}. With it the kernel reaches the compiler "
+            "(`reducer capture` applies it and records both launches).",
+        ]
+    return sig, title, "\n".join(lines) + "\n"
+
+
+def write_frontend_report(path: Path, out_dir: Path | None, secrets: tuple[str, ...] = ()) -> FrontendReport:
+    record = _record(path)
+    sig, title, issue = render_frontend_issue(record)
+    redactor = Redactor.for_this_machine(tuple(secrets))
+    issue = redactor.text(issue)
+    left = redactor.leaks(issue)
+    if left:
+        raise PrivateDataLeft(
+            f"redaction left private data ({', '.join(left[:5])}); nothing written",
+            "report this reducer bug; pass the word with --secret meanwhile",
+        )
+    out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig}"
+    target = out_dir / "issue.md"
+    outputs.guard([_record_path(path)], [target], "report")
+    atomic.write_text(target, issue)
+    # The frontend ships with the first stage's wheel: it produces that stage's input.
+    first = all_stages()[0]
+    return FrontendReport(out_dir, target, sig, title, first.tracker, first.tracker_url)

@@ -1,0 +1,381 @@
+"""`repros/` as a lit suite: one file per bug, Swift-crasher style, with a signature header.
+
+    // REDUCER-SIGNATURE: {"id": ..., "stage": ..., ...}
+    // REQUIRES: triton-adapter-opt
+    // RUN: not --crash triton-adapter-opt %s <stage args> 2>&1 | FileCheck %s
+    // CHECK: <the key message, with what varies replaced by {{.*}}>
+    <IR>
+
+When a repro stops failing, `recheck` moves it to repros/fixed/<stage>/ with a RUN line that expects
+success, so the suite then guards the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reducer.errors import InputError, NotInteresting
+from reducer.failure.cause import skeleton
+from reducer.failure.outcome import Outcome, first_error_line
+from reducer.failure.replay import Replay
+from reducer.failure.signature import MASKED, Expectation, Signature, normalize_message
+from reducer.proc import atomic, locks, outputs
+from reducer.repro.artifact import HEADER, from_fields, header_of, sidecar_path
+from reducer.repro.lit_setup import ensure_config
+from reducer.safety.lit_safe import check_pattern, ir_body, json_line
+from reducer.safety.redact import Redactor
+from reducer.stage import table as stages
+from reducer.stage.options import Options
+from reducer.stage.run_env import DEFAULT_ENV, RunEnv
+from reducer.stage.source import load
+from reducer.stage.table import StageSpec
+from reducer.stage.tool_print import reprint, tool_ops, unwrap_module
+from reducer.stage.toolchain import locate, versions
+
+_HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|PINNED|NOTE):.*\n?", re.M)
+
+
+@dataclass(frozen=True)
+class Repro:
+    path: Path
+    signature: Signature
+    ir: str
+    options: Options  # what the bug was found with: every replay of this repro uses them
+    env: RunEnv = DEFAULT_ENV  # the knobs it needs to show (MALLOC_PERTURB_...), likewise
+
+    @property
+    def stage(self) -> StageSpec:
+        return stages.get(self.signature.stage)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        ops = tool_ops(self.stage, self.ir)
+        # Unparsable IR still has a size for comparing: its line count.
+        return (ops if ops is not None else len(self.ir.splitlines())), len(self.ir)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    path: Path
+    status: str  # "new", "replaced", "kept-existing"
+    message: str
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def strip_header(text: str) -> str:
+    return _HEADER_LINE.sub("", text).lstrip("\n")
+
+
+def read_repro(path: Path) -> Repro | None:
+    """The repro in `path`, None when it has no signature header; InputError when the header is bad."""
+    text = path.read_text(errors="replace")
+    try:
+        data = header_of(text)
+    except InputError as err:
+        raise InputError(f"{path}: {err}", err.hint) from None
+    if data is None:
+        return None
+    found = from_fields(data, f"{path} (repro header)", signature=True)
+    if found.stage is None:
+        raise InputError(f"{path}: unknown stage {data.get('stage')!r} in the header", "fix or delete the file")
+    assert found.expected is not None
+    return Repro(path, found.expected, strip_header(text), found.options or Options(), found.env or DEFAULT_ENV)
+
+
+def scan_repros(root: Path, include_fixed: bool = False) -> tuple[list[Repro], list[tuple[Path, str]]]:
+    """Every repro under `root`, and the files whose header cannot be read (with why): one bad file must not
+    stop a recheck or a save of the others."""
+    found: list[Repro] = []
+    broken: list[tuple[Path, str]] = []
+    for path in sorted(root.rglob("*.mlir")):
+        if "Output" in path.parts or (not include_fixed and "fixed" in path.relative_to(root).parts):
+            continue
+        try:
+            repro = read_repro(path)
+        except (InputError, OSError) as err:
+            broken.append((path, str(err)))
+            continue
+        if repro is not None:
+            found.append(repro)
+    return found, broken
+
+
+def all_repros(root: Path, include_fixed: bool = False) -> list[Repro]:
+    return scan_repros(root, include_fixed)[0]
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _filecheck_literal(text: str) -> str:
+    """A FileCheck pattern for a normalized message: masks become {{.*}}, the rest is literal."""
+    parts = MASKED.split(text)
+    escaped = [p.replace("{{", "{{[{][{]}}").replace("[[", "{{[[][[]}}") for p in parts]
+    return "{{.*}}".join(escaped).strip()
+
+
+def check_lines(sig: Signature, stderr: str, spec: StageSpec) -> list[str]:
+    """What FileCheck pins: the key message and nothing that varies between runs or machines."""
+    lines: list[str] = []
+    outcome = Outcome(sig.outcome)
+    if sig.detail and sig.headline == sig.detail and outcome is not Outcome.SIGNAL:
+        lines.append(_filecheck_literal(sig.detail))
+    if outcome is Outcome.ASSERTION:
+        m = re.search(r"Assertion `.*' failed\.", stderr)
+        if m:
+            lines.append(_filecheck_literal(normalize_message(m.group(0))))
+    elif outcome is Outcome.UNREACHABLE:
+        m = re.search(r"UNREACHABLE executed at \S*?([\w.+-]+:\d+)", stderr)
+        if m:
+            lines.append("UNREACHABLE executed at {{.*}}" + m.group(1))
+    elif outcome is Outcome.LLVM_ERROR:
+        lines.append(_filecheck_literal(sig.message))
+    elif outcome in (Outcome.DIAGNOSTIC, Outcome.SELF_CAUGHT_CRASH) and sig.message:
+        lines.append("error: " + _filecheck_literal(sig.message))
+    elif outcome is Outcome.SIGNAL:
+        first = first_error_line(stderr, spec)
+        if first:
+            lines.append("error: " + _filecheck_literal(sig.message.split(": ", 1)[-1]))
+    if outcome in (Outcome.SELF_CAUGHT_CRASH, Outcome.SIGNAL) or not lines:
+        lines.append("Stack dump:")
+    return lines
+
+
+_PLAIN_WORD = re.compile(r"^[\w.,:=+/@-]+$")
+_UNQUOTABLE = re.compile(r'["\\$`]')
+
+
+def shell_word(arg: str) -> str:
+    """One argument for lit's shell: plain words bare, others double-quoted; never shell syntax."""
+    if _PLAIN_WORD.match(arg):
+        return arg
+    if _UNQUOTABLE.search(arg) or "\n" in arg:
+        raise InputError(f"argument {arg!r} cannot be written into a RUN line", "check the --option values")
+    return f'"{arg}"'
+
+
+def env_words(env: RunEnv) -> str:
+    """`env KEY=VALUE ` before a RUN line's tool, for the knobs that are variables (ASLR cannot be set there)."""
+    variables = env.variables()
+    return "env " + " ".join(shell_word(f"{k}={v}") for k, v in variables.items()) + " " if variables else ""
+
+
+def dies_of_signal(sig: Signature, stderr: str) -> bool:
+    """Whether the failing run dies of a signal (`not --crash`) rather than exiting non-zero (`not`). An LLVM
+    ERROR usually aborts (its stack dump says so); only its exit-1 form does not."""
+    outcome = Outcome(sig.outcome)
+    return outcome.is_crash or (outcome is Outcome.LLVM_ERROR and "Stack dump:" in stderr)
+
+
+def run_line(
+    sig: Signature, options: Options, fixed: bool = False, env: RunEnv = DEFAULT_ENV, crashed: bool | None = None
+) -> str:
+    spec = stages.get(sig.stage)
+    args = " ".join(shell_word(a) for a in spec.flags(options))
+    cmd = f"{env_words(env)}{spec.tool} %s {args} -o %t"  # lit gives the output a temp path
+    outcome = Outcome(sig.outcome)
+    if fixed:
+        if spec.healthy_end is not None:
+            # A healthy run still exits 1 where the external step is absent (bishengir without CANN).
+            return f"not {cmd} 2>&1 | FileCheck %s --check-prefix=FIXED"
+        return f"{cmd}"
+    crashed = outcome.is_crash if crashed is None else crashed
+    prefix = "not --crash" if crashed else "not"
+    return f"{prefix} {cmd} 2>&1 | FileCheck %s"
+
+
+def _pinned_pass(sig: Signature, options: Options, spec: StageSpec, env: RunEnv) -> list[str]:
+    """A crash with no message matches any crash: pin the pass it dies in (MLIR's crash reproducer names it)."""
+    if Outcome(sig.outcome) is not Outcome.SIGNAL or sig.message or not sig.failing_pass:
+        return []
+    if spec.pass_from_local_reproducer:
+        return []  # the tool prints no "failed while executing" note
+    args = " ".join(shell_word(a) for a in spec.flags(options))
+    flag = "--mlir-pass-pipeline-crash-reproducer=%t.reproducer"
+    return [
+        f"// RUN: not {env_words(env)}{spec.tool} %s {args} {flag} -o %t 2>&1 | FileCheck %s --check-prefix=PINNED",
+        f"// PINNED: {check_pattern(f'Pipeline failed while executing [`{sig.failing_pass}`')}",
+    ]
+
+
+def render(
+    sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "", env: RunEnv = DEFAULT_ENV
+) -> str:
+    spec = stages.get(sig.stage)
+    header = sig.to_dict()
+    header["tool_version"] = locate(spec).version
+    header["versions"] = versions()
+    header["target"] = options.target
+    header["options"] = options.as_dict()
+    if env != DEFAULT_ENV:
+        header["env"] = env.as_dict()
+    out = [HEADER + json_line(header), f"// REQUIRES: {spec.tool}"]
+    if fixed_note:
+        out.append(f"// NOTE: {check_pattern(fixed_note)}")
+        out.append(f"// RUN: {run_line(sig, options, fixed=True, env=env)}")
+        if spec.healthy_end is not None:
+            out.append(f"// FIXED: {spec.healthy_end}")
+    else:
+        out.append(f"// RUN: {run_line(sig, options, env=env, crashed=dies_of_signal(sig, stderr))}")
+        out += [f"// CHECK: {check_pattern(line)}" for line in check_lines(sig, stderr, spec)]
+        out += _pinned_pass(sig, options, spec, env)
+    body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads
+    body = body if body.endswith("\n") else body + "\n"
+    return "\n".join(out) + "\n\n" + body
+
+
+def slug(sig: Signature) -> str:
+    no_message = sig.outcome == Outcome.SIGNAL.value and not sig.message
+    text = f"{sig.detail} in {sig.failing_pass or 'unknown pass'}" if no_message else sig.headline
+    text = re.sub(r"Assertion `|' failed\.|<N>|%<v>|@<sym>|<addr>", " ", text)
+    words = re.findall(r"[a-zA-Z]+", text.lower())[:6]
+    return "-".join(words) or sig.outcome
+
+
+def _next_number(root: Path) -> int:
+    numbers = [int(m.group(1)) for p in root.rglob("*.mlir") if (m := re.match(r"(\d{4})-", p.name))]
+    return max(numbers, default=0) + 1
+
+
+def save_repro(
+    path: Path,
+    root: Path,
+    options: Options,
+    stage: StageSpec | None = None,
+    env: RunEnv = DEFAULT_ENV,
+    by_cause: bool = False,
+) -> SaveResult:
+    """Save the IR in `path` (failing `stage` with `options`) as a repro under `root`, keeping one file (the
+    smaller) per signature, or with `by_cause` per signature and op skeleton (`reducer.cause`)."""
+    source = load(path, stage)
+    stage = source.stage
+    text = strip_header(source.text)
+    obs = Replay(stage, options, env=env).observe(text, find_pass=True)
+    sig = obs.signature
+    if sig is None:
+        raise NotInteresting(
+            f"{path}: does not fail ({obs.outcome.label}); not saved",
+            "save the IR of a failing kernel (`reducer check` tells)",
+        )
+    if sig.outcome == Outcome.TIMEOUT.value:
+        raise InputError(
+            f"{path}: a hang cannot be pinned by a lit RUN line; not saved", "report it with `reducer report` instead"
+        )
+    ir = stage.prepare(unwrap_module(reprint(stage, text, generic=False) or text))
+    redactor = Redactor.for_this_machine()
+    ir = ir_body(redactor.text(ir))
+    # Printing and redaction must not change the bug: re-check what will be written.
+    same = Expectation.of(sig)
+    again = Replay(stage, options, env=env).observe(ir)
+    if not same.met_by(again.signature):
+        ir = ir_body(stage.prepare(redactor.text(text)))
+        again = Replay(stage, options, env=env).observe(ir)
+        if not same.met_by(again.signature):
+            raise NotInteresting(
+                f"{path}: the cleaned IR no longer shows signature {sig.id}; not saved",
+                "save the unprinted file with `reducer reduce --save`",
+            )
+    content = redactor.text(render(sig, ir, again.run.stderr, options, env=env))
+    # Numbering and dedupe read the folder, then write: one save at a time per folder.
+    with locks.exclusive(root, wait=True, what="save"):
+        return _store(root, path, stage, sig, ir, options, content, env, by_cause)
+
+
+def _store(
+    root: Path,
+    path: Path,
+    stage: StageSpec,
+    sig: Signature,
+    ir: str,
+    options: Options,
+    content: str,
+    env: RunEnv,
+    by_cause: bool = False,
+) -> SaveResult:
+    """Write `content` as the repro of `sig` under `root`, unless a smaller one is there (the lock is held)."""
+    folder = root / stage.name
+    new = Repro(folder / "new.mlir", sig, ir, options, env)
+    same = Expectation.of(sig)
+    for old in all_repros(root):
+        if not same.met_by(old.signature):
+            continue
+        if by_cause and skeleton(old.ir) != skeleton(ir):
+            continue  # the same signature, another cause: a repro of its own
+        if new.size < old.size:
+            outputs.guard([path, sidecar_path(path)], [old.path], "save")
+            atomic.write_text(old.path, content)
+            return SaveResult(
+                old.path,
+                "replaced",
+                f"replaced {old.path} (signature {sig.id}): the new repro is smaller "
+                f"({new.size[0]} ops, {new.size[1]} bytes vs {old.size[0]} ops, {old.size[1]} bytes)",
+            )
+        return SaveResult(
+            old.path,
+            "kept-existing",
+            f"signature {sig.id} is already in {old.path} ({old.size[0]} ops <= {new.size[0]}): kept it",
+        )
+    dest = folder / f"{_next_number(root):04d}-{slug(sig)}.mlir"
+    outputs.guard([path, sidecar_path(path)], [dest], "save")
+    atomic.write_text(dest, content)
+    ensure_config(root)
+    return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title})")
+
+
+@dataclass(frozen=True)
+class RecheckEntry:
+    path: Path
+    signature_id: str
+    reproduces: bool
+    outcome: str  # the replay's outcome class, or "broken"
+    moved_to: Path | None
+    problem: str = ""  # why a broken repro could not be judged
+
+
+def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
+    """Replay every repro with its own options; move those that now compile cleanly to repros/fixed/<stage>/.
+
+    Only a clean compile counts as fixed: a repro that no longer parses (edited by hand, IR deleted) or that
+    fails another way is reported, never moved. A file that cannot be read is reported and skipped.
+    """
+    repros, broken = scan_repros(root)
+    entries = [RecheckEntry(path, "-", False, "broken", None, why) for path, why in broken]
+    for repro in repros:
+        sig_id = repro.signature.id
+        if not _has_ops(repro.ir):
+            entries.append(RecheckEntry(repro.path, sig_id, False, "broken", None, "the file holds no IR"))
+            continue
+        obs = Replay(repro.stage, repro.options, env=repro.env).observe(repro.ir)
+        same = Expectation.of(repro.signature).met_by(obs.signature)
+        problem = "the IR no longer parses or verifies" if obs.outcome is Outcome.INVALID_INPUT else ""
+        moved = None
+        if not same and move and obs.outcome in (Outcome.PASSED, Outcome.PASSED_MLIR):
+            installed = ", ".join(f"{k} {v}" for k, v in versions().items())
+            note = f"fixed: no longer fails with {installed} ({obs.outcome.value})"
+            moved = _free_path(root / "fixed" / repro.stage.name / repro.path.name)
+            fixed = render(repro.signature, repro.ir, "", repro.options, fixed_note=note, env=repro.env)
+            atomic.write_text(moved, fixed)
+            repro.path.unlink()
+        entries.append(RecheckEntry(repro.path, sig_id, same, obs.outcome.value, moved, problem))
+    return entries
+
+
+def _has_ops(ir: str) -> bool:
+    """Anything besides an empty module: an emptied repro compiles, and that is no fix."""
+    body = re.sub(r"//[^\n]*", "", ir)
+    body = re.sub(r"\bmodule\b(\s+attributes\s*\{[^{}]*\})?\s*\{\s*\}", "", body)
+    return bool(body.strip())
+
+
+def _free_path(path: Path) -> Path:
+    """`path`, or `stem-2`, `stem-3`... when a file is already there: a move never overwrites."""
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate

@@ -1,0 +1,135 @@
+"""The NPUOptions fields that change a stage's command line: one type, one parser, one serialisation.
+
+Every artifact (capture record, reduce sidecar, repro header, triage.json, report bundle) stores
+`Options.as_dict()` and every replay reads it back with `Options.from_mapping`, so a bug found with a
+non-default option is replayed with that option wherever it travels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+
+from reducer.errors import UsageError
+
+DEFAULT_TARGET = "Ascend910B3"
+
+# Targets the 3.2.0 backend accepts; Ascend310B4 and friends are rejected by it.
+_TARGET_RE = re.compile(r"^Ascend(910B[1-4]|910_93\d\d|910_95\d*|950\w*)$")
+# An option value reaches a command line: plain words only (no spaces, quotes or shell syntax).
+_VALUE_RE = re.compile(r"^[\w.+-]{1,64}$")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Options:
+    """triton-ascend 3.2.0's defaults; `extra` holds the optional flags a stage passes only when set."""
+
+    target: str = DEFAULT_TARGET
+    compile_on_910_95: bool = False
+    force_simt_template: bool = False
+    enable_nd2nz_on_vector: bool = False
+    enable_select_analysis: bool = False
+    enable_linearize: bool = False
+    named_ops: bool = True
+    multibuffer: bool | None = True
+    enable_auto_bind_sub_block: bool | None = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not _TARGET_RE.match(self.target):
+            raise UsageError(
+                f"unknown target {self.target!r}",
+                "use an Ascend910B1..B4, Ascend910_93xx, Ascend910_95xx or Ascend950 name",
+            )
+
+    # --- the one parser ---------------------------------------------------------------------
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object], *, ignore_unknown: bool = False) -> Options:
+        """Options from any stored or typed form: a sidecar, a header, `KEY=VALUE` pairs, NPUOptions' dict.
+
+        Unknown keys are an error (a typo must not silently replay the defaults) unless `ignore_unknown`,
+        which a capture uses on the backend's full NPUOptions.
+        """
+        from reducer.stage.table import optional_flags
+
+        typed = {f.name: f for f in fields(cls) if f.name != "extra"}
+        known_extra = optional_flags()
+        values: dict[str, object] = {}
+        extra: dict[str, str] = {}
+        nested = data.get("extra")
+        items = list(data.items()) + (list(nested.items()) if isinstance(nested, Mapping) else [])
+        for key, value in items:
+            if key == "extra":
+                continue
+            if key == "target":
+                values["target"] = str(value)
+            elif key in typed:
+                values[key] = _boolean(key, value, nullable="None" in str(typed[key].type))
+            elif key in known_extra:
+                if value is not None and str(value).lower() not in ("none", "null"):
+                    extra[key] = _typed(key, value, known_extra[key][1])
+            elif not ignore_unknown:
+                known = sorted([*typed, *known_extra])
+                raise UsageError(f"unknown option {key!r}", "known: " + ", ".join(known))
+        return cls(**values, extra=extra)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_cli(cls, target: str | None, items: Iterable[str], base: Options | None = None) -> Options:
+        """`--target` and `--option KEY=VALUE` on top of `base` (an artifact's own options) or the defaults."""
+        data = (base or cls()).as_dict()
+        if target is not None:
+            data["target"] = target
+        for item in items:
+            if "=" not in item:
+                raise UsageError(f"--option {item}: expected KEY=VALUE")
+            key, value = item.split("=", 1)
+            data[key.strip()] = value.strip()
+        return cls.from_mapping(data)
+
+    # --- the one serialisation ----------------------------------------------------------------
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "extra"}
+        data.update(sorted(self.extra.items()))
+        return data
+
+    def non_default(self) -> dict[str, object]:
+        """What differs from the defaults (target included): how people should read an option set."""
+        base = Options().as_dict()
+        return {k: v for k, v in self.as_dict().items() if base.get(k, object()) != v}
+
+    def describe(self) -> str:
+        changed = {k: v for k, v in self.non_default().items() if k != "target"}
+        return ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) or "defaults"
+
+
+def _typed(key: str, value: object, kind: type) -> str:
+    """An optional flag's value as the backend writes it (`True`, `4`, a plain word), or UsageError."""
+    if kind is bool:
+        return str(_boolean(key, value, nullable=False))
+    text = str(value).strip()
+    if kind is int:
+        try:
+            return str(int(text))
+        except ValueError:
+            raise UsageError(f"option {key}={value!r}: expected an integer", f"e.g. --option {key}=2") from None
+    if not _VALUE_RE.match(text):
+        raise UsageError(f"option {key}={value!r}: not a plain value", "use a word or a number")
+    return text
+
+
+def _boolean(key: str, value: object, nullable: bool) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if nullable and text in ("none", "null", ""):
+        return None
+    raise UsageError(f"option {key}={value!r}: expected true or false", f"e.g. --option {key}=false")

@@ -1,0 +1,186 @@
+"""Run commands isolated and bounded; this module only executes what `toolchain` built.
+
+Every subprocess the tool starts goes through `run_process`: its own process group, so a timeout kills
+every child too, tracked by `procs` so none outlives the tool, and its output kept bounded (`capped_output`).
+Compiler runs (`execute`) also get their own temp dir (named like the backend's files), a
+clean environment, and by default ASLR off with LLVM's in-process symbolization disabled: stack addresses
+are then stable module offsets and a crashing run costs ~10 ms instead of ~100 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import select
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reducer.proc import groups as procs
+from reducer.proc.capped_output import CappedStream
+from reducer.stage.run_env import DEFAULT_ENV, RunEnv
+
+if TYPE_CHECKING:
+    from reducer.stage.toolchain import Invocation
+
+
+
+
+@dataclass
+class ProcessResult:
+    returncode: int | None  # None: timed out and killed
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool = False
+
+
+@dataclass
+class RunResult:
+    returncode: int | None
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool = False
+    argv: list[str] = field(default_factory=list)
+    output_text: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def signal(self) -> int | None:
+        if self.returncode is not None and self.returncode < 0:
+            return -self.returncode
+        return None
+
+
+def run_process(
+    argv: Sequence[str],
+    *,
+    timeout: float | None,
+    cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    capture: bool = True,
+) -> ProcessResult:
+    """Run `argv` in its own process group, tracked while it runs; when it ends, times out or is interrupted
+    the whole group is killed. Output is kept bounded (head and tail of each stream). No stdin."""
+    out_to = subprocess.PIPE if capture else None
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=procs.marked(env),
+        stdin=subprocess.DEVNULL,
+        stdout=out_to,
+        stderr=out_to,
+        start_new_session=True,
+    )
+    streams: list[CappedStream] = []
+    try:
+        procs.track(proc.pid)
+        if proc.stdout is not None and proc.stderr is not None:
+            streams = [CappedStream(proc.stdout, "stdout"), CappedStream(proc.stderr, "stderr")]
+        exited = _wait_for_exit(proc, timeout)
+    finally:  # also on Ctrl-C or a stopping sweep: leave no compiler behind
+        # The leader is not reaped yet, so its pid (the group id) cannot have been reused: helpers it left
+        # running die with it.
+        procs.kill_group(proc.pid)
+        procs.untrack(proc.pid)
+        proc.wait()
+        for stream in streams:
+            stream.join(_DRAIN_SECONDS)
+    return ProcessResult(
+        proc.returncode if exited else None,
+        streams[0].text() if streams else "",
+        streams[1].text() if streams else "",
+        time.monotonic() - start,
+        not exited,
+    )
+
+
+# After the group is killed the pipes close at once, unless a process that left the group still holds them.
+_DRAIN_SECONDS = 1.0
+
+
+def _wait_for_exit(proc: subprocess.Popen[bytes], timeout: float | None) -> bool:
+    """Wait until the leader exits, without reaping it; False on timeout. Ctrl-C interrupts the wait."""
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except OSError:  # no pidfd (old kernel, sandbox): poll
+        return _poll_for_exit(proc, timeout)
+    try:
+        poller = select.poll()
+        poller.register(pidfd, select.POLLIN)
+        return bool(poller.poll(None if timeout is None else max(0, int(timeout * 1000))))
+    finally:
+        os.close(pidfd)
+
+
+def _poll_for_exit(proc: subprocess.Popen[bytes], timeout: float | None) -> bool:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    delay = 0.0005
+    while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return False
+        time.sleep(delay if left is None else min(delay, left))
+        delay = min(2 * delay, 0.05)
+    return True
+
+
+def clean_environ(env: RunEnv) -> dict[str, str]:
+    """Only what the tools need: user settings such as LLVM_* or MLIR_* must not leak in (`run_process` adds
+    the owner marker)."""
+    keep = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C"}
+    if "HOME" in os.environ:
+        keep["HOME"] = "/nonexistent"
+    # LLVM prints frames as (module+offset) through a symbolizer that knows no names: stable with ASLR on, the
+    # same form on every architecture, ~20 ms per crash (a real symbolizer finds nothing in stripped binaries).
+    keep["LLVM_SYMBOLIZER_PATH"] = str(STUB_SYMBOLIZER)
+    keep["LLVM_DISABLE_CRASH_REPORT"] = "1"
+    keep.update(env.variables())
+    return keep
+
+
+STUB_SYMBOLIZER = Path(__file__).resolve().parents[1] / "stub_symbolizer" / "llvm-symbolizer"
+_SETARCH = shutil.which("setarch")
+_PRLIMIT = shutil.which("prlimit")
+# A compiler run's address space. They peak near 100 MB; a heap bug (or an old release) can instead allocate
+# until the machine swaps: capped, it fails at once with `LLVM ERROR: out of memory`. Override in bytes.
+MEMORY_LIMIT = int(os.environ.get("REDUCER_MEMORY_LIMIT", str(6 << 30)))
+
+
+def _prefix(env: RunEnv) -> list[str]:
+    """setarch -R (ASLR off) and prlimit --as (the memory cap), both util-linux, in every Debian base; a
+    machine without them runs with ASLR on and uncapped."""
+    prefix = [_PRLIMIT, f"--as={MEMORY_LIMIT}", "--"] if _PRLIMIT and MEMORY_LIMIT > 0 else []
+    if not env.aslr and _SETARCH is not None:
+        prefix += [_SETARCH, platform.machine(), "-R"]
+    return prefix
+
+
+def execute(inv: Invocation, *, timeout: float, env: RunEnv = DEFAULT_ENV) -> RunResult:
+    """Run one compiler invocation in a fresh temp dir holding its input; read back what it wrote."""
+    # Named with our pid: if this tool is SIGKILLed, the next run removes the folder.
+    with procs.owned_tempdir("run") as tmp:
+        Path(tmp, inv.input_name).write_text(inv.input_text)
+        proc = run_process(_prefix(env) + inv.argv, timeout=timeout, cwd=tmp, env=clean_environ(env))
+        produced = None
+        if inv.output_name and not proc.timed_out:
+            out_path = Path(tmp, inv.output_name)
+            if out_path.is_file():
+                produced = out_path.read_text(errors="replace")
+        files = {name: Path(tmp, name).read_text(errors="replace") for name in inv.collect if Path(tmp, name).is_file()}
+        return RunResult(
+            returncode=proc.returncode,
+            stdout=proc.stdout,
+            stderr=proc.stderr,
+            seconds=proc.seconds,
+            timed_out=proc.timed_out,
+            argv=inv.argv,
+            output_text=produced,
+            files=files,
+        )
