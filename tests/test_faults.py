@@ -26,9 +26,9 @@ import pytest
 from reducer.cli.guard import run_interruptibly
 from reducer.proc import groups as procs
 from reducer.proc.capped_output import HEAD, TAIL, CappedStream
+from reducer.proc.run import run_process
 from reducer.stage import table as stages
 from reducer.stage import toolchain
-from reducer.stage.runner import run_process
 
 from conftest import example, run_cli
 
@@ -148,7 +148,7 @@ def test_without_pidfd_the_wait_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_pidfd(pid: int) -> int:
         raise OSError("no pidfd here")
 
-    monkeypatch.setattr("reducer.stage.runner.os.pidfd_open", no_pidfd)
+    monkeypatch.setattr("reducer.proc.run.os.pidfd_open", no_pidfd)
     assert run_process(["sh", "-c", "exit 3"], timeout=30).returncode == 3
     t0 = time.monotonic()
     slow = run_process(["sleep", "30"], timeout=0.5)

@@ -17,7 +17,7 @@ from reducer.capture.discovery import discover, read_records
 from reducer.capture.record import ENV_DIR, ENV_TARGET, FORMAT, INDEX
 from reducer.capture.shims import ENV_NO_SHIMS
 from reducer.proc import atomic
-from reducer.stage.runner import run_process
+from reducer.proc.run import run_process
 
 
 @dataclass

@@ -12,7 +12,7 @@ from reducer.failure.outcome import Outcome
 from reducer.failure.replay import MIN_RUN_SECONDS, Replay
 from reducer.failure.signature import Expectation
 from reducer.proc.groups import owned_tempdir
-from reducer.stage.runner import run_process
+from reducer.proc.run import run_process
 
 
 @dataclass

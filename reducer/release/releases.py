@@ -17,7 +17,7 @@ from pathlib import Path
 from reducer.errors import ReducerError
 from reducer.proc import atomic, locks
 from reducer.proc.groups import owned_tempdir
-from reducer.stage.runner import run_process
+from reducer.proc.run import run_process
 from reducer.stage.table import StageSpec
 from reducer.stage.toolchain import package_version
 

@@ -17,9 +17,12 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reducer.errors import UsageError
-from reducer.stage.options import Options
+
+if TYPE_CHECKING:
+    from reducer.stage.options import Options
 
 PLUGINS_ENV = "REDUCER_STAGE_PLUGINS"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.errors import ToolNotFound
+from reducer.proc.run import run_process
 from reducer.stage.options import Options
-from reducer.stage.runner import run_process
 from reducer.stage.table import StageSpec, all_stages
 
 REPRODUCER = "reproducer.mlir"

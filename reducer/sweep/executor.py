@@ -138,12 +138,3 @@ class LocalExecutor:
 def take(items: Iterator[T], n: int, stop: Stoppable) -> list[T]:
     """Up to `n` more items to start; none once the sweep is stopping."""
     return [] if stop.is_set() or n <= 0 else list(islice(items, n))
-
-
-def open_executor(ray_address: str | None, jobs: int) -> Executor:
-    """The local executor, or a connection to the Ray cluster at `ray_address` (`auto`: from the environment)."""
-    if ray_address is None:
-        return LocalExecutor(jobs)
-    from reducer.sweep.ray_executor import RayExecutor
-
-    return RayExecutor(ray_address)

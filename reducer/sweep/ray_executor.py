@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reducer.errors import ClusterError
-from reducer.sweep.executor import TICK, Board, Channel, Stoppable, TaskLost, take
+from reducer.sweep.executor import TICK, Board, Channel, Executor, LocalExecutor, Stoppable, TaskLost, take
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -205,3 +205,8 @@ def _reachable(address: str) -> None:
 def _first_line(err: BaseException) -> str:
     text = str(err).strip()
     return text.splitlines()[0][:300] if text else type(err).__name__
+
+
+def open_executor(ray_address: str | None, jobs: int) -> Executor:
+    """The local executor, or a connection to the Ray cluster at `ray_address` (`auto`: from the environment)."""
+    return LocalExecutor(jobs) if ray_address is None else RayExecutor(ray_address)

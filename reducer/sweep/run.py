@@ -19,7 +19,8 @@ from reducer.proc import atomic, locks
 from reducer.stage.options import Options
 from reducer.stage.run_env import RunEnv
 from reducer.stage.table import StageSpec
-from reducer.sweep.executor import Executor, TaskLost, open_executor
+from reducer.sweep.executor import Executor, TaskLost
+from reducer.sweep.ray_executor import open_executor
 from reducer.sweep.reuse import captured_pass
 from reducer.sweep.state import STATE, State
 from reducer.sweep.tasks import CheckJob, ReduceDone, ReduceJob, check_job, reduce_job, toolchain_identity
