@@ -6,7 +6,7 @@ from pathlib import Path
 
 from xdsl.dialects.builtin import IntegerAttr
 
-from reducer.mlir import ParseError, op_name, parse_module
+from reducer.mlir.module import ParseError, op_name, parse_module
 
 DATA = Path(__file__).parent / "data"
 

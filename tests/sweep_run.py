@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from reducer.cli.capture import sweep
+from reducer.cli.sweep import sweep
 
 
 def sweep_script(base: Path, script: Path, max_time_per_bug: float) -> dict[str, object]:

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 IR = ROOT / "examples" / "ir"
 LIT = str(Path(sys.executable).with_name("lit"))
 
+pytestmark = [pytest.mark.slow, pytest.mark.emulation, pytest.mark.download]
+
 
 @pytest.fixture(scope="module")
 def arm_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:

@@ -129,6 +129,7 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return out, result.output
 
 
+@pytest.mark.slow
 def test_capture_records_every_launched_kernel_without_npu(captured: tuple[Path, str]) -> None:
     out, output = captured
     index = json.loads((out / "index.json").read_text())
@@ -158,6 +159,7 @@ def test_capture_records_every_launched_kernel_without_npu(captured: tuple[Path,
     assert "launch (drop-maxnreg)" in output and "+shim dot-input-precision-default" in output
 
 
+@pytest.mark.slow
 def test_no_shims_records_the_frontend_errors_only(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     out = tmp_path / "capture"
@@ -169,6 +171,7 @@ def test_no_shims_records_the_frontend_errors_only(tmp_path: Path) -> None:
     assert sum(1 for k in kernels if k["outcome"] == "frontend-error") == 2
 
 
+@pytest.mark.slow
 def test_capture_output_folder_replays_like_a_dump(captured: tuple[Path, str]) -> None:
     out, _ = captured
     found = discover(out)
@@ -189,6 +192,7 @@ def test_commands_are_click_commands() -> None:
     assert isinstance(capture, click.Command)
 
 
+@pytest.mark.slow
 def test_capture_compiles_every_autotune_config_without_a_device(tmp_path: Path) -> None:
     """`Autotuner.__init__` asks for a device benchmarker, and pruning would hide configs: neither may stop capture."""
     pytest.importorskip("torch")
@@ -246,13 +250,14 @@ def test_log_capture_warns_when_the_log_is_from_another_version(tmp_path: Path) 
     assert "made with" not in CliRunner().invoke(capture, [str(log)]).output
 
 
+@pytest.mark.slow
 def test_on_an_ascend_host_the_dumps_triton_writes_are_captured_and_swept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`capture --npu` only sets Triton's dump variables; triton-ascend 3.2.0's own compile code writes
     `<TRITON_DUMP_DIR>/<base64 of the source hash>/<kernel>.<stage>` for each stage that finished. The script
     compiles as a launch does on the device (only the device lookups patched), so the layout is Triton's."""
-    from reducer.cli.capture import sweep
+    from reducer.cli.sweep import sweep
 
     monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "cache"))  # not the user's ~/.triton
     out = tmp_path / "cap"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reducer.failure.cause import skeleton
-from reducer.sweep.triage import KNOWN, NEW, Group, apply_reductions
+from reducer.sweep.groups import KNOWN, NEW, Group, apply_reductions
 
 REDUCE = """module {
   func.func @k(%arg0: memref<32768xf32>) {

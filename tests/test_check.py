@@ -81,6 +81,7 @@ def test_failing_examples_get_their_class_and_key_message(name: str) -> None:
         assert report.first.run.signal == 11
 
 
+@pytest.mark.slow
 def test_same_bug_same_id_and_different_bugs_different_ids() -> None:
     ids: dict[str, set[str]] = {}
     for name, (_, label) in FAILING.items():
@@ -178,6 +179,7 @@ def test_missing_tool(tmp_path: Path) -> None:
     assert code == 4 and "triton-adapter-opt not found" in line
 
 
+@pytest.mark.slow
 def test_hang_is_killed_and_reported(tmp_path: Path) -> None:
     fake = tmp_path / "fake-opt"
     fake.write_text("#!/bin/sh\nsleep 30 &\nsleep 30\n")

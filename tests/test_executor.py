@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reducer.cli.capture import sweep
+from reducer.cli.sweep import sweep
 from reducer.sweep import run, tasks
 from reducer.sweep.executor import LocalExecutor
 

@@ -21,6 +21,8 @@ from reducer.stage.toolchain import locate, locate_parser
 from conftest import ROOT, run_cli
 
 LIT = str(Path(sys.executable).with_name("lit"))
+
+pytestmark = pytest.mark.slow  # exports and runs every shipped repro
 LLVM_BIN = Path("/usr/lib/llvm-14/bin")  # Debian's llvm-14-tools: LLVM's own FileCheck and `not`
 
 # An upstream suite's own configuration: nothing of ours but the tools on PATH.

@@ -181,6 +181,7 @@ def test_200_mb_of_stderr_costs_little_memory_and_keeps_the_signature(tmp_path: 
 # --- hangs ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_hang_ends_with_exit_3_and_nothing_left(tmp_path: Path) -> None:
     fake, token = _fake(tmp_path, HANG)
     t0 = time.monotonic()
@@ -194,6 +195,7 @@ def test_hang_ends_with_exit_3_and_nothing_left(tmp_path: Path) -> None:
     assert _run_dirs(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_hang_on_version_is_given_up_after_5_seconds(tmp_path: Path) -> None:
     token = uuid.uuid4().hex
     fake = tmp_path / "fake-opt"
@@ -252,7 +254,7 @@ def test_exit_kills_marked_children_even_untracked(tmp_path: Path) -> None:
     # A child started just as Ctrl-C came is in no registry; its marker still names us.
     token = uuid.uuid4().hex
     script = (
-        "import subprocess; from reducer import procs\n"
+        "import subprocess; from reducer.proc import groups as procs\n"
         f"env = dict(procs.marked(None), {TOKEN_VAR}='{token}')\n"
         "subprocess.Popen(['sleep', '300'], env=env, start_new_session=True)\n"
     )
@@ -311,6 +313,7 @@ def _summary_ops(stdout: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attempt", range(5))
 def test_ctrl_c_during_reduce_writes_the_finished_result(tmp_path: Path, attempt: int) -> None:
     proc, stdout, stderr, out = _interrupt_reduce(tmp_path, [signal.SIGINT])
@@ -323,12 +326,14 @@ def test_ctrl_c_during_reduce_writes_the_finished_result(tmp_path: Path, attempt
     assert after < before and after == sidecar["output"]["ops"]
 
 
+@pytest.mark.slow
 def test_sigterm_during_reduce_takes_the_ctrl_c_path(tmp_path: Path) -> None:
     proc, stdout, stderr, out = _interrupt_reduce(tmp_path, [signal.SIGTERM])
     assert proc.returncode == 130, stderr
     assert json.loads(out.with_name(out.name + ".json").read_text())["final_check"] != "0/0"
 
 
+@pytest.mark.slow
 def test_second_ctrl_c_still_waits_for_the_result(tmp_path: Path) -> None:
     # Once the signals come, every compile waits 0.5 s first: the final check alone outlasts all three.
     slow = tmp_path / "slow"

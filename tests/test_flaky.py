@@ -7,6 +7,8 @@ import re
 import stat
 from pathlib import Path
 
+import pytest
+
 from reducer.stage.table import ADAPTER
 from reducer.stage.toolchain import locate
 
@@ -47,6 +49,7 @@ def test_reduce_refuses_a_flaky_failure_unless_allowed(tmp_path: Path) -> None:
     assert proc.returncode == 3 and "flaky" in proc.stderr and "--allow-flaky" in proc.stderr
 
 
+@pytest.mark.slow
 def test_reduce_with_allow_flaky_retries_each_test(tmp_path: Path) -> None:
     env = _coin_flip_compiler(tmp_path)
     out = tmp_path / "o.mlir"

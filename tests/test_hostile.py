@@ -172,6 +172,7 @@ SIX = ["block_ptr_zero_stride.ttir", "nested_if_return.ttir", "nested_if_return_
        "multi_return_helper_loop.ttir", "pointer_to_int_store.ttir", "noinline_scalar_helper.ttir"]
 
 
+@pytest.mark.slow
 def test_six_concurrent_saves_lose_nothing(tmp_path: Path) -> None:
     for round_ in range(10):
         suite = tmp_path / f"suite{round_}"
@@ -185,6 +186,7 @@ def test_six_concurrent_saves_lose_nothing(tmp_path: Path) -> None:
         assert len({r.signature.id for r in all_repros(suite)}) == 6
 
 
+@pytest.mark.slow
 def test_a_second_sweep_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "dumps"
     shutil.copytree(example("vector_add.ttir").parent, root)
@@ -253,6 +255,7 @@ def _hanging_compiler(tmp_path: Path) -> dict[str, str]:
     return dict(os.environ, TRITON_ADAPTER_OPT=str(fake))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("max_time", [3, 6])
 def test_max_time_ends_within_five_seconds_of_the_deadline_on_a_hang(tmp_path: Path, max_time: int) -> None:
     env = _hanging_compiler(tmp_path)
@@ -264,6 +267,7 @@ def test_max_time_ends_within_five_seconds_of_the_deadline_on_a_hang(tmp_path: P
     assert proc.returncode == 3 and "--max-time" in proc.stderr, proc.stderr
 
 
+@pytest.mark.slow
 def test_max_time_ends_within_five_seconds_of_the_deadline_while_reducing(tmp_path: Path) -> None:
     out = tmp_path / "o.mlir"
     t0 = time.monotonic()
@@ -308,6 +312,7 @@ def _bad_inputs(tmp_path: Path) -> list[tuple[list[str], int]]:
     ]
 
 
+@pytest.mark.slow
 def test_every_bad_input_is_one_line_and_its_exit_code(tmp_path: Path) -> None:
     for args, code in _bad_inputs(tmp_path):
         proc = run_cli(*args, cwd=tmp_path, timeout=60)

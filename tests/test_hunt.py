@@ -52,6 +52,7 @@ def test_env_parses_and_refuses() -> None:
             RunEnv.from_cli(bad)
 
 
+@pytest.mark.slow
 def test_check_hunts_a_failure_that_hides_and_names_the_knob(heap_bug: dict[str, str], tmp_path: Path) -> None:
     proc = run_cli("check", str(example("vector_add.ttir")), "--runs", "6", "--json", cwd=tmp_path, env=heap_bug)
     assert proc.returncode == 0, proc.stderr
@@ -65,6 +66,7 @@ def test_check_hunts_a_failure_that_hides_and_names_the_knob(heap_bug: dict[str,
     assert "--env MALLOC_PERTURB_=204" in text and "6/6 runs fail" in text
 
 
+@pytest.mark.slow
 def test_a_knob_travels_through_reduce_save_and_lit(heap_bug: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "small.mlir"
     red = run_cli("reduce", str(example("vector_add.ttir")), "--env", "MALLOC_PERTURB_=204", "-o", str(out), "-q",
@@ -90,6 +92,7 @@ def test_a_knob_travels_through_reduce_save_and_lit(heap_bug: dict[str, str], tm
     assert "0/10 runs without it" in issue
 
 
+@pytest.mark.slow
 def test_a_real_heap_corruption_is_found_reduced_and_saved(tmp_path: Path) -> None:
     """matmul_kmask_heap.ttir: triton-adapter-opt corrupts its heap; a clean replay passes, the knob shows it."""
     src = example("matmul_kmask_heap.ttir")

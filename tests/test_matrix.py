@@ -42,8 +42,8 @@ def test_verdicts(outcomes: tuple[str, ...], said: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return dict(os.environ, REDUCER_CACHE=str(tmp_path_factory.mktemp("cache")))
+def cache(release_cache: dict[str, str]) -> dict[str, str]:
+    return release_cache  # conftest's: the releases fetched once, kept across runs
 
 
 def _matrix(env: dict[str, str], *args: str) -> list[dict[str, object]]:
@@ -52,6 +52,8 @@ def _matrix(env: dict[str, str], *args: str) -> list[dict[str, object]]:
     return json.loads(proc.stdout)
 
 
+@pytest.mark.slow
+@pytest.mark.download
 def test_a_bug_in_every_release_and_a_bug_fixed_later(cache: dict[str, str]) -> None:
     rows = _matrix(cache, str(example("sort_int64.ttadapter.mlir")), "--versions", OLD)
     assert [r["version"] for r in rows] == ["1.0.0", "1.1.0", "1.2.0"]
@@ -66,6 +68,8 @@ def test_a_bug_in_every_release_and_a_bug_fixed_later(cache: dict[str, str]) -> 
     assert "verdict: fixed in 1.1.0" in text
 
 
+@pytest.mark.slow
+@pytest.mark.download
 def test_the_second_run_creates_nothing(cache: dict[str, str]) -> None:
     root = Path(cache["REDUCER_CACHE"])
     _matrix(cache, str(example("sort_int64.ttadapter.mlir")), "--versions", OLD)
@@ -75,6 +79,8 @@ def test_the_second_run_creates_nothing(cache: dict[str, str]) -> None:
     assert before == after and all(r["cached"] for r in again)
 
 
+@pytest.mark.slow
+@pytest.mark.download
 def test_offline_uses_what_is_cached_and_says_so(cache: dict[str, str], tmp_path: Path) -> None:
     _matrix(cache, str(example("vector_add.ttadapter.mlir")))  # lists the releases once, online
     offline = dict(cache, PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL="http://127.0.0.1:9/simple", PIP_NO_INDEX="1",
@@ -92,6 +98,8 @@ def test_offline_uses_what_is_cached_and_says_so(cache: dict[str, str], tmp_path
     assert nothing.returncode == 3 and "none are cached" in nothing.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.download
 def test_record_puts_the_releases_in_the_repro_and_the_issue(cache: dict[str, str], tmp_path: Path) -> None:
     suite = tmp_path / "suite" / "bishengir"
     suite.mkdir(parents=True)
@@ -110,6 +118,8 @@ def test_record_puts_the_releases_in_the_repro_and_the_issue(cache: dict[str, st
     assert "ascendnpu-ir 1.0.0: same-bug" in (tmp_path / "r" / "issue.md").read_text()
 
 
+@pytest.mark.slow
+@pytest.mark.download
 def test_recheck_matrix_records_every_repro(cache: dict[str, str], tmp_path: Path) -> None:
     suite = tmp_path / "suite" / "bishengir"
     suite.mkdir(parents=True)
@@ -122,6 +132,8 @@ def test_recheck_matrix_records_every_repro(cache: dict[str, str], tmp_path: Pat
     assert '"releases": {"1.0.0": "same-bug"' in repro.read_text()
 
 
+@pytest.mark.slow
+@pytest.mark.download
 def test_sweep_matrix_adds_a_releases_column(cache: dict[str, str], tmp_path: Path) -> None:
     dumps = tmp_path / "dumps" / "h1"
     dumps.mkdir(parents=True)

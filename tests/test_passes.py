@@ -13,7 +13,7 @@ import pytest
 from mlir_fixtures import load, names
 
 from reducer.errors import UnknownPass
-from reducer.mlir import ParseError, count_ops, op_name, parse_module, print_module, strip_locations
+from reducer.mlir.module import ParseError, count_ops, op_name, parse_module, print_module, strip_locations
 from reducer.passes.base import PassContext
 from reducer.passes.registry import PASSES, describe, get_pass, resolve
 from reducer.search import reduce
@@ -277,6 +277,7 @@ def test_bypass_ops_passes_an_operand_through():
     assert re.search(r'"tt.store"\(%\w+, %\w+\)', out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", ["control_flow.generic.mlir", "zero_stride.generic.mlir", "branches.generic.mlir"])
 def test_module_pass_candidates_print_what_the_parser_reads_back(fixture):
     """The search trusts in-memory edits (no re-parse); this is the property that makes it safe."""

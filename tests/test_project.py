@@ -15,6 +15,8 @@ RUN_OPS = ROOT / "examples" / "project" / "run_ops.py"
 UB_OVERFLOW = "ub overflow"
 LIT = str(Path(sys.executable).with_name("lit"))
 
+pytestmark = pytest.mark.slow  # one sweep of a whole project, shared by every test
+
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:

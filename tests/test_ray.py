@@ -18,6 +18,8 @@ import pytest
 from conftest import ROOT, run_cli
 from ray_cluster import LocalCluster, Unavailable
 
+pytestmark = [pytest.mark.slow, pytest.mark.ray]
+
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:

@@ -45,6 +45,7 @@ def _sig_id(path: Path) -> str | None:
     return sig.id if sig else None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ADAPTER_CRASHES)
 def test_adapter_crash_reduces_to_twelve_ops_with_the_same_signature(name: str, tmp_path: Path) -> None:
     src = example(name)
@@ -64,6 +65,7 @@ def test_adapter_crash_reduces_to_twelve_ops_with_the_same_signature(name: str, 
     assert "final check" in proc.stdout and "passes won" in proc.stdout and "pass errors" not in proc.stdout
 
 
+@pytest.mark.slow
 def test_pass_level_isolation_writes_a_smaller_experiment(tmp_path: Path) -> None:
     out = tmp_path / "r.mlir"
     proc = run_cli("reduce", str(example("block_ptr_zero_stride.ttir")), "-o", str(out), "-q", cwd=tmp_path)
@@ -74,6 +76,7 @@ def test_pass_level_isolation_writes_a_smaller_experiment(tmp_path: Path) -> Non
     assert "pass-level" in proc.stdout
 
 
+@pytest.mark.slow
 def test_result_does_not_depend_on_jobs(tmp_path: Path) -> None:
     outs = []
     for jobs in ("1", "2"):
@@ -85,6 +88,7 @@ def test_result_does_not_depend_on_jobs(tmp_path: Path) -> None:
     assert outs[0] == outs[1]
 
 
+@pytest.mark.slow
 def test_bishengir_ub_overflow_reduces_to_twenty_ops(tmp_path: Path) -> None:
     src = example("ub_overflow_elementwise.ttadapter.mlir")
     out = tmp_path / "ub.mlir"
@@ -141,6 +145,7 @@ def test_unknown_pass_is_rejected_up_front(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "bogus" in proc.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_best_result(tmp_path: Path) -> None:
     out = tmp_path / "c.mlir"
     proc = subprocess.Popen([sys.executable, "-m", "reducer", "reduce", str(example("layernorm_fwd_skip_rows.ttir")),
@@ -158,6 +163,7 @@ def test_ctrl_c_keeps_the_best_result(tmp_path: Path) -> None:
     assert _sig_id(out) == _sig_id(example("layernorm_fwd_skip_rows.ttir"))
 
 
+@pytest.mark.slow
 def test_max_time_stops_with_a_valid_result(tmp_path: Path) -> None:
     out = tmp_path / "m.mlir"
     proc = run_cli("reduce", str(example("moe_expert_ffn_shared_scale.ttir")), "-o", str(out), "--max-time", "1",
@@ -167,6 +173,7 @@ def test_max_time_stops_with_a_valid_result(tmp_path: Path) -> None:
     assert _sig_id(out) == _sig_id(example("moe_expert_ffn_shared_scale.ttir"))
 
 
+@pytest.mark.slow
 def test_default_output_goes_to_the_current_directory(tmp_path: Path) -> None:
     env = dict(os.environ)
     proc = run_cli("reduce", str(example("multi_return_helper_loop.ttir")), "-q", cwd=tmp_path, env=env)

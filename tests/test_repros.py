@@ -80,6 +80,7 @@ def test_save_writes_a_lit_test_and_dedupes(suite: Path, tmp_path: Path) -> None
     assert _lit(suite).returncode == 0
 
 
+@pytest.mark.slow
 def test_a_smaller_repro_replaces_the_bigger_one(suite: Path, tmp_path: Path) -> None:
     big = save_repro(example("block_ptr_zero_stride_batch.ttir"), suite, Options())
     reduced = tmp_path / "bp.mlir"

@@ -8,7 +8,7 @@ import pytest
 from mlir_fixtures import has_zero_stride_block_ptr, load, names
 
 from reducer.errors import UnknownPass
-from reducer.mlir import ParseError, count_ops, parse_module
+from reducer.mlir.module import ParseError, count_ops, parse_module
 from reducer.passes.base import PassContext
 from reducer.search import reduce
 from reducer.search.delta import run_pass

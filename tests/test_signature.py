@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from reducer.failure.outcome import Outcome, classify
-from reducer.failure.signature import MASKS, Mask, compute, normalize_message, top_frames
+from reducer.failure.classify import classify
+from reducer.failure.masks import MASKS, Mask, normalize_message
+from reducer.failure.outcome import Outcome
+from reducer.failure.signature import compute, top_frames
 from reducer.stage.runner import RunResult
 from reducer.stage.table import ADAPTER, BISHENGIR
 

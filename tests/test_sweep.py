@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from sweep_run import sweep_script
 
 from reducer.capture.frontend import finding_of
-from reducer.cli.capture import sweep
-from reducer.sweep.triage import group_checks, kernel_rows, unit_rows
+from reducer.cli.sweep import sweep
+from reducer.sweep.groups import group_checks
+from reducer.sweep.rows import kernel_rows, unit_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH_ALL = ROOT / "examples" / "launch_all.py"
@@ -66,6 +67,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return sweep_script(tmp_path_factory.mktemp("sweep"), LAUNCH_ALL, 20)
 
 
+@pytest.mark.slow
 def test_same_bug_in_two_kernels_is_one_signature(swept: dict[str, object]) -> None:
     triage = swept["triage"]
     by_id = {g["id"]: g for g in triage["signatures"]}
@@ -73,6 +75,7 @@ def test_same_bug_in_two_kernels_is_one_signature(swept: dict[str, object]) -> N
     assert by_id[ZERO_STRIDE]["example"]["kernel"] == "repeat_row"  # the smaller input
 
 
+@pytest.mark.slow
 def test_different_bugs_are_different_signatures(swept: dict[str, object]) -> None:
     triage = swept["triage"]
     owner = {k: g["id"] for g in triage["signatures"] for k in g["kernels"]}
@@ -81,6 +84,7 @@ def test_different_bugs_are_different_signatures(swept: dict[str, object]) -> No
     assert len({owner["gated_copy"], owner["accumulate_steps"], owner["repeat_row"]}) == 3
 
 
+@pytest.mark.slow
 def test_triage_names_every_kernel_and_saves_repros(swept: dict[str, object]) -> None:
     out, repros, triage = swept["out"], swept["repros"], swept["triage"]
     md = (out / "triage.md").read_text()
@@ -102,6 +106,7 @@ def test_triage_names_every_kernel_and_saves_repros(swept: dict[str, object]) ->
     assert len(list(repros.rglob("*.mlir"))) == 3
 
 
+@pytest.mark.slow
 def test_rerun_resumes_from_the_state_file(swept: dict[str, object]) -> None:
     out, repros = swept["out"], swept["repros"]
     lines_before = (out / "state.jsonl").read_text().count("\n")
@@ -118,6 +123,7 @@ def test_rerun_resumes_from_the_state_file(swept: dict[str, object]) -> None:
     assert len(list(repros.rglob("*.mlir"))) == 3
 
 
+@pytest.mark.slow
 def test_a_fresh_sweep_finds_the_bugs_known(swept: dict[str, object], tmp_path: Path) -> None:
     out, repros = swept["out"], swept["repros"]
     result = CliRunner().invoke(sweep, [str(out), "-o", str(tmp_path / "again"), "--repros", str(repros), "-q"])
@@ -128,6 +134,7 @@ def test_a_fresh_sweep_finds_the_bugs_known(swept: dict[str, object], tmp_path: 
     assert len(list(repros.rglob("*.mlir"))) == 3  # deduped: nothing new written
 
 
+@pytest.mark.slow
 def test_triage_links_resolve_from_the_triage_folder_and_show_each_reduction(swept: dict[str, object]) -> None:
     out, triage = swept["out"], swept["triage"]
     md, page = (out / "triage.md").read_text(), (out / "triage.html").read_text()
@@ -141,6 +148,7 @@ def test_triage_links_resolve_from_the_triage_folder_and_show_each_reduction(swe
     assert '<tr class="s-new">' in page and ".s-new{" in page
 
 
+@pytest.mark.slow
 def test_a_repro_deleted_since_the_last_sweep_is_saved_again(swept: dict[str, object], tmp_path: Path) -> None:
     import shutil
 
@@ -161,6 +169,7 @@ def test_a_repro_deleted_since_the_last_sweep_is_saved_again(swept: dict[str, ob
     assert len(list(repros.rglob("*.mlir"))) == 3
 
 
+@pytest.mark.slow
 def test_units_agree_with_the_capture_and_passes_are_not_compiled_twice(swept: dict[str, object]) -> None:
     out, triage = swept["out"], swept["triage"]
     index = json.loads((out / "index.json").read_text())
@@ -174,6 +183,7 @@ def test_units_agree_with_the_capture_and_passes_are_not_compiled_twice(swept: d
         assert (out / row["folder_link"]).resolve() == Path(row["folder"]).resolve()
 
 
+@pytest.mark.slow
 def test_a_pass_is_replayed_when_the_file_or_the_compiler_changed(swept: dict[str, object], tmp_path: Path) -> None:
     from dataclasses import replace
 
@@ -191,6 +201,7 @@ def test_a_pass_is_replayed_when_the_file_or_the_compiler_changed(swept: dict[st
     assert captured_pass(failing, current) is None  # a failure is always replayed
 
 
+@pytest.mark.slow
 def test_frontend_findings_have_a_signature_a_row_and_a_report(swept: dict[str, object], tmp_path: Path) -> None:
     from reducer.cli.main import main
 

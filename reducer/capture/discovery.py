@@ -6,34 +6,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reducer.capture.record import FORMAT, INDEX, RECORD
+from reducer.capture.record import FORMAT, INDEX, RECORD, outcome_of
 from reducer.errors import InputError
+from reducer.failure.outcome import Outcome
+from reducer.mlir.symbols import kernel_name
 from reducer.stage import table as stages
 from reducer.stage.source import read_regular
 from reducer.stage.table import StageSpec
 
-# A function op of any dialect (`tt.func`, `func.func`) and its symbol, custom or generic form.
-_SYMBOL = re.compile(r'\b\w+\.func\s+(?:public\s+|private\s+)?@([\w$.]+)|sym_name\s*=\s*"([\w$.]+)"')
 
-
-def symbol_name(text: str) -> str | None:
-    """The kernel's function symbol in TTIR or linalg (custom or generic form)."""
-    m = _SYMBOL.search(text)
-    return (m.group(1) or m.group(2)) if m else None
-
-
-def kernel_name(path: Path, text: str) -> str:
+def kernel_from_file(path: Path, text: str) -> str:
     """`<kernel>.ttir` names itself; the TRITON_DEBUG copies are all called `kernel.*`, so ask the symbol."""
     stem = path.name.split(".")[0]
     if stem != "kernel":
         return stem
-    return symbol_name(text) or stem
+    return kernel_name(text) or stem
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ class CapturedIR:
     stage: StageSpec  # the stage this file feeds (from its suffix)
     digest: str
     size: int
-    outcome: str | None = None  # known when a reducer capture recorded the compile
+    outcome: Outcome | None = None  # known when a reducer capture recorded the compile
     failed_stage: str | None = None
     duplicates: tuple[Path, ...] = ()
     options: dict[str, Any] | None = None  # the NPU options the capture compiled with
@@ -100,12 +92,12 @@ def discover(root: Path) -> list[CapturedIR]:
             continue
         record = read_record(path.parent / RECORD)
         found[digest] = CapturedIR(
-            kernel=record.get("kernel") or kernel_name(path, text),
+            kernel=record.get("kernel") or kernel_from_file(path, text),
             path=path,
             stage=stage,
             digest=digest,
             size=len(data),
-            outcome=record.get("outcome"),
+            outcome=outcome_of(record),
             failed_stage=record.get("failed_stage"),
             options=record.get("npu_options") if isinstance(record.get("npu_options"), dict) else None,
             content_sha1=hashlib.sha1(data).hexdigest(),

@@ -7,20 +7,14 @@ shim table's summary when it is a known incompatibility.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from reducer.capture.record import FRONTEND_ERROR
+from reducer.capture.record import FRONTEND_STAGE
+from reducer.failure.masks import FRONTEND, digest, mask
+from reducer.failure.outcome import Outcome
 
-FRONTEND_STAGE = "frontend"
-
-_MASKS = (
-    (re.compile(r"0x[0-9a-fA-F]+"), "0x?"),
-    (re.compile(r"(?:/[\w.+-]+)+\.py"), "<file>.py"),
-    (re.compile(r"\b\d+\b"), "N"),
-)
 # Triton's CompilationError shows source lines first; the exception that explains it comes last.
 _EXCEPTION = re.compile(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Warning))\b[:(]?(.*)$")
 
@@ -35,9 +29,8 @@ def exception_line(error: str) -> str:
 
 
 def normalize(line: str) -> str:
-    for pattern, mask in _MASKS:
-        line = pattern.sub(mask, line)
-    return line
+    """The exception line through the masking table's frontend rules (numbers, addresses, paths)."""
+    return mask(line, FRONTEND)
 
 
 @dataclass
@@ -58,16 +51,16 @@ def finding_of(record: dict[str, Any]) -> tuple[str, str, str]:
     line = exception_line(record.get("error") or "")
     known = record.get("incompatibility") or {}
     key = known.get("name") or normalize(line)
-    digest = hashlib.sha1(f"{FRONTEND_STAGE}:{key}".encode()).hexdigest()[:12]
     title = f"triton frontend: {normalize(line) or 'rejected the launch'}"
-    return digest, title, line
+    # sha1, as these ids have always been: the same finding keeps its id in every triage and issue.
+    return digest(f"{FRONTEND_STAGE}:{key}", "sha1"), title, line
 
 
 def frontend_findings(records: list[dict[str, Any]]) -> list[FrontendFinding]:
     """One finding per signature, with the kernels and capture folders it covers."""
     found: dict[str, FrontendFinding] = {}
     for r in records:
-        if r.get("outcome") != FRONTEND_ERROR:
+        if r.get("outcome") != Outcome.FRONTEND_ERROR:
             continue
         sig, title, line = finding_of(r)
         known = (r.get("incompatibility") or {}).get("name")

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reducer.capture.record import ENV_DIR, ENV_TARGET, FAILED, FRONTEND_ERROR, INCOMPLETE, PASSED, RECORD
+from reducer.capture.record import ENV_DIR, ENV_TARGET, FRONTEND_STAGE, RECORD, passed_detail
+from reducer.failure.outcome import Outcome
 from reducer.proc import atomic
 
 
@@ -161,17 +162,7 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
     try:
         prepared = _specialise(self, target, args, kwargs)
     except Exception as err:  # e.g. a launch keyword the backend rejects (maxnreg=...)
-        error = f"{type(err).__name__}: {err}"
-        key = f"{record['qualname']}:{error}:{shim_key}"
-        record.update(
-            outcome=FRONTEND_ERROR,
-            failed_stage="launch",
-            error=error,
-            launch_options={k: _jsonable(v) for k, v in kwargs.items()},
-        )
-        known = _name_incompatibility(record)
-        _write_once(out, record, key)
-        return known
+        return _launch_rejected(out, record, err, kwargs, shim_key)
     fn_key, signature, constants, attrs, options, bound = prepared
     key = f"{record['qualname']}:{fn_key}:{target}:{shim_key}"
     if key in _SEEN:
@@ -185,7 +176,7 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
         grid=_grid_of(grid, bound),
     )
     folder = _folder(out, record["kernel"], key)
-    record["outcome"] = INCOMPLETE
+    record["outcome"] = Outcome.INCOMPLETE
     atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
     t0 = time.monotonic()
     with contextlib.ExitStack() as patches:
@@ -195,18 +186,38 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
         result = _compile(self, signature, constants, attrs, target, options)
     record["seconds"] = round(time.monotonic() - t0, 3)
     record.update(_describe(result))
-    known = _name_incompatibility(record) if record["outcome"] == FRONTEND_ERROR else None
-    record["files"] = {}
-    record["file_sha1"] = {}  # a sweep reuses this compile's outcomes only for files left as written
-    for kind, text in result.ir.items():  # each stage's input, named like Triton's dumps
-        name = f"{record['kernel']}.{kind}"
-        atomic.write_text(folder / name, text)
-        record["files"][kind] = name
-        record["file_sha1"][kind] = hashlib.sha1(text.encode()).hexdigest()
+    known = _name_incompatibility(record) if record["outcome"] == Outcome.FRONTEND_ERROR else None
+    _write_inputs(folder, record, result.ir)
     record["toolchain"] = _fingerprint()
     atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
     _SEEN.add(key)
     return known
+
+
+def _launch_rejected(out: Path, record: dict[str, Any], err: Exception, kwargs: dict[str, Any], shim_key: str) -> Any:
+    """Record a launch the frontend refused before compiling; its shim, if it is a known incompatibility."""
+    error = f"{type(err).__name__}: {err}"
+    record.update(
+        outcome=Outcome.FRONTEND_ERROR,
+        failed_stage="launch",
+        error=error,
+        launch_options={k: _jsonable(v) for k, v in kwargs.items()},
+    )
+    known = _name_incompatibility(record)
+    _write_once(out, record, f"{record['qualname']}:{error}:{shim_key}")
+    return known
+
+
+def _write_inputs(folder: Path, record: dict[str, Any], ir: dict[str, str]) -> None:
+    """Each stage's input, named like Triton's dumps; its sha1 lets a sweep reuse this compile's outcomes only
+    for files left as written."""
+    record["files"] = {}
+    record["file_sha1"] = {}
+    for kind, text in ir.items():
+        name = f"{record['kernel']}.{kind}"
+        atomic.write_text(folder / name, text)
+        record["files"][kind] = name
+        record["file_sha1"][kind] = hashlib.sha1(text.encode()).hexdigest()
 
 
 _FINGERPRINT: dict[str, str] = {}
@@ -286,14 +297,14 @@ def _npu_options(target: str, options: Any) -> dict[str, Any] | str:
 
 
 def _describe(result: Any) -> dict[str, Any]:
-    from reducer.capture import kernel_compile as kc
-
-    if result.outcome != kc.OUTCOME_FAILED:
-        return {"outcome": PASSED, "detail": result.outcome, "failed_stage": None, "replay": None}
-    if result.failed_stage == kc.FRONTEND:
-        return {"outcome": FRONTEND_ERROR, "failed_stage": "frontend", "error": result.error[-20000:], "replay": None}
+    if result.outcome is not Outcome.FAILED:
+        return {"outcome": Outcome.PASSED, "detail": passed_detail(result.outcome), "failed_stage": None,
+                "replay": None}
+    if result.failed_stage == FRONTEND_STAGE:
+        return {"outcome": Outcome.FRONTEND_ERROR, "failed_stage": FRONTEND_STAGE, "error": result.error[-20000:],
+                "replay": None}
     return {
-        "outcome": FAILED,
+        "outcome": Outcome.FAILED,
         "failed_stage": result.failed_stage,
         "error": result.error[-20000:],
         "returncode": result.returncode,

@@ -16,14 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from reducer.capture.record import FRONTEND_STAGE
+from reducer.failure.outcome import Outcome
 from reducer.stage import table as stages
 from reducer.stage.options import DEFAULT_TARGET
-
-FRONTEND = "frontend"  # a failure in an in-process stage (Triton's Python frontend)
-
-OUTCOME_OK = "ok"
-OUTCOME_HEALTHY_END = "mlir-ok, external step missing"  # the stage's own `healthy_end` was reached
-OUTCOME_FAILED = "failed"
 
 
 @dataclass
@@ -33,15 +29,16 @@ class CompileRecord:
     kernel_name: str
     target: str
     ir: dict[str, str] = field(default_factory=dict)  # input kind -> text: what each registered stage replays
-    failed_stage: str | None = None  # a stage's name, or FRONTEND
-    outcome: str = OUTCOME_OK
+    failed_stage: str | None = None  # a stage's name, or FRONTEND_STAGE
+    # PASSED; PASSED_MLIR when the last stage reached its own `healthy_end`; FAILED
+    outcome: Outcome = Outcome.PASSED
     error: str = ""
     returncode: int | None = None
 
     @property
     def is_failure(self) -> bool:
         """True for a real compiler failure; a missing hivmc after a clean MLIR pipeline is not one."""
-        return self.outcome == OUTCOME_FAILED
+        return self.outcome is Outcome.FAILED
 
 
 class _FakeNPUUtils:
@@ -150,7 +147,7 @@ def _recording_stage(ext: str, stage: Callable[[Any, Any], Any], record: Compile
 def _stage_name(ext: str) -> str:
     """The registered stage a backend stage key runs; in-process stages (`ttir`) are the frontend."""
     spec = stages.for_backend_stage(ext)
-    return spec.name if spec is not None else FRONTEND
+    return spec.name if spec is not None else FRONTEND_STAGE
 
 
 def _text(data: bytes | str | None) -> str:
@@ -198,7 +195,7 @@ def compile_for_ascend(
                 triton.compile(src, target=GPUTarget("npu", target, 0), options=options)
             except Exception as exc:
                 if record.failed_stage is None:
-                    record.failed_stage = FRONTEND
+                    record.failed_stage = FRONTEND_STAGE
                     record.error = f"{type(exc).__name__}: {exc}"
     _classify(record)
     return record
@@ -208,9 +205,9 @@ def _classify(record: CompileRecord) -> None:
     """Tell a real failure from a stage's expected end on this machine (bishengir without CANN's hivmc)."""
     spec = stages.find(record.failed_stage or "")
     if record.failed_stage is None:
-        record.outcome = OUTCOME_OK
+        record.outcome = Outcome.PASSED
     elif spec is not None and spec.healthy_end is not None and spec.healthy_end in record.error:
-        record.outcome = OUTCOME_HEALTHY_END
+        record.outcome = Outcome.PASSED_MLIR
         record.failed_stage = None
     else:
-        record.outcome = OUTCOME_FAILED
+        record.outcome = Outcome.FAILED

@@ -1,12 +1,15 @@
-"""The exit-code contract, written down once. Only the CLI exits; the library raises.
+"""The exit-code contract, written down once. Only the CLI exits; the library raises typed errors
+(`reducer.errors`), and `reducer.cli.guard.EXIT_CODES` maps each of them to one of these codes.
 
 0  success; with `check --expect`: FILE shows the expected bug (interesting)
 1  with `check --expect`: FILE does not show it (passes, other bug, invalid); `report --check`
    found private data; `recheck`: some repro no longer reproduces
 2  usage error (unknown option, contradictory options, unknown pass)
-3  bad input (missing, empty, binary, not MLIR, wrong stage, does not fail, too flaky)
+3  bad input (missing, empty, binary, not MLIR, wrong stage, does not fail, too flaky, --max-time ran out
+   first), or a release or Ray cluster that cannot be reached
 4  a compiler binary is missing
-5  internal error (a reducer bug; REDUCER_DEBUG=1 shows the traceback)
+5  internal error: a reducer bug (the reduced IR slipped to another bug, redaction left private data, any
+   unexpected exception); its line says how to report it, REDUCER_DEBUG=1 shows the traceback
 130 interrupted (Ctrl-C); the best result so far is written
 """
 

@@ -13,39 +13,71 @@ from typing import Any
 import click
 
 from reducer.cli import exitcodes
-from reducer.errors import InputError, ReducerError, ToolNotFound, UsageError
+from reducer.errors import (
+    ClusterError,
+    DeadlineReached,
+    FlakyFailure,
+    InputError,
+    InternalError,
+    NotInteresting,
+    ReducerError,
+    ReleaseUnavailable,
+    ToolNotFound,
+    UsageError,
+)
 from reducer.proc import groups as procs
+
+# Every error a command can end with -> its exit code: the contract of `exitcodes`, in this one place. An error
+# takes the code of the first class of its MRO listed here (ParseError is an InputError, UnknownPass a UsageError).
+EXIT_CODES: dict[type[BaseException], int] = {
+    KeyboardInterrupt: exitcodes.INTERRUPTED,
+    InternalError: exitcodes.INTERNAL,  # Slipped, PrivateDataLeft: our bug, whatever the input
+    ToolNotFound: exitcodes.TOOL_MISSING,
+    UsageError: exitcodes.USAGE,
+    InputError: exitcodes.BAD_INPUT,
+    NotInteresting: exitcodes.BAD_INPUT,
+    FlakyFailure: exitcodes.BAD_INPUT,
+    DeadlineReached: exitcodes.BAD_INPUT,
+    ReleaseUnavailable: exitcodes.BAD_INPUT,
+    ClusterError: exitcodes.BAD_INPUT,
+    ReducerError: exitcodes.BAD_INPUT,
+    OSError: exitcodes.BAD_INPUT,  # a path the user gave cannot be read or written
+    Exception: exitcodes.INTERNAL,  # anything else is a reducer bug
+}
+
+
+def exit_code(err: BaseException) -> int:
+    """The contract's code for `err`: its nearest class in EXIT_CODES."""
+    return next((EXIT_CODES[cls] for cls in type(err).__mro__ if cls in EXIT_CODES), exitcodes.INTERNAL)
+
+
+def message(err: BaseException) -> str:
+    """The one line on stderr that `err` ends a command with."""
+    if isinstance(err, KeyboardInterrupt):
+        return "reducer: interrupted"
+    if exit_code(err) == exitcodes.INTERNAL:
+        text = err.one_line() if isinstance(err, ReducerError) else f"{type(err).__name__}: {err}"
+        return f"reducer: internal error: {text} ({InternalError.how_to_report})"
+    if isinstance(err, ReducerError):
+        return f"reducer: error: {err.one_line()}"
+    if isinstance(err, OSError):
+        return f"reducer: error: {err.strerror or err}: {err.filename or ''} (check the path and permissions)"
+    return f"reducer: error: {err}"
 
 
 def run_guarded(fn: Callable[[], int]) -> None:
     """Map library errors to one line on stderr and the contract's exit codes; no tracebacks."""
     try:
         code = fn()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         procs.ignore_interrupts()  # a second Ctrl-C must not turn the goodbye into a traceback
-        click.echo("reducer: interrupted", err=True)
-        code = exitcodes.INTERRUPTED
-    except ToolNotFound as err:
-        click.echo(f"reducer: error: {err.one_line()}", err=True)
-        code = exitcodes.TOOL_MISSING
-    except UsageError as err:
-        click.echo(f"reducer: error: {err.one_line()}", err=True)
-        code = exitcodes.USAGE
-    except (InputError, ReducerError) as err:
-        click.echo(f"reducer: error: {err.one_line()}", err=True)
-        code = exitcodes.BAD_INPUT
-    except OSError as err:
-        click.echo(
-            f"reducer: error: {err.strerror or err}: {err.filename or ''} (check the path and permissions)", err=True
-        )
-        code = exitcodes.BAD_INPUT
-    except Exception as err:  # a reducer bug: one line unless asked for the traceback
-        if os.environ.get("REDUCER_DEBUG"):
-            raise
-        click.echo(
-            f"reducer: internal error: {type(err).__name__}: {err} (rerun with REDUCER_DEBUG=1 and report it)", err=True
-        )
-        code = exitcodes.INTERNAL
+        click.echo(message(err), err=True)
+        code = exit_code(err)
+    except Exception as err:
+        code = exit_code(err)
+        if code == exitcodes.INTERNAL and os.environ.get("REDUCER_DEBUG"):
+            raise  # a reducer bug, and its traceback was asked for
+        click.echo(message(err), err=True)
     sys.exit(code)
 
 

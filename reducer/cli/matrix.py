@@ -78,19 +78,19 @@ def _files(target: Path, all_repros: Any) -> list[Path]:
 def _one(
     path: Path, spec: Any, opts: Any, env: Any, versions: str | None, timeout: float, record: bool, expect: str | None
 ) -> list[Any]:
+    from reducer.cli.expect import parse_expectation
     from reducer.failure.replay import Replay
-    from reducer.failure.signature import Expectation, parse_expectation
-    from reducer.proc import atomic
+    from reducer.failure.signature import Expectation
     from reducer.release import releases
     from reducer.release.matrix import run_matrix, verdict
-    from reducer.repro.artifact import HEADER, header_of
-    from reducer.repro.suite import read_repro, strip_header
-    from reducer.safety import lit_safe
+    from reducer.repro.artifact import Artifact
+    from reducer.repro.suite import record_releases, repro_of
     from reducer.stage.source import load
 
     source = load(path, spec)
-    ir = strip_header(source.text)
-    repro = read_repro(path)
+    artifact = Artifact(path, source.text, neighbours=False)  # the text read once: the header parsed from it
+    ir = artifact.ir
+    repro = repro_of(artifact)
     if expect:
         expected = parse_expectation(expect)
     elif repro is not None:
@@ -105,11 +105,7 @@ def _one(
             click.echo(f"reducer: the registry did not answer; using the {len(chosen)} releases cached", err=True)
     rows = run_matrix(source.stage, releases.sort_versions(chosen), ir, opts, env, expected, timeout)
     if record and repro is not None:
-        data = header_of(source.text) or {}
-        data["releases"] = {r.version: r.outcome for r in rows}
-        data["verdict"] = verdict(rows)
-        _, _, rest = source.text.partition("\n")
-        atomic.write_text(path, HEADER + lit_safe.json_line(data) + "\n" + rest)
+        record_releases(artifact, {r.version: r.outcome for r in rows}, verdict(rows))  # the header's owner writes it
     return rows
 
 

@@ -4,6 +4,7 @@ them plus a file's own provenance into the stage and options it replays with."""
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +33,19 @@ class Seconds(click.ParamType):
 
 SECONDS = Seconds()
 
+# `capture` and `sweep`: options may follow PATH; after `--` nothing is parsed, so the command keeps its own options.
+PASSTHROUGH = {"ignore_unknown_options": True}
+
+
+def split_args(args: tuple[str, ...]) -> tuple[Path | None, list[str]]:
+    """One existing folder or non-Python file is a PATH to inspect; anything else is a COMMAND to run."""
+    if len(args) == 1 and not args[0].endswith(".py") and Path(args[0]).exists():
+        return Path(args[0]), []
+    command = list(args)
+    if command and command[0].endswith(".py"):
+        command.insert(0, sys.executable)  # `reducer capture -- script.py` runs it with this Python
+    return None, command
+
 
 def stage_option(f: F) -> F:
     return click.option(
@@ -58,6 +72,15 @@ def npu_option(f: F) -> F:
         multiple=True,
         metavar="KEY=VALUE",
         help="An NPUOptions field that changes the command line (e.g. multibuffer=False); over the file's own.",
+    )(f)
+
+
+def npu_flag(f: F) -> F:
+    return click.option(
+        "--npu/--no-npu",
+        "npu",
+        default=None,
+        help="Force NPU mode (just set dump variables) or compile-only mode [default: detect].",
     )(f)
 
 
@@ -111,12 +134,13 @@ def replay_setup(
 ) -> tuple[Any, Any, Any]:
     """(stage or None, options, run env) for replaying `path`: the command line over what the file's
     provenance says (its repro header, its reduce sidecar or its capture record), over the defaults."""
-    from reducer.repro.artifact import provenance
+    from reducer.repro.artifact import Artifact, provenance
     from reducer.stage import table as stages
     from reducer.stage.options import Options
     from reducer.stage.run_env import RunEnv
 
-    found = provenance(path) if path is not None and path.is_file() else None
+    # An Artifact is a file the command read already: what it says is not read again.
+    found = path if isinstance(path, Artifact) else provenance(path) if path is not None and path.is_file() else None
     spec = stages.get(stage) if stage else (found.stage if found else None)
     options = Options.from_cli(target, items, base=found.options if found else None)
     return spec, options, RunEnv.from_cli(env_items, base=found.env if found else None)

@@ -67,10 +67,10 @@ def report(
     """
 
     def go() -> int:
-        from reducer.report.compiler import find_sidecar, write_report
+        from reducer.report.compiler import write_report
         from reducer.report.frontend import is_frontend_finding, write_frontend_report
+        from reducer.repro.artifact import load
         from reducer.safety.leaks import find_leaks
-        from reducer.stage.source import read_regular
 
         if check_only:
             leaks = find_leaks(repro, secrets)
@@ -84,11 +84,10 @@ def report(
         if is_frontend_finding(repro):  # a capture's launch folder: the frontend rejected it, no IR to replay
             click.echo(write_frontend_report(repro, out_dir, secrets).message)
             return exitcodes.OK
-        read_regular(repro)  # a folder, a pipe or a missing file: one line, before anything else
-        sidecar = find_sidecar(repro)
-        spec, opts, env = replay_setup(repro, stage, target, npu_options, env_items)
+        given = load(repro)  # the one read of REPRO: a folder, a pipe or a missing file is one line, before anything
+        spec, opts, env = replay_setup(given, stage, target, npu_options, env_items)
         result = write_report(
-            repro, out_dir, original=original, sidecar=sidecar, options=opts, stage=spec, secrets=secrets,
+            given, out_dir, original=original, sidecar=given.sidecar, options=opts, stage=spec, secrets=secrets,
             timeout=timeout, env=env,
         )
         click.echo(result.message)

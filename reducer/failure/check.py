@@ -16,7 +16,6 @@ from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, KNOBS, RunEnv
 from reducer.stage.source import Source
 from reducer.stage.toolchain import locate
-from reducer.table import key_value
 
 # Once a knob has shown the failure, this many more runs measure its rate; then the hunt moves on.
 CONFIRM_RUNS = 5
@@ -98,44 +97,6 @@ class CheckReport:
             data["hunt_runs"] = self.hunt_runs
         return data
 
-    def render(self) -> str:
-        run = self.first.run
-        status = f"exit {run.returncode}" if run.signal is None else f"signal {run.signal}"
-        if run.timed_out:
-            status = "timed out"
-        rows = [
-            ("file", str(self.source.path)),
-            ("stage", f"{self.source.stage.name} ({self.source.stage.tool}, {self.options.target})"),
-            ("options", self.options.describe()),
-            ("outcome", f"{self.outcome.label} [{self.outcome.value}], {status}, {run.seconds:.2f}s"),
-        ]
-        sig = self.signature
-        if sig is not None:
-            rows += [
-                ("signature", sig.id),
-                ("title", sig.title),
-                ("message", sig.message or "(none: frames decide)"),
-                ("pass", sig.failing_pass or "unknown"),
-                ("frames", ", ".join(sig.frames) or "none"),
-            ]
-        if self.tally.runs > 1:
-            rate = f"{self.tally.counts.get(sig.id, 0)}/{self.tally.runs}" if sig else "-"
-            label = "FLAKY" if self.flaky else "deterministic"
-            rows.append(("repeat", f"{rate} runs ({label}); outcomes {dict(self.tally.outcomes)}"))
-        for knob in self.knobs:
-            shown = f" ({knob.signature.id})" if knob.signature else ""
-            rows.append(("knob", f"{knob.env.knob_label()}: {knob.failures}/{knob.runs} runs fail{shown}"))
-        if self.knobs:
-            rows.append(("hunt", f"{self.hunt_runs} runs under {len(self.knobs)} knobs"))
-        best = self.best_knob()
-        if best is not None:
-            before = f"{self.rate:.0%}" if self.signature is not None else "0%"
-            rows.append(("advice", f"under {best.env.knob_label()} it fails {best.failures}/{best.runs} (plain: "
-                                   f"{before}): check, reduce and save with --env {_env_args(best.env)}"))
-        elif self.knobs:
-            rows.append(("advice", "no knob made it fail more often"))
-        return key_value(rows)
-
 
 def check_file(
     source: Source,
@@ -175,7 +136,3 @@ def hunt(source: Source, options: Options, timeout: float, runs: int, seen: Sign
                 first_hit = result.runs if first_hit is None else first_hit
         found.append(result)
     return found
-
-
-def _env_args(env: RunEnv) -> str:
-    return " --env ".join(f"{k}={v}" for k, v in env.as_dict().items() if (k != "ASLR" or env.aslr))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer.failure.outcome import Outcome
-from reducer.failure.replay import MIN_RUN_SECONDS, Replay
+from reducer.failure.replay import Replay, clamp_to_deadline
 from reducer.failure.signature import Expectation
 from reducer.proc.groups import owned_tempdir
 from reducer.proc.run import run_process
@@ -56,8 +55,6 @@ class ScriptTest:
         with owned_tempdir("test") as tmp:
             path = Path(tmp, "candidate" + self.suffix)
             path.write_text(text)
-            limit = self.timeout
-            if self.deadline is not None:
-                limit = max(MIN_RUN_SECONDS, min(limit, self.deadline - time.monotonic()))
+            limit = clamp_to_deadline(self.timeout, self.deadline)
             done = run_process([str(self.script.resolve()), str(path)], timeout=limit, cwd=tmp)
             return done.returncode == 0

@@ -1,15 +1,30 @@
-"""What a compiler run amounted to: the outcome classes every other part speaks in."""
+"""What a compiler run, a compile unit or a sweep's check amounted to: the one outcome vocabulary.
+
+Every artifact that says how something ended (check's JSON, record.json, state.jsonl, triage.json, a repro's
+header) stores an `Outcome`'s value, and every reader compares against these members. It imports nothing, so
+even the capture hook inside a user's process speaks it; telling a run's outcome is `classify`'s.
+"""
 
 from __future__ import annotations
 
 import enum
-import re
-
-from reducer.stage.runner import RunResult
-from reducer.stage.table import StageSpec, all_stages, any_noise
 
 
-class Outcome(str, enum.Enum):
+class StrEnum(str, enum.Enum):
+    """`enum.StrEnum` (Python 3.11) for 3.10: a member is its value in JSON, f-strings, sets and dict keys."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    def __hash__(self) -> int:
+        return hash(str(self.value))
+
+
+class Outcome(StrEnum):
+    # One compiler run, as `classify` tells it (check, replay, reduce, matrix, a sweep's check entries).
     PASSED = "passed"
     # The tool's own pipeline finished and only an external step is missing (the stage's `healthy_end`,
     # e.g. bishengir without CANN's hivmc): not a bug.
@@ -23,11 +38,18 @@ class Outcome(str, enum.Enum):
     TIMEOUT = "timeout"
     INVALID_INPUT = "invalid-input"
     UNKNOWN_FAILURE = "unknown-failure"
+    # One compile unit (kernel + specialisation): a capture's record.json, a sweep's unit and kernel rows.
+    FAILED = "failed"  # a compiler stage failed (the record's `failed_stage` says which)
+    FRONTEND_ERROR = "frontend-error"  # Triton's Python frontend rejected it: no compiler bug to reduce
+    INCOMPLETE = "incomplete"  # the process died while compiling (the record is written before the compile)
+    # What only a sweep can say of a file or a unit.
+    UNREADABLE = "unreadable"  # the IR could not be read or loaded
+    NOT_CHECKED = "not checked"  # none of the unit's files was checked
 
     @property
     def is_failure(self) -> bool:
         """Outcomes worth a repro: the compiler misbehaved on input it accepted."""
-        return self not in (Outcome.PASSED, Outcome.PASSED_MLIR, Outcome.INVALID_INPUT)
+        return self in _COMPILER_FAILURES
 
     @property
     def is_crash(self) -> bool:
@@ -37,6 +59,11 @@ class Outcome(str, enum.Enum):
     def label(self) -> str:
         return _LABELS[self]
 
+
+_COMPILER_FAILURES = frozenset(
+    {Outcome.DIAGNOSTIC, Outcome.ASSERTION, Outcome.UNREACHABLE, Outcome.LLVM_ERROR, Outcome.SIGNAL,
+     Outcome.SELF_CAUGHT_CRASH, Outcome.TIMEOUT, Outcome.UNKNOWN_FAILURE, Outcome.FAILED}
+)
 
 _LABELS = {
     Outcome.PASSED: "passed",
@@ -50,53 +77,9 @@ _LABELS = {
     Outcome.TIMEOUT: "timeout",
     Outcome.INVALID_INPUT: "invalid input (does not parse or verify)",
     Outcome.UNKNOWN_FAILURE: "failure without a diagnostic",
+    Outcome.FAILED: "a compiler stage failed",
+    Outcome.FRONTEND_ERROR: "rejected by Triton's frontend",
+    Outcome.INCOMPLETE: "the process died while compiling",
+    Outcome.UNREADABLE: "unreadable",
+    Outcome.NOT_CHECKED: "not checked",
 }
-
-_ASSERT = re.compile(r"Assertion `.*' failed", re.S)
-_UNREACHABLE = re.compile(r"UNREACHABLE executed")
-_LLVM_ERROR = re.compile(r"^LLVM ERROR:", re.M)
-_STACK_DUMP = re.compile(r"^Stack dump:", re.M)
-_ERROR_LINE = re.compile(r"(?:^|: )error: ", re.M)
-
-
-def classify(run: RunResult, spec: StageSpec) -> Outcome:
-    """Pure function of one run of `spec`'s tool: exit status and stderr decide."""
-    err = run.stderr
-    if run.timed_out:
-        return Outcome.TIMEOUT
-    if run.returncode == 0:
-        return Outcome.PASSED
-    if _ASSERT.search(err):
-        return Outcome.ASSERTION
-    if _UNREACHABLE.search(err):
-        return Outcome.UNREACHABLE
-    if _LLVM_ERROR.search(err):
-        return Outcome.LLVM_ERROR
-    if run.signal is not None:
-        return Outcome.SIGNAL
-    if _STACK_DUMP.search(err):
-        return Outcome.SELF_CAUGHT_CRASH
-    if spec.healthy_end is not None and spec.healthy_end in err and first_error_line(err, spec) is None:
-        return Outcome.PASSED_MLIR
-    if _ERROR_LINE.search(err):
-        # Whether the input itself was invalid is settled by a parse-only run (see check.py).
-        return Outcome.DIAGNOSTIC
-    return Outcome.UNKNOWN_FAILURE
-
-
-# What every failing MLIR pass pipeline prints: it names no bug (stages add their own wrappers).
-_PIPELINE_FAILED = re.compile(r"Failures have been detected while processing an MLIR pass pipeline")
-
-
-def first_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:
-    """The first `error:` diagnostic that names something specific (not a wrapper, not start-up noise)."""
-    wrappers = [s.wrapper_errors for s in ([spec] if spec else all_stages()) if s.wrapper_errors is not None]
-    fallback = None
-    for line in stderr.splitlines():
-        if not _ERROR_LINE.search(line) or any_noise(line):
-            continue
-        if _PIPELINE_FAILED.search(line) or any(w.search(line) for w in wrappers):
-            fallback = fallback or line.strip()
-            continue
-        return line.strip()
-    return fallback

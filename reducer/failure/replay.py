@@ -13,7 +13,8 @@ from pathlib import Path
 
 from reducer.errors import CommandLineRejected
 from reducer.failure import signature as sigmod
-from reducer.failure.outcome import Outcome, classify
+from reducer.failure.classify import classify
+from reducer.failure.outcome import Outcome
 from reducer.failure.signature import Signature
 from reducer.stage.options import Options
 from reducer.stage.runner import DEFAULT_ENV, RunEnv, RunResult, execute
@@ -28,6 +29,13 @@ PROBE_SECONDS = 10.0
 
 # The least a run gets once a deadline has passed: enough for a healthy compiler, short for a hang.
 MIN_RUN_SECONDS = 0.5
+
+
+def clamp_to_deadline(limit: float, deadline: float | None) -> float:
+    """A run's limit: `limit`, shortened by a time.monotonic() deadline (--max-time), never below MIN_RUN_SECONDS."""
+    if deadline is None:
+        return limit
+    return max(MIN_RUN_SECONDS, min(limit, deadline - time.monotonic()))
 
 
 @dataclass
@@ -54,10 +62,7 @@ class Replay:
 
     def run_timeout(self, cap: float | None = None) -> float:
         """This run's limit: the timeout (or `cap`), shortened by the deadline."""
-        limit = self.timeout if cap is None else min(self.timeout, cap)
-        if self.deadline is None:
-            return limit
-        return max(MIN_RUN_SECONDS, min(limit, self.deadline - time.monotonic()))
+        return clamp_to_deadline(self.timeout if cap is None else min(self.timeout, cap), self.deadline)
 
     def observe(self, text: str, *, find_pass: bool = False) -> Observation:
         limit = self.run_timeout()

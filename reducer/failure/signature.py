@@ -1,102 +1,26 @@
 """Crash signatures: what makes two failures the same bug.
 
 A signature is stage + outcome class + a normalized key message (+ failing pass and top
-frames as evidence). Everything that moves when the IR shrinks or the machine changes
-(paths, temp dirs, SSA names, locations, addresses, numbers) is masked, so a signature
-computed on a 300-op kernel still matches its 8-op reduction.
+frames as evidence). What the message masks is one table (`masks.MASKS`), shared with the
+frontend's findings.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
-from reducer.failure.outcome import Outcome, first_error_line
+from reducer.failure.classify import first_error_line
+from reducer.failure.masks import digest, normalize_message
+from reducer.failure.outcome import Outcome
 from reducer.stage import table as stages
-from reducer.stage.runner import RunResult
-from reducer.stage.table import StageSpec
+
+if TYPE_CHECKING:
+    from reducer.stage.runner import RunResult
+    from reducer.stage.table import StageSpec
 
 TOP_FRAMES = 5
-
-# --- normalization -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Mask:
-    """One rule of what a signature ignores: `pattern` -> `replacement`, with why and an example."""
-
-    name: str
-    pattern: re.Pattern[str]
-    replacement: str | Callable[[re.Match[str]], str]
-    why: str
-    example: tuple[str, str]  # (a message, what this rule alone makes of it)
-    numeric: bool = False  # runs after `File.cpp:123` source lines are set aside (they name the bug)
-
-    def apply(self, text: str) -> str:
-        return self.pattern.sub(self.replacement, text)
-
-
-def _shape_dims(m: re.Match[str]) -> str:
-    return m.group(1) + "<" + re.sub(r"\d+", "N", m.group(2))
-
-
-# What varies between runs, machines, sizes and reduction steps, in the order it is masked. What stays names
-# the bug: the message's words, op names, element types, ranks, dynamic dims (`?`), compiler source lines.
-MASKS: tuple[Mask, ...] = (
-    Mask("location", re.compile(r'loc\((?:"[^"]*"|[^()]|\([^()]*\))*\)'), "",
-         "loc(...) trailers move as the IR shrinks", ('x loc("/a/k.py":3:4) y', "x  y")),
-    Mask("temp path", re.compile(r"/tmp/[^\s'\"`:)]*"), "<tmp>",
-         "each run has its own temp folder", ("in /tmp/tmpab12/kernel.mlir", "in <tmp>")),
-    Mask("file position", re.compile(r'"?(?:/[^\s":]+)+"?:\d+:\d+:?\s*'), "",
-         "where the input file sat and which line: both move", ('"/w/k.mlir":12:3: error', "error")),
-    Mask("directories", re.compile(r"(?:/[\w.+@~-]+)+/([\w.+-]+)"), r"\1",
-         "build roots and homes differ per machine; the file name stays", ("at /root/b/llvm/Pass.cpp", "at Pass.cpp")),
-    Mask("unknown location", re.compile(r"<unknown>:0: "), "",
-         "a prefix some diagnostics carry and others not", ("<unknown>:0: error: x", "error: x")),
-    Mask("SSA value", re.compile(r"%[\w$.-]+(?:#\d+)?"), "%<v>",
-         "value names are renumbered by every edit", ("use of %arg3#1", "use of %<v>")),
-    Mask("symbol", re.compile(r"@[\w$.-]+"), "@<sym>",
-         "user function names", ("callee @_helper_0", "callee @<sym>")),
-    # A quoted bare identifier is a user symbol (`'_pick_scale__i32__'`); quoted op names have a dot and stay.
-    Mask("quoted symbol", re.compile(r"'[A-Za-z_][\w$]*'"), "'<sym>'",
-         "user names quoted in diagnostics", ("'tt.call' op '_pick' does", "'tt.call' op '<sym>' does")),
-    Mask("address", re.compile(r"0x[0-9a-fA-F]+"), "<addr>",
-         "pointers differ per run", ("at 0x55d0c3a1", "at <addr>")),
-    Mask("shape dims", re.compile(r"\b(memref|tensor|vector)<((?:(?:\d+|\?)x)+)"), _shape_dims,
-         "the same bug at another size (128 vs 1024 elements); element type, rank and `?` stay",
-         ("from 'memref<2x?x128xf32>' to 'tensor<4xf16>'", "from 'memref<Nx?xNxf32>' to 'tensor<Nxf16>'"),
-         numeric=True),
-    Mask("number", re.compile(r"(?<![\w.<])-?\d+(?:\.\d+)?(?![\w])"), "<N>",
-         "counts and sizes (`requires 2097152 bits`) change as the IR shrinks and between releases",
-         ("requires 2097152 bits while 1572864", "requires <N> bits while <N>"), numeric=True),
-)
-
-# What the masks leave in a normalized message: FileCheck patterns and grep needles split around these.
-MASKED = re.compile(r"<N>|%<v>|@<sym>|<sym>|<addr>|<tmp>|(?<=[<x])N(?=x)")
-
-_SPACES = re.compile(r"\s+")
-# `File.cpp:123` names a line in the compiler's source: stable, and it tells bugs apart.
-_SOURCE_LINE = re.compile(r"\b([\w+-]+\.(?:cpp|cc|c|h|hpp|inc|td)):(\d+)")
-
-
-def normalize_message(text: str) -> str:
-    """Mask what varies between runs, machines and reduction steps (`MASKS`); keep what names the bug."""
-    kept: list[str] = []
-
-    def stash(m: re.Match[str]) -> str:
-        kept.append(f"{m.group(1)}:{m.group(2)}")
-        return chr(0xE000 + len(kept) - 1)  # a placeholder with no digits in it
-
-    stashed = False
-    for mask in MASKS:
-        if mask.numeric and not stashed:
-            text, stashed = _SOURCE_LINE.sub(stash, text), True
-        text = mask.apply(text)
-    text = re.sub("[\ue000-\uf8ff]", lambda m: kept[ord(m.group(0)) - 0xE000], text)
-    return _SPACES.sub(" ", text).strip()
-
 
 # --- key message ---------------------------------------------------------------------------
 
@@ -251,11 +175,11 @@ class Signature:
     def id(self) -> str:
         """Short stable id of the default match: stage, class, key message (frames if none)."""
         basis = self.message if self.message else "|".join(self.frames)
-        return _digest(f"{self.stage}|{self.outcome}|{basis}")
+        return digest(f"{self.stage}|{self.outcome}|{basis}")
 
     @property
     def strict_id(self) -> str:
-        return _digest(f"{self.stage}|{self.outcome}|{self.message}|{'|'.join(self.frames)}")
+        return digest(f"{self.stage}|{self.outcome}|{self.message}|{'|'.join(self.frames)}")
 
     @property
     def headline(self) -> str:
@@ -300,10 +224,6 @@ class Signature:
             detail=str(data.get("detail", "")),
         )
         return sig
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _shorten(text: str, width: int) -> str:
@@ -370,33 +290,3 @@ class Expectation:
 
     def strictly(self, strict: bool) -> Expectation:
         return Expectation(self.id, self.signature, strict)
-
-
-_ID = re.compile(r"^[0-9a-f]{12}$")
-
-
-def parse_expectation(arg: str, strict: bool = False) -> Expectation:
-    """An id (12 hex digits), a signature JSON file, or a repro whose header line holds the JSON."""
-    from pathlib import Path
-
-    from reducer.errors import SignatureFileError
-
-    if _ID.match(arg):
-        return Expectation(arg, None, strict)
-    path = Path(arg)
-    if not path.is_file():
-        raise SignatureFileError(
-            f"--expect {arg}: neither a 12-digit signature id nor a file",
-            "pass the id printed by `reducer check` or a signature.json",
-        )
-    text = path.read_text(errors="replace")
-    for candidate in [text] + [line.lstrip("/ ").split(":", 1)[-1] for line in text.splitlines()[:5]]:
-        try:
-            data = json.loads(candidate)
-        except ValueError:
-            continue
-        if isinstance(data, dict) and "signature" in data and isinstance(data["signature"], dict):
-            data = data["signature"]
-        if isinstance(data, dict) and "stage" in data and "outcome" in data:
-            return Expectation.of(Signature.from_dict(data), strict)
-    raise SignatureFileError(f"--expect {arg}: no signature JSON found in the file", "use `reducer check --json`")

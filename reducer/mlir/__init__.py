@@ -1,5 +1,9 @@
-"""MLIR text <-> xdsl module, and small IR-surgery helpers shared by the passes."""
+"""MLIR as text and as an xdsl module, and small IR-surgery helpers shared by the passes.
 
-from reducer.mlir.module import ParseError, count_ops, op_name, parse_module, print_module, strip_locations
+- `lexical` (string literals and comments) and `symbols` (a kernel's name) read text with no parse and no xdsl;
+- `module` parses and prints generic form and counts ops; `ops` names an op, registered or not;
+- `funcs`, `structure`, `values`: what passes need to edit a module and keep it valid.
 
-__all__ = ["ParseError", "count_ops", "op_name", "parse_module", "print_module", "strip_locations"]
+Imports nothing but `reducer.errors`, xdsl and the standard library. This file re-exports nothing: importing a
+module here does not load xdsl.
+"""

@@ -18,7 +18,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, BlockArgument, Operation
 
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 
 FUNC_OPS = frozenset({"tt.func", "func.func", "llvm.func"})
 CALL_OPS = frozenset({"tt.call", "func.call"})

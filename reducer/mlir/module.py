@@ -12,20 +12,15 @@ import re
 import threading
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import Builtin, ModuleOp, UnregisteredOp
+from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import ParseError as XdslParseError
 
-from reducer.errors import InputError
-from reducer.mlir.lexical import string_end
-
-
-class ParseError(InputError):
-    """The text is not MLIR that xdsl can hold (generic form expected)."""
-
-    hint = "convert it with the stage tool's `--mlir-print-op-generic` first"
+from reducer.errors import ParseError
+from reducer.mlir.lexical import pieces
+from reducer.mlir.ops import op_name
 
 
 def _context() -> Context:
@@ -34,38 +29,45 @@ def _context() -> Context:
     return ctx
 
 
+# `loc(` where a location starts: not the tail of a longer name (`myloc(`, `#loc(`).
+_LOC = re.compile(r"(?<![\w.$#])loc\(")
+
+
 def strip_locations(text: str) -> str:
     """Drop `loc(...)` trailers and `#locN = ...` aliases: xdsl cannot resolve aliases defined after use."""
     out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            j = string_end(text, i)
-            out.append(text[i:j])
-            i = j
+    depth = 0  # > 0 inside a `loc(...)`: its text, strings included, is dropped
+    for kind, piece in pieces(text):
+        if kind == "string":
+            if not depth:
+                out.append(piece)
             continue
-        if text.startswith("loc(", i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_.$#")):
-            depth, j = 0, i + 3
-            while j < n:
-                c = text[j]
-                if c == '"':
-                    j = string_end(text, j) - 1
-                elif c == "(":
-                    depth += 1
-                elif c == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            while out and out[-1].endswith(" "):
-                out[-1] = out[-1][:-1]
-            i = j + 1
-            continue
-        out.append(ch)
-        i += 1
+        i = 0
+        while i < len(piece):
+            if depth:
+                i, depth = _past_parens(piece, i, depth)
+                continue
+            m = _LOC.search(piece, i)
+            if m is None:
+                out.append(piece[i:])
+                break
+            kept = piece[i : m.start()]
+            out.append(kept[:-1] if kept.endswith(" ") else kept)  # `op loc(...)` -> `op`
+            i, depth = m.end(), 1
     lines = [ln for ln in "".join(out).split("\n") if not ln.lstrip().startswith("#loc")]
     return "\n".join(lines)
+
+
+def _past_parens(code: str, i: int, depth: int) -> tuple[int, int]:
+    """Where the paren open `depth` deep closes in `code` from `i` (just past it, 0), else (end, depth left)."""
+    for j in range(i, len(code)):
+        if code[j] == "(":
+            depth += 1
+        elif code[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1, 0
+    return len(code), depth
 
 
 # Attribute aliases whose value xdsl cannot hold (semi-affine maps such as `affine_map<()[s0, s1] -> (s0 * s1)>`,
@@ -138,13 +140,6 @@ def print_module(module: Operation) -> str:
     return text
 
 
-def op_name(op: Operation) -> str:
-    """The real op name (`tt.load`), also for ops xdsl keeps unregistered."""
-    if isinstance(op, UnregisteredOp):
-        return op.op_name.data
-    return op.name
-
-
 # linalg's named ops (matmul, fill, transpose, ...) carry an implicit body in generic form that their
 # custom form hides; only these linalg ops show their region to a reader.
 _EXPLICIT_LINALG_REGIONS = frozenset({"linalg.generic", "linalg.reduce", "linalg.map"})
@@ -155,13 +150,14 @@ def _implicit_body(op: Operation) -> bool:
     return name.startswith("linalg.") and name not in _EXPLICIT_LINALG_REGIONS
 
 
-def count_ops(module: Operation) -> int:
+def count_ops(ir: Operation | str) -> int:
     """Every operation a reader sees, the module, functions and terminators included: the size we minimise.
 
-    Ops inside a linalg named op's implicit body are not counted (they print as one line).
+    Ops inside a linalg named op's implicit body are not counted (they print as one line). Text is parsed first
+    (ParseError when xdsl cannot hold it).
     """
     count = 0
-    todo = [module]
+    todo = [parse_module(ir) if isinstance(ir, str) else ir]
     while todo:
         op = todo.pop()
         count += 1

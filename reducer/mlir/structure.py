@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from xdsl.ir import Block, Operation
+from xdsl.ir import Block, Operation, Region, SSAValue
 
 from reducer.mlir import funcs
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 
 KNOWN_TERMINATORS = frozenset(
     {
@@ -85,3 +85,58 @@ def dangling_reference(module: Operation) -> str | None:
             if not module.is_ancestor(succ):
                 return f"{op_name(op)} branches to a detached block"
     return None
+
+
+def drop_unreachable_blocks(region: Region) -> None:
+    """Erase blocks no path from the entry reaches, when nothing outside them uses their values."""
+    blocks = list(region.blocks)
+    if not blocks:
+        return
+    seen = {id(blocks[0])}
+    todo = [blocks[0]]
+    while todo:
+        term = todo.pop().last_op
+        for succ in term.successors if term is not None else ():
+            if id(succ) not in seen:
+                seen.add(id(succ))
+                todo.append(succ)
+    dead = [b for b in blocks if id(b) not in seen]
+    dead_ids = {id(b) for b in dead}
+    for b in dead:
+        defined = [*b.args, *(r for o in b.ops for inner in o.walk() for r in inner.results)]
+        for value in defined:
+            for use in value.uses:
+                if id(_block_in(use.operation, region)) not in dead_ids:
+                    return
+    for b in dead:
+        for o in list(b.ops):
+            o.drop_all_references()
+    for b in dead:
+        region.detach_block(b)
+        b.erase(safe_erase=False)
+
+
+def _block_in(op: Operation, region: Region) -> Block | None:
+    cur: Operation | None = op
+    while cur is not None:
+        if cur.parent is not None and cur.parent.parent is region:
+            return cur.parent
+        cur = cur.parent_op()
+    return None
+
+
+def inline_block_before(block: Block, anchor: Operation, args: list[SSAValue]) -> list[SSAValue] | None:
+    """Move `block`'s ops before `anchor`, its args replaced by `args`; return its terminator's operands."""
+    dest = anchor.parent
+    if dest is None or len(args) != len(block.args):
+        return None
+    for arg, value in zip(block.args, args, strict=False):
+        arg.replace_all_uses_with(value)
+    term = block.last_op
+    yielded = list(term.operands) if term is not None and is_terminator(term) else []
+    for inner in list(block.ops):
+        if inner is term and is_terminator(inner):
+            continue
+        block.detach_op(inner)
+        dest.insert_op_before(inner, anchor)
+    return yielded

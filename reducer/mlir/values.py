@@ -21,7 +21,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from reducer.mlir import funcs
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 
 
 def create_op(

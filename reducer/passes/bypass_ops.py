@@ -13,7 +13,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 
 from reducer.mlir import structure
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 from reducer.passes.base import ModulePass, PassContext
 
 

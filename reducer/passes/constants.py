@@ -8,7 +8,7 @@ from __future__ import annotations
 from xdsl.dialects.builtin import AnyFloat, DenseIntOrFPElementsAttr, FloatAttr, IndexType, IntegerAttr, IntegerType
 from xdsl.ir import Attribute, Operation
 
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 from reducer.passes.base import ModulePass, PassContext
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from xdsl.dialects.builtin import DenseArrayBase, ModuleOp, i32
 from xdsl.ir import Operation
 
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 from reducer.passes.base import ModulePass, PassContext
 
 _SEGMENTS = "operandSegmentSizes"

@@ -12,9 +12,8 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 
 from reducer.mlir import funcs, structure, values
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 from reducer.passes.base import ModulePass, PassContext
-from reducer.passes.inline_regions import inline_block_before
 
 
 def _called_names(module: ModuleOp) -> set[str]:
@@ -70,7 +69,7 @@ class InlineCalls(ModulePass[Operation]):
             body = callee.regions[0].clone()
             block = body.blocks.first
             assert block is not None
-            returned = inline_block_before(block, call, list(call.operands))
+            returned = structure.inline_block_before(block, call, list(call.operands))
             if returned is None or len(returned) != len(call.results):
                 return False
             for old, new in zip(call.results, returned, strict=False):

@@ -14,7 +14,7 @@ from xdsl.dialects.builtin import DenseArrayBase, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from reducer.mlir import structure, values
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 from reducer.passes.base import ModulePass, PassContext
 
 
@@ -28,23 +28,6 @@ class Target:
 def _single_block(region: Region) -> Block | None:
     blocks = list(region.blocks)
     return blocks[0] if len(blocks) == 1 else None
-
-
-def inline_block_before(block: Block, anchor: Operation, args: list[SSAValue]) -> list[SSAValue] | None:
-    """Move `block`'s ops before `anchor`, its args replaced by `args`; return its terminator's operands."""
-    dest = anchor.parent
-    if dest is None or len(args) != len(block.args):
-        return None
-    for arg, value in zip(block.args, args, strict=False):
-        arg.replace_all_uses_with(value)
-    term = block.last_op
-    yielded = list(term.operands) if term is not None and structure.is_terminator(term) else []
-    for inner in list(block.ops):
-        if inner is term and structure.is_terminator(inner):
-            continue
-        block.detach_op(inner)
-        dest.insert_op_before(inner, anchor)
-    return yielded
 
 
 def _replace_and_erase(op: Operation, results: list[SSAValue]) -> bool:
@@ -82,20 +65,20 @@ def _inline(op: Operation, variant: int) -> bool:
         block = _single_block(region)
         if block is None:  # empty else of an if without results
             return _replace_and_erase(op, [])
-        yielded = inline_block_before(block, op, [])
+        yielded = structure.inline_block_before(block, op, [])
         return yielded is not None and _replace_and_erase(op, yielded)
     if name == "scf.for":
         block = _single_block(op.regions[0])
         lb, inits = op.operands[0], list(op.operands[3:])
         if block is None:
             return False
-        yielded = inline_block_before(block, op, [lb, *inits])
+        yielded = structure.inline_block_before(block, op, [lb, *inits])
         return yielded is not None and _replace_and_erase(op, yielded)
     if name == "scf.while":
         block = _single_block(op.regions[0])
         if block is None:
             return False
-        yielded = inline_block_before(block, op, list(op.operands))
+        yielded = structure.inline_block_before(block, op, list(op.operands))
         return yielded is not None and _replace_and_erase(op, yielded[1:])
     if name == "cf.cond_br":
         return _cond_br_to_br(op, variant)
@@ -117,46 +100,8 @@ def _cond_br_to_br(op: Operation, variant: int) -> bool:
     op.erase(safe_erase=False)
     region = block.parent
     if region is not None:
-        drop_unreachable_blocks(region)
+        structure.drop_unreachable_blocks(region)
     return True
-
-
-def drop_unreachable_blocks(region: Region) -> None:
-    """Erase blocks no path from the entry reaches, when nothing outside them uses their values."""
-    blocks = list(region.blocks)
-    if not blocks:
-        return
-    seen = {id(blocks[0])}
-    todo = [blocks[0]]
-    while todo:
-        term = todo.pop().last_op
-        for succ in term.successors if term is not None else ():
-            if id(succ) not in seen:
-                seen.add(id(succ))
-                todo.append(succ)
-    dead = [b for b in blocks if id(b) not in seen]
-    dead_ids = {id(b) for b in dead}
-    for b in dead:
-        defined = [*b.args, *(r for o in b.ops for inner in o.walk() for r in inner.results)]
-        for value in defined:
-            for use in value.uses:
-                if id(_block_in(use.operation, region)) not in dead_ids:
-                    return
-    for b in dead:
-        for o in list(b.ops):
-            o.drop_all_references()
-    for b in dead:
-        region.detach_block(b)
-        b.erase(safe_erase=False)
-
-
-def _block_in(op: Operation, region: Region) -> Block | None:
-    cur: Operation | None = op
-    while cur is not None:
-        if cur.parent is not None and cur.parent.parent is region:
-            return cur.parent
-        cur = cur.parent_op()
-    return None
 
 
 def merge_into_predecessor(block: Block) -> bool:

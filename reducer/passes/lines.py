@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from reducer.passes.base import PassContext, Subject
 
 
-class Lines:
+class DeleteLines:
     name = "lines"
     description = "delete lines (latest first); the fallback when the input does not parse"
     needs_module = False

@@ -14,7 +14,7 @@ from reducer.passes.drop_operands import DropOperands
 from reducer.passes.erase_ops import EraseOps
 from reducer.passes.functions import DropFuncArgs, DropFuncResults, DropUnusedFuncs, InlineCalls
 from reducer.passes.inline_regions import InlineRegions
-from reducer.passes.lines import Lines
+from reducer.passes.lines import DeleteLines
 from reducer.passes.opt import Opt
 from reducer.passes.replace_operands import ReplaceOperands
 from reducer.passes.shrink_shapes import ShrinkShapes
@@ -38,7 +38,7 @@ _ALL: tuple[ReductionPass, ...] = (
     DenseSplat(),
     ShrinkShapes(),
     DropAttributes(),
-    Lines(),
+    DeleteLines(),
 )
 
 PASSES: dict[str, ReductionPass] = {p.name: p for p in _ALL}

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, IntegerAttr
 from xdsl.ir import Operation
 
-from reducer.mlir.module import op_name, print_module
+from reducer.mlir.module import print_module
+from reducer.mlir.ops import op_name
 from reducer.passes.base import PassContext, Subject
 
 _SHAPED = re.compile(r"\b(tensor|memref|vector)<((?:\d+x)+)")

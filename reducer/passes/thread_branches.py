@@ -11,9 +11,8 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block
 
 from reducer.mlir import structure
-from reducer.mlir.module import op_name
+from reducer.mlir.ops import op_name
 from reducer.passes.base import ModulePass, PassContext
-from reducer.passes.inline_regions import drop_unreachable_blocks
 
 
 def _forward_target(block: Block) -> Block | None:
@@ -50,5 +49,5 @@ class ThreadBranches(ModulePass[Block]):
                     if succ is block:
                         pred.successors[i] = target
                         done = True
-            drop_unreachable_blocks(region)
+            structure.drop_unreachable_blocks(region)
         return done

@@ -13,7 +13,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from reducer.errors import CommandLineRejected
-from reducer.failure.outcome import Outcome
+from reducer.failure.outcome import Outcome, StrEnum
 from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation
 from reducer.proc import atomic
@@ -22,18 +22,28 @@ from reducer.stage.options import Options
 from reducer.stage.run_env import RunEnv
 from reducer.stage.table import StageSpec
 
-SAME = "same-bug"
-OTHER = "other-failure"
-HEALTHY = "healthy"
-TOOL_ERROR = "tool-error"
 _MATRIX_FORMAT = 1
+
+
+class ReleaseVerdict(StrEnum):
+    """What one release says about one bug. Not an outcome: it compares the release's run with the expected
+    signature (SAME and OTHER are both failures; HEALTHY is PASSED or PASSED_MLIR), and TOOL_ERROR is no run
+    at all (no binary, a refused command line, IR it cannot parse)."""
+
+    SAME = "same-bug"
+    OTHER = "other-failure"
+    HEALTHY = "healthy"
+    TOOL_ERROR = "tool-error"
+
+
+SAME, OTHER, HEALTHY, TOOL_ERROR = ReleaseVerdict
 
 
 @dataclass(frozen=True)
 class ReleaseResult:
     package: str
     version: str
-    outcome: str  # same-bug / other-failure / healthy / tool-error
+    outcome: ReleaseVerdict
     id: str | None  # the signature this release shows, if it fails
     same_bug: bool
     detail: str = ""
@@ -58,6 +68,7 @@ def run_release(
     if path.is_file():
         data = json.loads(path.read_text())
         data.update(cached=True, same_bug=bool(expected and data["id"] == expected.id))
+        data["outcome"] = ReleaseVerdict(data["outcome"])
         if data["outcome"] in (SAME, OTHER):
             data["outcome"] = SAME if data["same_bug"] else OTHER
         return ReleaseResult(**data)

@@ -14,7 +14,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from reducer.errors import ReducerError
+from packaging.version import InvalidVersion, Version
+
+from reducer.errors import ReleaseUnavailable
 from reducer.proc import atomic, locks
 from reducer.proc.groups import owned_tempdir
 from reducer.proc.run import run_process
@@ -25,20 +27,21 @@ CACHE_ENV = "REDUCER_CACHE"
 _READY = ".ready"
 
 
-class ReleaseUnavailable(ReducerError):
-    """A release cannot be listed or fetched (registry unreachable, no such version)."""
-
-
 def cache_root() -> Path:
     base = os.environ.get(CACHE_ENV) or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / ("" if os.environ.get(CACHE_ENV) else "reducer")
 
 
-def _version_key(version: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.+-]", version))
+def _version_key(version: str) -> tuple[int, Version, str]:
+    """PEP 440 order (`3.2.0.dev1` < `3.2.0rc1` < `3.2.0` < `3.2.0.post1`); a name pip would not list sorts last."""
+    try:
+        return 0, Version(version), version
+    except InvalidVersion:
+        return 1, Version("0"), version
 
 
 def sort_versions(versions: list[str]) -> list[str]:
+    """Distinct releases, oldest first, as pip orders them."""
     return sorted(set(versions), key=_version_key)
 
 

@@ -11,23 +11,23 @@ from __future__ import annotations
 import io
 import json
 import platform
-import re
 import tarfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reducer.errors import InputError, NotInteresting, ReducerError
+from reducer.errors import InputError, NotInteresting
 from reducer.failure.replay import Observation, Replay
 from reducer.failure.signature import Expectation, Signature
+from reducer.mlir.symbols import kernel_name
 from reducer.proc import atomic, outputs
+from reducer.report.compiler_issue import bundle_notes, compiler_issue, needles
 from reducer.report.facts import ReportFacts
-from reducer.report.issue import bundle_notes, needles, render_issue
+from reducer.report.issue import PrivateDataLeft, redacted, render_issue
 from reducer.report.reproduce_script import reproduce_script
-from reducer.repro.artifact import header_of, read_json, sidecar_path
-from reducer.repro.suite import read_repro, render, strip_header
+from reducer.repro.artifact import Artifact, FoundWith, load, sidecar_path
+from reducer.repro.suite import render, repro_of
 from reducer.repro.upstream import UpstreamTest, build_test
-from reducer.safety.leaks import Leak
 from reducer.safety.lit_safe import ir_body
 from reducer.safety.redact import Redactor
 from reducer.stage import binary_facts
@@ -36,11 +36,11 @@ from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
 from reducer.stage.source import read_text
 from reducer.stage.table import StageSpec
-from reducer.stage.toolchain import locate, package_version, versions
+from reducer.stage.toolchain import locate, package_version
+
+__all__ = ["PrivateDataLeft", "ReportResult", "kernel_name", "write_report"]
 
 # A function op of any dialect (`tt.func`, `func.func`) and its symbol.
-_KERNEL = re.compile(r"\b\w+\.func\s+(?:(?:public|private|nested)\s+)?@([\w$.-]+)")
-_GENERIC_KERNEL = re.compile(r'sym_name\s*=\s*"([\w$.-]+)"')
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,6 @@ class ReportResult:
         )
 
 
-class PrivateDataLeft(ReducerError):
-    """Redaction left something private in a file meant for upstream: nothing was written."""
-
-
 # --- reading the inputs --------------------------------------------------------------------
 
 
@@ -73,40 +69,19 @@ class _Input:
     ir: str
     stage: StageSpec
     expected: Expectation | None  # from a repro header: the report must show this bug
-    releases: dict[str, str] | None = None  # a repro header's version matrix (`reducer matrix --record`)
-    verdict: str = ""
+    found: FoundWith = FoundWith()  # a repro header's: the releases `reducer matrix --record` tried
 
 
-def _read_input(path: Path, stage: StageSpec | None) -> _Input:
-    text = read_text(path)
-    repro = read_repro(path)
+def _read_input(given: Artifact, stage: StageSpec | None) -> _Input:
+    repro = repro_of(given)
     if repro is not None:
-        header = header_of(text) or {}
-        releases = header.get("releases") if isinstance(header.get("releases"), dict) else None
-        return _Input(repro.ir, repro.stage, Expectation.of(repro.signature), releases, str(header.get("verdict", "")))
-    ir = strip_header(text)
+        return _Input(repro.ir, repro.stage, Expectation.of(repro.signature), given.found)
+    ir = given.ir
     stage = stage or stages.infer(ir)
     if stage is None:
         choices = " or ".join(f"--stage {s.name}" for s in stages.all_stages())
-        raise InputError(f"{path}: cannot tell which stage this IR feeds", f"pass {choices}")
+        raise InputError(f"{given.path}: cannot tell which stage this IR feeds", f"pass {choices}")
     return _Input(ir, stage, None)
-
-
-def find_sidecar(repro_path: Path) -> dict | None:
-    """The `<reduced>.mlir.json` that `reducer reduce` writes next to its output, when present."""
-    return read_json(sidecar_path(repro_path))
-
-
-def kernel_name(ir: str) -> str | None:
-    """The kernel's symbol: the first tt.func (TTIR) or the entry func.func (linalg)."""
-    names = _KERNEL.findall(ir) or _GENERIC_KERNEL.findall(ir)
-    if not names:
-        return None
-    for line in ir.splitlines():
-        m = _KERNEL.search(line)
-        if m and "entry" in line:
-            return m.group(1)
-    return names[0]
 
 
 # --- observing -----------------------------------------------------------------------------
@@ -128,10 +103,11 @@ def _observe(
 # --- gathering ----------------------------------------------------------------------------
 
 
-def _environment(stage: StageSpec, options: Options) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def _environment(found: FoundWith) -> list[tuple[str, str]]:
     """The form's environment: the failing tool (what makes its stripped frames usable upstream), the wheels,
     the host. The other stages' tools are in the bundle's signature.json, not in the issue."""
-    installed = versions()
+    stage, options, installed = found.stage, found.options, found.versions or {}
+    assert stage is not None and options is not None
     tool = locate(stage)
     tag = binary_facts.wheel_tag(stage.wheel)
     rows = [
@@ -148,7 +124,7 @@ def _environment(stage: StageSpec, options: Options) -> tuple[dict[str, str], li
     except OSError:
         os_name = ""
     os_text = f"{os_name}, " if os_name else ""
-    rows += [
+    return rows + [
         ("Python", platform.python_version()),
         ("OS", f"{os_text}{platform.system()} {platform.release()}"),
         ("CPU arch", platform.machine()),
@@ -156,33 +132,22 @@ def _environment(stage: StageSpec, options: Options) -> tuple[dict[str, str], li
         ("NPU options", options.describe()),
         ("Reported with", f"reducer {package_version('reducer')}"),
     ]
-    return installed, rows
 
 
-def _gather(
-    repro_path: Path,
-    *,
-    original: Path | None,
-    sidecar: dict | None,
-    options: Options,
-    stage: StageSpec | None,
-    redactor: Redactor,
-    attempts: int,
-    timeout: float,
-    env: RunEnv = DEFAULT_ENV,
-) -> tuple[ReportFacts, str]:
-    given = _read_input(repro_path, stage)
+def _replay(
+    where: Path, given: _Input, ir: str, options: Options, attempts: int, timeout: float, env: RunEnv
+) -> Observation:
+    """The failure on this machine: the header's bug when there is one, and still the bug once redacted."""
     stage = given.stage
-    ir = ir_body(redactor.text(given.ir))
     obs = _observe(stage, stage.prepare(ir), options, given.expected, attempts, timeout, env)
     if obs.signature is None:
         raise NotInteresting(
-            f"{repro_path}: does not fail here ({obs.outcome.label}); nothing to report",
+            f"{where}: does not fail here ({obs.outcome.label}); nothing to report",
             "check the target and options, or run `reducer check` on it",
         )
     if given.expected is not None and not given.expected.met_by(obs.signature):
         raise NotInteresting(
-            f"{repro_path}: now shows {obs.signature.id} ({obs.signature.title}), not its header's {given.expected.id}",
+            f"{where}: now shows {obs.signature.id} ({obs.signature.title}), not its header's {given.expected.id}",
             "the bug may be fixed or the options differ: `reducer recheck`, or pass --target/--option",
         )
     if ir != given.ir and given.expected is None:
@@ -190,24 +155,36 @@ def _gather(
         raw = _observe(stage, stage.prepare(given.ir), options, None, 1, timeout, env)
         if not Expectation.of(obs.signature).met_by(raw.signature):
             raise NotInteresting(
-                f"{repro_path}: the redacted IR no longer shows the failure of the original",
+                f"{where}: the redacted IR no longer shows the failure of the original",
                 "remove the private strings from the IR by hand and retry",
             )
-    # The original is attached only when the user names it: a sidecar is never a source of file paths.
-    original_path = original
-    original_text = ir_body(redactor.text(read_text(original_path))) if original_path is not None else None
-    original_name = None
-    if original_path is not None:
-        suffix = "".join(original_path.suffixes[-2:]) if original_path.suffix == ".mlir" else original_path.suffix
-        original_name = "original" + (suffix or ".mlir")
-    installed, environment = _environment(stage, options)
-    environment = [(k, redactor.text(v)) for k, v in environment]
-    stderr = redactor.text(obs.run.stderr)
+    return obs
+
+
+def _original(original: Path | None, redactor: Redactor) -> tuple[str | None, str | None]:
+    """(name in the bundle, redacted text) of the original input; attached only when the user names it: a
+    sidecar is never a source of file paths."""
+    if original is None:
+        return None, None
+    suffix = "".join(original.suffixes[-2:]) if original.suffix == ".mlir" else original.suffix
+    return "original" + (suffix or ".mlir"), ir_body(redactor.text(read_text(original)))
+
+
+def _gather(
+    given: Artifact, *, original: Path | None, sidecar: dict | None, options: Options, stage: StageSpec | None,
+    redactor: Redactor, attempts: int, timeout: float, env: RunEnv = DEFAULT_ENV,
+) -> tuple[ReportFacts, str]:
+    read = _read_input(given, stage)
+    stage = read.stage
+    ir = ir_body(redactor.text(read.ir))
+    obs = _replay(given.path, read, ir, options, attempts, timeout, env)
+    original_name, original_text = _original(original, redactor)
+    here = replace(FoundWith.here(stage, options, env), releases=read.found.releases, verdict=read.found.verdict)
     sig = obs.signature
+    assert sig is not None
     ir = stage.prepare(ir)
     facts = ReportFacts(
-        stage=stage,
-        options=options,
+        found=here,
         sig=sig,
         obs=obs,
         ir=ir,
@@ -215,16 +192,12 @@ def _gather(
         original_name=original_name,
         original_text=original_text,
         sidecar=sidecar,
-        versions=installed,
-        environment=environment,
+        environment=[(k, redactor.text(v)) for k, v in _environment(here)],
         needles=[n for n in needles(sig, obs.run.stderr) if redactor.text(n) == n],
         test=_upstream_test(stage, ir, options, sig, timeout, env),
-        env=env,
         rates=_rates(stage, ir, options, sig, timeout, env),
-        releases=given.releases,
-        verdict=given.verdict,
     )
-    return facts, stderr
+    return facts, redactor.text(obs.run.stderr)
 
 
 # Runs that measure how often a bug found under a knob shows with it and without it.
@@ -275,50 +248,18 @@ def _tarball(folder: str, files: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def write_report(
-    repro_path: Path,
-    out_dir: Path | None,
-    *,
-    original: Path | None,
-    sidecar: dict | None,
-    options: Options,
-    stage: StageSpec | None = None,
-    secrets: tuple[str, ...] = (),
-    attempts: int = 3,
-    timeout: float = 120.0,
-    env: RunEnv = DEFAULT_ENV,
-) -> ReportResult:
-    """Replay `repro_path`, then write `out_dir/issue.md` and `out_dir/bundle.tar.gz` (redacted).
 
-    `out_dir` None means ./report-<signature id>. `attempts` bounds the replays of a repro whose header
-    names a signature (flaky crashes). Raises PrivateDataLeft, writing nothing, if redaction falls short.
-    """
-    redactor = Redactor.for_this_machine(tuple(secrets))
-    facts, stderr = _gather(
-        repro_path,
-        original=original,
-        sidecar=sidecar,
-        options=options,
-        stage=stage,
-        redactor=redactor,
-        attempts=attempts,
-        timeout=timeout,
-        env=env,
-    )
-    sig = facts.sig
-    out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig.id}"
+def _bundle(facts: ReportFacts, stderr: str) -> dict[str, str]:
+    """The bundle's files (name -> text), before the leak gate."""
+    sig, found = facts.sig, facts.found
     sig_doc = {
         "signature": sig.to_dict(),
-        "stage": facts.stage.name,
-        "tool": {"name": facts.stage.tool, "version": locate(facts.stage).version},
-        "versions": facts.versions,
-        "target": facts.options.target,
-        "options": facts.options.as_dict(),
+        **found.fields("stage", "tool", "versions", "target", "options"),
         "tracker": facts.stage.tracker,
         "tracker_url": facts.stage.tracker_url,
     }
     files = {
-        "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options, env=env),
+        "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options, env=facts.env),
         "stderr.txt": stderr,
         "reproduce.sh": reproduce_script(facts),
         "signature.json": json.dumps(sig_doc, indent=2, sort_keys=True) + "\n",
@@ -332,18 +273,40 @@ def write_report(
         if facts.test.single.ir != facts.ir:
             files["pass-level.mlir"] = facts.test.single.ir
     files["NOTES.md"] = bundle_notes(facts)
-    files = {name: redactor.text(text) for name, text in files.items()}
-    issue = redactor.text(render_issue(facts, stderr))
-    leaks = [Leak(name, w) for name, text in [("issue.md", issue), *files.items()] for w in redactor.leaks(text)]
-    if leaks:
-        listed = ", ".join(f"{lk.where}: {lk.text}" for lk in leaks[:5])
-        raise PrivateDataLeft(
-            f"redaction left private data ({listed}); nothing written",
-            "report this reducer bug; pass the word with --secret meanwhile",
-        )
+    return files
+
+
+def write_report(
+    repro: Path | Artifact,
+    out_dir: Path | None,
+    *,
+    original: Path | None,
+    sidecar: dict | None,
+    options: Options,
+    stage: StageSpec | None = None,
+    secrets: tuple[str, ...] = (),
+    attempts: int = 3,
+    timeout: float = 120.0,
+    env: RunEnv = DEFAULT_ENV,
+) -> ReportResult:
+    """Replay `repro` (a path is read here, once), then write `out_dir/issue.md` and `out_dir/bundle.tar.gz`.
+
+    `out_dir` None means ./report-<signature id>. `attempts` bounds the replays of a repro whose header
+    names a signature (flaky crashes). Raises PrivateDataLeft, writing nothing, if redaction falls short.
+    """
+    given = load(repro) if isinstance(repro, Path) else repro
+    redactor = Redactor.for_this_machine(tuple(secrets))
+    facts, stderr = _gather(
+        given, original=original, sidecar=sidecar, options=options, stage=stage, redactor=redactor,
+        attempts=attempts, timeout=timeout, env=env,
+    )
+    sig = facts.sig
+    out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig.id}"
+    files = redacted(redactor, {"issue.md": render_issue(compiler_issue(facts, stderr)), **_bundle(facts, stderr)})
+    issue = files.pop("issue.md")
     bundle = out_dir / "bundle.tar.gz"
     issue_path = out_dir / "issue.md"
-    outputs.guard([repro_path, sidecar_path(repro_path), original], [bundle, issue_path], "report")
+    outputs.guard([given.path, sidecar_path(given.path), original], [bundle, issue_path], "report")
     # Both or neither: a full disk must not leave a bundle without its issue.
     atomic.write_many({bundle: _tarball(f"repro-{sig.id}", files), issue_path: issue.encode()})
     return ReportResult(out_dir, issue_path, bundle, sig, facts.stage.tracker, facts.stage.tracker_url, sorted(files))

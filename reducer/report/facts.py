@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reducer.failure.replay import Observation
-from reducer.failure.signature import Signature
-from reducer.repro.upstream import UpstreamTest
-from reducer.stage.options import Options
+from reducer.repro.artifact import FoundWith
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
-from reducer.stage.table import StageSpec
+
+if TYPE_CHECKING:  # annotations only: the facts hold these, the report modules build them
+    from reducer.failure.replay import Observation
+    from reducer.failure.signature import Signature
+    from reducer.repro.upstream import UpstreamTest
+    from reducer.stage.options import Options
+    from reducer.stage.table import StageSpec
 
 
 @dataclass
 class ReportFacts:
     """Everything issue.md and reproduce.sh say, re-observed on this machine and redacted once."""
 
-    stage: StageSpec
-    options: Options
+    found: FoundWith  # this machine's versions, the replay's stage, options and knobs, the header's releases
     sig: Signature
     obs: Observation
     ir: str  # redacted, as replayed
@@ -25,11 +28,35 @@ class ReportFacts:
     original_name: str | None
     original_text: str | None
     sidecar: dict | None
-    versions: dict[str, str]
     environment: list[tuple[str, str]]
     needles: list[str]
     test: UpstreamTest | None = None  # the single-pass test for the upstream suite
-    env: RunEnv = DEFAULT_ENV  # the knob the bug needs, when it hides without one
     rates: list[tuple[RunEnv, int, int]] = field(default_factory=list)  # (env, showing, runs): with and without
-    releases: dict[str, str] | None = None  # version -> matrix outcome, when `reducer matrix --record` ran
-    verdict: str = ""
+
+    @property
+    def stage(self) -> StageSpec:
+        assert self.found.stage is not None
+        return self.found.stage
+
+    @property
+    def options(self) -> Options:
+        assert self.found.options is not None
+        return self.found.options
+
+    @property
+    def env(self) -> RunEnv:
+        """The knob the bug needs, when it hides without one."""
+        return self.found.env or DEFAULT_ENV
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return self.found.versions or {}
+
+    @property
+    def releases(self) -> dict[str, str] | None:
+        """Version -> matrix outcome, when `reducer matrix --record` ran."""
+        return self.found.releases
+
+    @property
+    def verdict(self) -> str:
+        return self.found.verdict

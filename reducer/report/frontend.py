@@ -15,11 +15,11 @@ from typing import Any
 
 from reducer.capture.discovery import read_record
 from reducer.capture.frontend import finding_of
-from reducer.capture.record import FRONTEND_ERROR, RECORD
+from reducer.capture.record import RECORD
 from reducer.errors import InputError
+from reducer.failure.outcome import Outcome
 from reducer.proc import atomic, outputs
-from reducer.report.compiler import PrivateDataLeft
-from reducer.report.issue import fence
+from reducer.report.issue import Issue, fence, redacted, render_issue
 from reducer.safety.redact import Redactor
 from reducer.stage.table import all_stages
 from reducer.stage.toolchain import package_version, versions
@@ -48,12 +48,12 @@ def _record_path(path: Path) -> Path:
 def is_frontend_finding(path: Path) -> bool:
     """A capture's launch folder (or its record.json) whose launch the frontend rejected."""
     record = _record_path(path)
-    return record.name == RECORD and read_record(record).get("outcome") == FRONTEND_ERROR
+    return record.name == RECORD and read_record(record).get("outcome") == Outcome.FRONTEND_ERROR
 
 
 def _record(path: Path) -> dict[str, Any]:
     data = read_record(_record_path(path))
-    if data.get("outcome") != FRONTEND_ERROR:
+    if data.get("outcome") != Outcome.FRONTEND_ERROR:
         raise InputError(
             f"{_record_path(path)}: not the record of a frontend error",
             "pass a launch folder of `reducer capture`, or report a saved repro or a failing IR file",
@@ -78,8 +78,8 @@ def _launch_rows(record: dict[str, Any]) -> list[str]:
     return rows
 
 
-def render_frontend_issue(record: dict[str, Any]) -> tuple[str, str, str]:
-    """(id, title, issue markdown) for a frontend-error record."""
+def frontend_issue(record: dict[str, Any]) -> tuple[str, Issue]:
+    """(id, issue) for a frontend-error record."""
     sig, title, line = finding_of(record)
     error = record.get("error") or ""
     tail = "\n".join(error.strip().splitlines()[-_ERROR_LINES:])
@@ -90,58 +90,37 @@ def render_frontend_issue(record: dict[str, Any]) -> tuple[str, str, str]:
         f"- Python {platform.python_version()}, {platform.system()} {platform.machine()}, no NPU needed",
         f"- reported with reducer {package_version('reducer')}",
     ]
-    lines = [
-        f"# {title}",
-        "",
+    intro = (
         f"Signature `{sig}` (frontend). The launch is rejected by Triton's Python frontend for the Ascend backend "
-        "before any compiler runs; the same kernel launches on other Triton backends.",
-        "",
-        "## Environment",
-        "",
-        *env,
-        "",
-        "## The launch",
-        "",
-        *_launch_rows(record),
-        "",
-        "## What happens",
-        "",
-        fence(line),
-        "",
-    ]
+        "before any compiler runs; the same kernel launches on other Triton backends."
+    )
+    happens = [fence(line)]
     if tail.strip() != line.strip():
-        lines += ["<details><summary>traceback (last lines)</summary>", "", fence(tail), "", "</details>", ""]
-    lines += [
-        "## Expected",
-        "",
-        "The launch compiles (or the frontend says which Ascend limitation it hits, with the option to change).",
+        happens += ["", "<details><summary>traceback (last lines)</summary>", "", fence(tail), "", "</details>"]
+    sections = [
+        ("## Environment", env),
+        ("## The launch", _launch_rows(record)),
+        ("## What happens", happens),
+        ("## Expected", [
+            "The launch compiles (or the frontend says which Ascend limitation it hits, with the option to change)."
+        ]),
     ]
     if known:
-        lines += [
-            "",
-            "## Workaround",
-            "",
+        sections.append(("## Workaround", [
             f"`{known.get('name')}`: {known.get('summary')}. With it the kernel reaches the compiler "
             "(`reducer capture` applies it and records both launches).",
-        ]
-    return sig, title, "\n".join(lines) + "\n"
+        ]))
+    return sig, Issue(title, [intro], sections)
 
 
 def write_frontend_report(path: Path, out_dir: Path | None, secrets: tuple[str, ...] = ()) -> FrontendReport:
     record = _record(path)
-    sig, title, issue = render_frontend_issue(record)
-    redactor = Redactor.for_this_machine(tuple(secrets))
-    issue = redactor.text(issue)
-    left = redactor.leaks(issue)
-    if left:
-        raise PrivateDataLeft(
-            f"redaction left private data ({', '.join(left[:5])}); nothing written",
-            "report this reducer bug; pass the word with --secret meanwhile",
-        )
+    sig, found = frontend_issue(record)
+    issue = redacted(Redactor.for_this_machine(tuple(secrets)), {"issue.md": render_issue(found)})["issue.md"]
     out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig}"
     target = out_dir / "issue.md"
     outputs.guard([_record_path(path)], [target], "report")
     atomic.write_text(target, issue)
     # The frontend ships with the first stage's wheel: it produces that stage's input.
     first = all_stages()[0]
-    return FrontendReport(out_dir, target, sig, title, first.tracker, first.tracker_url)
+    return FrontendReport(out_dir, target, sig, found.title, first.tracker, first.tracker_url)

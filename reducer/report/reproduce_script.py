@@ -1,113 +1,101 @@
-"""reproduce.sh: the bundle's script that needs only the wheel, not reducer."""
+"""reproduce.sh: the bundle's script that needs only the wheel, not reducer.
+
+The script is a template (`templates/reproduce.sh.j2`). Shell has no autoescaping, so the template gets no raw
+value: every value is quoted here for where it lands (a word, inside double quotes, a comment), and the template
+environment refuses anything that was not.
+"""
 
 from __future__ import annotations
 
 import shlex
+from functools import cache
+
+import jinja2
 
 from reducer.failure.outcome import Outcome
 from reducer.report.facts import ReportFacts
 from reducer.repro.suite import dies_of_signal
+from reducer.safety.shell import shell_line
+
+
+class _Shell(str):
+    """Text made safe for its place in the script."""
+
+
+def _word(value: object) -> _Shell:
+    return _Shell(shlex.quote(str(value)))
+
+
+def _in_double_quotes(value: object) -> _Shell:
+    """A value inside a double-quoted string: as it is when plain, else the string is closed around its quoting."""
+    text = str(value)
+    quoted = shlex.quote(text)
+    return _Shell(text if quoted == text else f'"{quoted}"')
+
+
+def _comment(value: object) -> _Shell:
+    """A value in a comment line: one line, so nothing after it is a command."""
+    return _Shell(" ".join(str(value).splitlines()))
+
+
+def _only_quoted(value: object) -> object:
+    if not isinstance(value, _Shell):
+        raise TypeError(f"reproduce.sh template got an unquoted value: {value!r}")
+    return value
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reducer.report", "templates"),
+        autoescape=False,  # shell, not HTML: the values come quoted (see `_only_quoted`)
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_only_quoted,
+    )
+    return env.get_template("reproduce.sh.j2")
 
 
 def reproduce_script(facts: ReportFacts) -> str:
     """A bash script that needs only the wheel (no reducer): exit 0 when the failure reproduces."""
     stage, sig = facts.stage, facts.sig
-    package, rel, override = stage.package, stage.path_in_package, stage.override_env
-    wheel = stage.wheel
-    tool_name = stage.tool
-    args = " ".join(shlex.quote(a) for a in stage.args(facts.options))
     outcome = Outcome(sig.outcome)
-    must_crash = "1" if dies_of_signal(sig, facts.obs.run.stderr) else "0"
-    checks = "\n".join(f"  {shlex.quote(n)}" for n in facts.needles)
-    title = shlex.quote(f"{sig.id}: {sig.title}")
-    timeout_cmd = ""
-    if outcome is Outcome.TIMEOUT:
-        timeout_cmd = f"timeout {max(10, int(facts.obs.run.seconds) + 1)} "
-    pass_check = _pass_check(facts, timeout_cmd, args)
+    timeout_cmd = f"timeout {max(10, int(facts.obs.run.seconds) + 1)} " if outcome is Outcome.TIMEOUT else ""
     # The knobs the bug needs (a heap bug that hides without MALLOC_PERTURB_...): the script sets them too.
-    knobs = "".join(f"{shlex.quote(f'{k}={v}')} " for k, v in facts.env.variables().items())
-    return f"""#!/usr/bin/env bash
-# Reproduces {sig.id}: {sig.title}
-# Needs the {wheel} wheel ({facts.versions.get(wheel, 'unknown')} was used), or {override}=<binary>.
-# Exit 0: reproduced; 1: did not; 2: {tool_name} not found.
-set -u
-here=$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)
-python=${{PYTHON:-$(command -v python3 || command -v python || true)}}
-
-tool=${{{override}:-}}
-if [ -z "$tool" ] && [ -n "$python" ]; then
-  # find_spec locates the package without importing it (importing triton is slow and needs pybind11).
-  tool=$("$python" -c '
-import importlib.util, os, sys
-spec = importlib.util.find_spec(sys.argv[1])
-if spec and spec.submodule_search_locations:
-    print(os.path.join(list(spec.submodule_search_locations)[0], sys.argv[2]))
-' {package} {rel} 2>/dev/null || true)
-fi
-if [ -z "$tool" ] || [ ! -x "$tool" ]; then
-  tool=$(command -v {tool_name} || true)
-fi
-if [ -z "$tool" ]; then
-  echo "reproduce.sh: {tool_name} not found (pip install {wheel}, or set {override})" >&2
-  exit 2
-fi
-
-# Kept after the run, so the whole stderr can be read: reproduce-run/stderr.txt.
-work=${{REPRODUCE_RUN:-$here/reproduce-run}}
-rm -rf "$work" && mkdir -p "$work"
-cp "$here/repro.mlir" "$work/{stage.input_name}"
-cd "$work"
-# A clean environment, like the backend's subprocess; no in-process symbolization (crashes stay fast).
-env -i PATH="$PATH" LANG=C LC_ALL=C LLVM_DISABLE_SYMBOLIZATION=1 {knobs}\\
-  {timeout_cmd}"$tool" {stage.input_name} {args} >stdout.txt 2>stderr.txt
-status=$?
-# The key message is whitespace-normalized: compare against a squeezed copy of stderr.
-tr -s '[:space:]' ' ' <stderr.txt >flat.txt
-
-must_crash={must_crash}
-needles=(
-{checks}
-)
-ok=1
-if [ "$status" -eq 0 ]; then
-  echo "{tool_name} exited 0: the failure did not happen"
-  ok=0
-elif [ "$must_crash" = 1 ] && [ "$status" -lt 128 ]; then
-  echo "{tool_name} exited $status, but this bug is a crash (death by a signal)"
-  ok=0
-fi
-for needle in ${{needles[@]+"${{needles[@]}}"}}; do
-  if ! grep -qF -- "$needle" flat.txt; then
-    echo "key message missing from stderr: $needle"
-    ok=0
-  fi
-done
-{pass_check}
-echo "--- first lines of stderr (status $status; all of it: $work/stderr.txt) ---"
-head -n 8 stderr.txt
-if [ "$ok" = 1 ]; then
-  echo "REPRODUCED "{title}
-  exit 0
-fi
-echo "NOT REPRODUCED "{title}
-exit 1
-"""
+    knobs = shell_line([], facts.env.variables())
+    argv = [stage.input_name, *stage.args(facts.options)]
+    context = {
+        "title_comment": _comment(f"{sig.id}: {sig.title}"),
+        "title": _word(f"{sig.id}: {sig.title}"),
+        "wheel": _word(stage.wheel),
+        "wheel_dq": _in_double_quotes(stage.wheel),
+        "version": _comment(facts.versions.get(stage.wheel, "unknown")),
+        "override": _word(stage.override_env),
+        "override_dq": _in_double_quotes(stage.override_env),
+        "tool_name": _word(stage.tool),
+        "tool_name_dq": _in_double_quotes(stage.tool),
+        "package": _word(stage.package),
+        "rel": _word(stage.path_in_package),
+        "input_name_dq": _in_double_quotes(stage.input_name),
+        "knobs": _Shell(knobs + " " if knobs else ""),
+        "timeout_cmd": _Shell(timeout_cmd),
+        "command": _Shell(shell_line(argv)),
+        "must_crash": _Shell("1" if dies_of_signal(sig, facts.obs.run.stderr) else "0"),
+        "checks": _Shell("\n".join(f"  {_word(n)}" for n in facts.needles)),
+        "pass_note": None,
+    }
+    if _checks_pass(facts):
+        flag = "--mlir-pass-pipeline-crash-reproducer=crash-reproducer.mlir"
+        context["pass_note"] = _word(f"Pipeline failed while executing [`{sig.failing_pass}`")
+        context["failing_pass_dq"] = _in_double_quotes(sig.failing_pass)
+        context["command_crash_reproducer"] = _Shell(shell_line([*argv, flag]))
+    return _template().render(context)
 
 
-def _pass_check(facts: ReportFacts, timeout_cmd: str, args: str) -> str:
-    """A crash with no message is told apart by the pass it dies in: MLIR's crash reproducer names it."""
-    stage, sig = facts.stage, facts.sig
+def _checks_pass(facts: ReportFacts) -> bool:
+    """A crash with no message is told apart by the pass it dies in: MLIR's crash reproducer names it (unless the
+    tool prints no "failed while executing" note to check)."""
+    sig = facts.sig
     if Outcome(sig.outcome) is not Outcome.SIGNAL or sig.message or not sig.failing_pass:
-        return ""
-    if stage.pass_from_local_reproducer:
-        return ""  # the tool prints no "failed while executing" note to check
-    flag = "--mlir-pass-pipeline-crash-reproducer=crash-reproducer.mlir"
-    note = shlex.quote(f"Pipeline failed while executing [`{sig.failing_pass}`")
-    return f"""# A crash with no message: it must be this pass that crashes (the crash reproducer names it).
-env -i PATH="$PATH" LANG=C LC_ALL=C LLVM_DISABLE_SYMBOLIZATION=1 \\
-  {timeout_cmd}"$tool" {stage.input_name} {args} {flag} >/dev/null 2>pass.txt
-if ! grep -qF -- {note} pass.txt; then
-  echo "the crash is not in {sig.failing_pass}: see pass.txt"
-  ok=0
-fi
-"""
+        return False
+    return not facts.stage.pass_from_local_reproducer

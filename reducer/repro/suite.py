@@ -18,23 +18,27 @@ from pathlib import Path
 
 from reducer.errors import InputError, NotInteresting
 from reducer.failure.cause import skeleton
-from reducer.failure.outcome import Outcome, first_error_line
+from reducer.failure.classify import first_error_line
+from reducer.failure.masks import MASKED, normalize_message
+from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Replay
-from reducer.failure.signature import MASKED, Expectation, Signature, normalize_message
+from reducer.failure.signature import Expectation, Signature
 from reducer.proc import atomic, locks, outputs
-from reducer.repro.artifact import HEADER, from_fields, header_of, sidecar_path
+from reducer.repro.artifact import HEADER, Artifact, FoundWith, sidecar_path, strip_header
 from reducer.repro.lit_setup import ensure_config
 from reducer.safety.lit_safe import check_pattern, ir_body, json_line
 from reducer.safety.redact import Redactor
+from reducer.safety.shell import shell_line
 from reducer.stage import table as stages
 from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
 from reducer.stage.source import load
 from reducer.stage.table import StageSpec
 from reducer.stage.tool_print import reprint, tool_ops, unwrap_module
-from reducer.stage.toolchain import locate, versions
+from reducer.stage.toolchain import versions
 
-_HEADER_LINE = re.compile(r"^// (?:REDUCER-SIGNATURE|RUN|REQUIRES|CHECK[\w-]*|FIXED[\w-]*|PINNED|NOTE):.*\n?", re.M)
+# The "found with" fields a repro header carries, beside the signature's own.
+HEADER_FIELDS = ("tool_version", "versions", "target", "options")
 
 
 @dataclass(frozen=True)
@@ -66,24 +70,21 @@ class SaveResult:
 # --- reading -------------------------------------------------------------------------------
 
 
-def strip_header(text: str) -> str:
-    return _HEADER_LINE.sub("", text).lstrip("\n")
+def repro_of(artifact: Artifact) -> Repro | None:
+    """The repro an artifact is, None when it has no signature header; InputError when the header is bad."""
+    if artifact.header is None:
+        return None
+    found, expected = artifact.found, artifact.expected
+    if found.stage is None:
+        stage = artifact.header.get("stage")
+        raise InputError(f"{artifact.path}: unknown stage {stage!r} in the header", "fix or delete the file")
+    assert expected is not None
+    return Repro(artifact.path, expected, artifact.ir, found.options or Options(), found.env or DEFAULT_ENV)
 
 
 def read_repro(path: Path) -> Repro | None:
     """The repro in `path`, None when it has no signature header; InputError when the header is bad."""
-    text = path.read_text(errors="replace")
-    try:
-        data = header_of(text)
-    except InputError as err:
-        raise InputError(f"{path}: {err}", err.hint) from None
-    if data is None:
-        return None
-    found = from_fields(data, f"{path} (repro header)", signature=True)
-    if found.stage is None:
-        raise InputError(f"{path}: unknown stage {data.get('stage')!r} in the header", "fix or delete the file")
-    assert found.expected is not None
-    return Repro(path, found.expected, strip_header(text), found.options or Options(), found.env or DEFAULT_ENV)
+    return repro_of(Artifact(path, path.read_text(errors="replace"), neighbours=False))
 
 
 def scan_repros(root: Path, include_fixed: bool = False) -> tuple[list[Repro], list[tuple[Path, str]]]:
@@ -145,23 +146,10 @@ def check_lines(sig: Signature, stderr: str, spec: StageSpec) -> list[str]:
     return lines
 
 
-_PLAIN_WORD = re.compile(r"^[\w.,:=+/@-]+$")
-_UNQUOTABLE = re.compile(r'["\\$`]')
-
-
-def shell_word(arg: str) -> str:
-    """One argument for lit's shell: plain words bare, others double-quoted; never shell syntax."""
-    if _PLAIN_WORD.match(arg):
-        return arg
-    if _UNQUOTABLE.search(arg) or "\n" in arg:
-        raise InputError(f"argument {arg!r} cannot be written into a RUN line", "check the --option values")
-    return f'"{arg}"'
-
-
-def env_words(env: RunEnv) -> str:
-    """`env KEY=VALUE ` before a RUN line's tool, for the knobs that are variables (ASLR cannot be set there)."""
-    variables = env.variables()
-    return "env " + " ".join(shell_word(f"{k}={v}") for k, v in variables.items()) + " " if variables else ""
+def _tool_command(spec: StageSpec, options: Options, env: RunEnv, *extra: str) -> str:
+    """The stage tool on the test file, as lit runs it (the knobs that are variables before it: ASLR cannot be
+    set there); lit gives the output a temp path."""
+    return shell_line([spec.tool, "%s", *spec.flags(options), *extra, "-o", "%t"], env.variables(), lit=True)
 
 
 def dies_of_signal(sig: Signature, stderr: str) -> bool:
@@ -175,8 +163,7 @@ def run_line(
     sig: Signature, options: Options, fixed: bool = False, env: RunEnv = DEFAULT_ENV, crashed: bool | None = None
 ) -> str:
     spec = stages.get(sig.stage)
-    args = " ".join(shell_word(a) for a in spec.flags(options))
-    cmd = f"{env_words(env)}{spec.tool} %s {args} -o %t"  # lit gives the output a temp path
+    cmd = _tool_command(spec, options, env)
     outcome = Outcome(sig.outcome)
     if fixed:
         if spec.healthy_end is not None:
@@ -194,10 +181,9 @@ def _pinned_pass(sig: Signature, options: Options, spec: StageSpec, env: RunEnv)
         return []
     if spec.pass_from_local_reproducer:
         return []  # the tool prints no "failed while executing" note
-    args = " ".join(shell_word(a) for a in spec.flags(options))
     flag = "--mlir-pass-pipeline-crash-reproducer=%t.reproducer"
     return [
-        f"// RUN: not {env_words(env)}{spec.tool} %s {args} {flag} -o %t 2>&1 | FileCheck %s --check-prefix=PINNED",
+        f"// RUN: not {_tool_command(spec, options, env, flag)} 2>&1 | FileCheck %s --check-prefix=PINNED",
         f"// PINNED: {check_pattern(f'Pipeline failed while executing [`{sig.failing_pass}`')}",
     ]
 
@@ -206,13 +192,9 @@ def render(
     sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "", env: RunEnv = DEFAULT_ENV
 ) -> str:
     spec = stages.get(sig.stage)
-    header = sig.to_dict()
-    header["tool_version"] = locate(spec).version
-    header["versions"] = versions()
-    header["target"] = options.target
-    header["options"] = options.as_dict()
-    if env != DEFAULT_ENV:
-        header["env"] = env.as_dict()
+    # The knobs only when there are any: a header without them reads as the default run.
+    keys = HEADER_FIELDS + (("env",) if env != DEFAULT_ENV else ())
+    header = {**sig.to_dict(), **FoundWith.here(spec, options, env).fields(*keys)}
     out = [HEADER + json_line(header), f"// REQUIRES: {spec.tool}"]
     if fixed_note:
         out.append(f"// NOTE: {check_pattern(fixed_note)}")
@@ -226,6 +208,15 @@ def render(
     body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads
     body = body if body.endswith("\n") else body + "\n"
     return "\n".join(out) + "\n\n" + body
+
+
+def record_releases(repro: Artifact, releases: dict[str, str], verdict: str) -> None:
+    """Write the releases tried (`reducer matrix --record`) into a repro's header; the rest stays as it is."""
+    assert repro.header is not None
+    found = FoundWith(releases=releases, verdict=verdict)
+    _, _, rest = repro.text.partition("\n")
+    header = {**repro.header, **found.fields("releases", "verdict")}
+    atomic.write_text(repro.path, HEADER + json_line(header) + "\n" + rest)
 
 
 def slug(sig: Signature) -> str:

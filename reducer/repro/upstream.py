@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,10 +25,12 @@ from reducer.failure.isolate import isolate
 from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation, Signature, innermost_pass
+from reducer.mlir.symbols import kernel_name
 from reducer.proc import atomic, outputs
-from reducer.repro.artifact import sidecar_path
+from reducer.repro.artifact import FoundWith, sidecar_path
 from reducer.repro.suite import slug
 from reducer.safety import lit_safe
+from reducer.safety.shell import shell_line
 from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
 from reducer.stage.runner import execute
@@ -67,7 +68,7 @@ class UpstreamTest:
 
     @property
     def command(self) -> str:
-        return f"{self.single.tool} {' '.join(shlex.quote(f) for f in self.single.flags)}"
+        return shell_line([self.single.tool, *self.single.flags])
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,7 @@ def single_pass(
 
 
 def _run_line(single: SinglePass, tail: str, env: RunEnv) -> str:
-    flags = " ".join(shlex.quote(f) for f in single.flags)
-    variables = " ".join(shlex.quote(f"{k}={v}") for k, v in env.variables().items())
-    return f"// RUN: {'env ' + variables + ' ' if variables else ''}{single.tool} {flags} %s{tail}"
+    return f"// RUN: {shell_line([single.tool, *single.flags, '%s'], env.variables(), lit=True)}{tail}"
 
 
 def _expectation_text(msg: str) -> str:
@@ -202,11 +201,6 @@ def _ir_line(rendered: list[str], at: int) -> int | None:
     return at - sum(1 for line in rendered[: at - 1] if line.lstrip().startswith("// expected-"))
 
 
-def _kernel(ir: str) -> str | None:
-    m = re.search(r'\b\w+\.func\s+(?:(?:public|private|nested)\s+)?(@(?:"[^"]*"|[\w$.-]+))', ir)
-    return m.group(1) if m else None
-
-
 def render_test(
     spec: StageSpec, sig: Signature, single: SinglePass, timeout: float, env: RunEnv = DEFAULT_ENV
 ) -> tuple[str, str]:
@@ -216,7 +210,8 @@ def render_test(
         if verified is not None:
             head = [_run_line(single, " -split-input-file -verify-diagnostics", env)]
             return "\n".join(head) + "\n\n" + verified, "verify-diagnostics"
-    kernel = _kernel(single.ir)
+    name = kernel_name(single.ir, custom_form_only=True)
+    kernel = f"@{name}" if name else None
     head = [
         _run_line(single, " | FileCheck %s", env),
         "// XFAIL: *",
@@ -243,11 +238,8 @@ def build_test(
     single = single_pass(spec, lit_safe.ir_body(ir), options, sig, timeout, env)
     text, style = render_test(spec, sig, single, timeout, env)
     about = {
-        "stage": spec.name,
         "signature": sig.to_dict(),
-        "options": options.as_dict(),
-        "env": env.as_dict(),
-        "versions": versions(),
+        **FoundWith(spec, options, env, versions()).fields("stage", "options", "env", "versions"),
         "single_pass": {"tool": single.tool, "flags": list(single.flags), "how": single.how},
         "style": style,
     }

@@ -17,7 +17,7 @@ import json
 import re
 
 from reducer.errors import InputError
-from reducer.mlir.lexical import string_end
+from reducer.mlir.lexical import blank_strings, string_end
 
 # As the readers match them: lit finds its keywords anywhere in a line (even inside a word); FileCheck finds
 # a prefix (ours: CHECK, FIXED, PINNED; COM: is its comment directive) where a word starts.
@@ -69,7 +69,7 @@ def ir_body(text: str) -> str:
 
 
 def _outside_strings(text: str) -> str:
-    return re.sub(r'"(?:[^"\\]|\\.)*"', '""', text, flags=re.S)
+    return blank_strings(text)
 
 
 def json_line(data: object) -> str:

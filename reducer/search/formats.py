@@ -55,6 +55,14 @@ def line_count(text: str) -> int:
     return sum(1 for ln in text.splitlines() if ln.strip())
 
 
+def ops_or_lines(text: str) -> int:
+    """The first size component of the first format that holds `text`: its ops, else its non-empty lines."""
+    try:
+        return count_ops(text)
+    except ParseError:
+        return line_count(text)
+
+
 MLIR_GENERIC = MlirGeneric()
 LINES = Lines()
 # Tried in order: the first that accepts the initial text is the reduction's format.

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
 from reducer.errors import UsageError
+from reducer.stage.boolean import parse_bool
 
 DEFAULT_TARGET = "Ascend910B3"
 
@@ -19,8 +20,6 @@ DEFAULT_TARGET = "Ascend910B3"
 _TARGET_RE = re.compile(r"^Ascend(910B[1-4]|910_93\d\d|910_95\d*|950\w*)$")
 # An option value reaches a command line: plain words only (no spaces, quotes or shell syntax).
 _VALUE_RE = re.compile(r"^[\w.+-]{1,64}$")
-_TRUE = ("1", "true", "yes", "on")
-_FALSE = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -123,13 +122,9 @@ def _typed(key: str, value: object, kind: type) -> str:
 
 
 def _boolean(key: str, value: object, nullable: bool) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if nullable and text in ("none", "null", ""):
+    parsed = parse_bool(value)
+    if parsed is not None:
+        return parsed
+    if nullable and str(value).strip().lower() in ("none", "null", ""):
         return None
     raise UsageError(f"option {key}={value!r}: expected true or false", f"e.g. --option {key}=false")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from reducer.errors import UsageError
+from reducer.stage.boolean import parse_bool
 
 # glibc tunables as glibc spells them: `glibc.malloc.tcache_count=0:glibc.malloc.perturb=204`.
 _TUNABLES = re.compile(r"^glibc\.[\w.]+=\w+(?::glibc\.[\w.]+=\w+)*$")
@@ -54,9 +55,10 @@ class RunEnv:
         for key, raw in data.items():
             value = str(raw).strip()
             if key == "ASLR":
-                if value.lower() not in ("on", "off", "true", "false", "1", "0"):
+                parsed = parse_bool(value)
+                if parsed is None:
                     raise UsageError(f"env ASLR={value!r}: expected on or off")
-                aslr = value.lower() in ("on", "true", "1")
+                aslr = parsed
             elif key in ("MALLOC_PERTURB_", "MALLOC_CHECK_"):
                 if not value.isdigit() or int(value) > 255:
                     raise UsageError(f"env {key}={value!r}: expected a number 0-255", f"e.g. --env {key}=204")

@@ -33,13 +33,12 @@ def unwrap_module(text: str) -> str:
 
 def tool_ops(stage: StageSpec, text: str) -> int | None:
     """Ops in `text` as the tool parses it (custom or generic form), or None when it cannot be parsed."""
-    from reducer.errors import ReducerError
-    from reducer.mlir.module import count_ops, parse_module
+    from reducer.mlir.module import ParseError, count_ops
 
     generic = reprint(stage, text, generic=True)
     if generic is None:
         return None
     try:
-        return count_ops(parse_module(generic))
-    except ReducerError:
+        return count_ops(generic)
+    except ParseError:
         return None

@@ -7,5 +7,7 @@
 - `executor`: where the tasks run, one interface: threads here (default) or `ray_executor` (Ray tasks on a
   cluster, `--ray`); `tasks`: the check and the reduction as those tasks, plain data in and out.
 - `state`: one append-only JSONL file (a line per finished check or reduction): a rerun resumes from it.
-- `triage`: groups and per-kernel rows, and the renderer table that writes triage.json/.md/.html.
+- `groups`: failures grouped by signature, reductions merged into causes; `rows`: one row per compile unit and
+  per kernel; `triage`: the triage document built from those; `render`: one renderer per format in one table
+  (triage.json/.md, and triage.html from `templates/`).
 """

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from reducer.capture.discovery import CapturedIR
-from reducer.capture.kernel_compile import OUTCOME_HEALTHY_END
-from reducer.capture.record import FAILED, PASSED
+from reducer.capture.record import last_stage_outcome, outcome_of
 from reducer.failure.outcome import Outcome
 from reducer.stage.table import all_stages
 
@@ -24,13 +23,13 @@ def captured_pass(ir: CapturedIR, fingerprint: dict[str, str]) -> Outcome | None
     kind = ir.stage.input_kind
     if (record.get("file_sha1") or {}).get(kind) != ir.content_sha1:
         return None
-    outcome = record.get("outcome")
-    if outcome == FAILED and record.get("failed_stage") not in (None, ir.stage.name):
+    outcome = outcome_of(record)
+    if outcome is Outcome.FAILED and record.get("failed_stage") not in (None, ir.stage.name):
         return Outcome.PASSED  # a later stage failed: this one produced its output
-    if outcome != PASSED:
+    if outcome is not Outcome.PASSED:
         return None
     last = _is_last(record, kind)
-    if last and record.get("detail") == OUTCOME_HEALTHY_END and ir.stage.healthy_end is not None:
+    if last and last_stage_outcome(record) is Outcome.PASSED_MLIR and ir.stage.healthy_end is not None:
         return Outcome.PASSED_MLIR
     return Outcome.PASSED
 

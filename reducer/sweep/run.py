@@ -20,23 +20,13 @@ from reducer.stage.options import Options
 from reducer.stage.run_env import RunEnv
 from reducer.stage.table import StageSpec
 from reducer.sweep.executor import Executor, TaskLost
+from reducer.sweep.groups import FIXED, KNOWN, NEW, NOT_REDUCED, Group, apply_reductions, group_checks
 from reducer.sweep.ray_executor import open_executor
 from reducer.sweep.reuse import captured_pass
+from reducer.sweep.rows import kernel_rows, unit_rows
 from reducer.sweep.state import STATE, State
 from reducer.sweep.tasks import CheckJob, ReduceDone, ReduceJob, check_job, reduce_job, toolchain_identity
-from reducer.sweep.triage import (
-    FIXED,
-    KNOWN,
-    NEW,
-    NOT_REDUCED,
-    Group,
-    SweepResult,
-    apply_reductions,
-    group_checks,
-    kernel_rows,
-    unit_rows,
-    write_triage,
-)
+from reducer.sweep.triage import SweepResult, write_triage
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class CheckJob:
 def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
     """Replay one file once; the small dict that goes into the state file (plus the worker's toolchain)."""
     from reducer.failure.check import check_file
+    from reducer.failure.outcome import Outcome
     from reducer.stage import table as stages
     from reducer.stage.options import Options
     from reducer.stage.source import Source
@@ -67,7 +68,7 @@ def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
             source, Options.from_mapping(job.options), runs=1, timeout=job.timeout, explore_knobs=False
         )
     except ReducerError as err:
-        entry.update(outcome="unreadable", id=None, title=err.one_line(), failure=False)
+        entry.update(outcome=Outcome.UNREADABLE, id=None, title=err.one_line(), failure=False)
     else:
         sig = report.signature
         entry.update(

@@ -1,0 +1,148 @@
+"""`reducer save`, `reducer recheck` and `reducer export-test`: the lit suite of repros and its way upstream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reducer.cli import exitcodes
+from reducer.cli.guard import run_guarded
+from reducer.cli.options import (
+    env_option,
+    npu_option,
+    out_dir_option,
+    replay_setup,
+    repros_option,
+    stage_option,
+    target_option,
+    timeout_option,
+)
+
+
+@click.command()
+@click.argument("ir_file", metavar="IR", type=click.Path(path_type=Path))
+@repros_option
+@stage_option
+@target_option
+@npu_option
+@env_option
+def save(
+    ir_file: Path,
+    repros_dir: Path,
+    stage: str | None,
+    target: str | None,
+    npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
+) -> None:
+    """Save failing IR as a lit/FileCheck repro under repros/<stage>/ (one file per signature).
+
+    The stage and options come from IR's own sidecar (`reducer reduce` writes IR.json) unless given.
+    """
+
+    def go() -> int:
+        from reducer.repro.suite import save_repro
+
+        spec, opts, env = replay_setup(ir_file, stage, target, npu_options, env_items)
+        result = save_repro(ir_file, repros_dir, opts, spec, env=env)
+        click.echo(result.message)
+        return exitcodes.OK
+
+    run_guarded(go)
+
+
+@click.command()
+@repros_option
+@click.option("--dry-run", is_flag=True, help="Report only; move nothing.")
+@click.option("--matrix", "with_matrix", is_flag=True,
+              help="Also replay each still-failing repro on every release and record it in its header.")
+def recheck(repros_dir: Path, dry_run: bool, with_matrix: bool) -> None:
+    """Replay every repro with its own options; move the ones fixed in the installed toolchain to repros/fixed/."""
+
+    def go() -> int:
+        from reducer.repro.suite import recheck as run_recheck
+
+        entries = run_recheck(repros_dir, move=not dry_run)
+        changed = 0
+        for entry in entries:
+            if entry.reproduces:
+                state = "reproduces"
+            elif entry.moved_to is not None:
+                state = f"FIXED ({entry.outcome}) -> {entry.moved_to}"
+            elif entry.problem:
+                state = f"BROKEN: {entry.problem} (not moved)"
+            else:
+                clean = entry.outcome in ("passed", "passed-mlir")
+                state = f"CHANGED: now {entry.outcome}" + (" (would move: dry run)" if dry_run and clean else "")
+            changed += not entry.reproduces
+            if with_matrix and entry.reproduces:
+                state += f"; {_record_matrix(entry.path, record=not dry_run)}"
+            click.echo(f"{entry.path}  {entry.signature_id}  {state}")
+        click.echo(
+            f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed, changed or broken"
+        )
+        return exitcodes.NOT_INTERESTING if changed else exitcodes.OK
+
+    run_guarded(go)
+
+
+def _record_matrix(path: Path, record: bool) -> str:
+    """The matrix verdict of one repro, recorded in its header (`reducer matrix --record`) unless a dry run."""
+    from reducer.cli.matrix import record_matrix
+
+    return record_matrix(path, record=record)
+
+
+@click.command("export-test")
+@click.argument("repro", type=click.Path(path_type=Path))
+@out_dir_option(
+    "Folder standing for the upstream repository's root: the test lands at its path inside.", Path("upstream-tests")
+)
+@stage_option
+@target_option
+@npu_option
+@env_option
+@timeout_option
+def export_test(
+    repro: Path,
+    out_dir: Path,
+    stage: str | None,
+    target: str | None,
+    npu_options: tuple[str, ...],
+    env_items: tuple[str, ...],
+    timeout: float,
+) -> None:
+    """Write REPRO as a test in the upstream suite's own format (single pass, bare tools, no custom features).
+
+    A diagnostic becomes a -verify-diagnostics test (PASS); a crash a test of the correct output marked
+    XFAIL (the fix makes it XPASS). Prints the path inside the upstream repository.
+    """
+
+    def go() -> int:
+        from reducer.errors import NotInteresting
+        from reducer.failure.replay import Replay
+        from reducer.repro.artifact import sidecar_path
+        from reducer.repro.suite import read_repro, strip_header
+        from reducer.repro.upstream import export_test as export
+        from reducer.stage.source import load
+
+        spec, opts, env = replay_setup(repro, stage, target, npu_options, env_items)
+        source = load(repro, spec)
+        text = strip_header(source.text)
+        obs = Replay(source.stage, opts, timeout, env).observe(text, find_pass=True)
+        if obs.signature is None:
+            raise NotInteresting(f"{repro}: does not fail ({obs.outcome.label})", "export a failing repro")
+        saved = read_repro(repro)
+        if saved is not None and saved.signature.id != obs.signature.id:
+            raise NotInteresting(
+                f"{repro}: now shows {obs.signature.id}, not its header's {saved.signature.id}",
+                "the bug may be fixed: `reducer recheck`",
+            )
+        result = export(source.stage, text, opts, obs.signature, out_dir,
+                        inputs=(repro, sidecar_path(repro)), timeout=timeout, env=env)
+        click.echo(result.message)
+        click.echo(str(result.relative))
+        return exitcodes.OK
+
+    run_guarded(go)
+

@@ -1,0 +1,192 @@
+"""`reducer sweep`: every captured kernel checked, failures grouped by signature, one reduced per group, a triage
+table written; with `-- COMMAND` it captures first."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from reducer.cli import exitcodes
+from reducer.cli.capture import compile_units, text_table
+from reducer.cli.guard import run_guarded, run_interruptibly
+from reducer.cli.options import (
+    PASSTHROUGH,
+    SECONDS,
+    npu_flag,
+    npu_option,
+    split_args,
+    target_option,
+    timeout_option,
+)
+from reducer.errors import InputError, UsageError
+from reducer.stage.options import Options
+
+if TYPE_CHECKING:
+    from reducer.sweep.run import SweepRequest
+
+
+@click.command(context_settings=PASSTHROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="PATH | -- COMMAND...")
+@target_option
+@npu_option
+@timeout_option
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Where state.jsonl and triage.* go [default: the capture folder, or ./sweep-<PATH name>].",
+)
+@click.option(
+    "--repros",
+    type=click.Path(path_type=Path),
+    default=Path("repros"),
+    show_default=True,
+    help="Repro suite to save into (deduped by signature).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Parallel runs [default: all cores]; with --ray, the most CPUs one reduction asks for.",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="ADDRESS",
+    help="Run checks and reductions as tasks on this Ray cluster (HOST:PORT, or auto); needs .[cluster].",
+)
+@click.option(
+    "--max-time-per-bug",
+    type=SECONDS,
+    default=300.0,
+    show_default=True,
+    help="Seconds one reduction may take; it then keeps its best result.",
+)
+@click.option(
+    "--kernels-per-signature",
+    type=click.IntRange(1, 1000),
+    default=3,
+    show_default=True,
+    help="Reduce this many kernels of each signature (smallest first); distinct causes get distinct repros.",
+)
+@click.option("--no-reduce", is_flag=True, help="Classify and group only.")
+@click.option("--reduce-known", is_flag=True, help="Reduce signatures that already have a repro too.")
+@click.option("--matrix", "with_matrix", is_flag=True, help="Also replay each group on every compiler release.")
+@npu_flag
+@click.option("--json", "as_json", is_flag=True, help="Print triage.json instead of the summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No live status line.")
+def sweep(
+    args: tuple[str, ...],
+    target: str | None,
+    npu_options: tuple[str, ...],
+    timeout: float,
+    out: Path | None,
+    repros: Path,
+    jobs: int | None,
+    ray_address: str | None,
+    max_time_per_bug: float,
+    kernels_per_signature: int,
+    no_reduce: bool,
+    reduce_known: bool,
+    with_matrix: bool,
+    npu: bool | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Check every captured kernel, group failures by signature, reduce one per group, write a triage table.
+
+    \b
+    reducer sweep capture-20261125-101500/          a capture folder, dump folder or Triton cache
+    reducer sweep -j 8 -- python my_launch.py       capture first, then sweep
+    reducer sweep --ray auto capture-dir/           checks and reductions on a Ray cluster
+    Rerunning with the same -o resumes from its state.jsonl.
+    """
+
+    def go() -> int:
+        from reducer.capture.discovery import is_capture_dir
+        from reducer.sweep.run import SweepRequest
+
+        options = Options.from_cli(target, npu_options)
+        path, command = split_args(args)
+        if path is None and not command:
+            raise UsageError("nothing to sweep", "pass a capture/dump folder or `-- COMMAND ...`")
+        if path is not None and not path.is_dir():
+            raise InputError(f"{path}: not a folder", "sweep a capture or dump folder (`reducer capture` makes one)")
+        if command:
+            path = _capture_first(command, out, options, npu)
+        assert path is not None
+        dest = out or (path if is_capture_dir(path) else Path.cwd() / f"sweep-{path.resolve().name}")
+        request = SweepRequest(
+            root=path, out=dest, repros=repros, options=options, jobs=jobs or os.cpu_count() or 1, timeout=timeout,
+            max_time_per_bug=max_time_per_bug, kernels_per_signature=kernels_per_signature, reduce=not no_reduce,
+            reduce_known=reduce_known, matrix=with_matrix, ray=ray_address,
+        )
+        return _sweep(request, quiet=quiet, as_json=as_json)
+
+    run_guarded(go)
+
+
+def _capture_first(command: list[str], out: Path | None, options: Options, npu: bool | None) -> Path:
+    """`sweep -- COMMAND`: capture its launches into the folder the sweep then reads."""
+    from reducer.capture.command import default_out, run_command
+
+    folder = out or default_out(Path.cwd())
+    click.echo(f"reducer: capturing into {folder}", err=True)
+    run = run_command(command, folder, options.target, npu=npu)
+    click.echo(
+        f"reducer: captured {compile_units(run.kernels)} in {run.seconds:.1f}s (command exit {run.returncode})",
+        err=True,
+    )
+    return folder
+
+
+def _sweep(request: SweepRequest, *, quiet: bool, as_json: bool) -> int:
+    """Run the sweep (Ctrl-C keeps what is done), then print triage.json or its summary."""
+    from reducer.cli.status import StatusLine
+    from reducer.sweep.run import Sweep
+
+    line = StatusLine(enabled=not quiet)
+    job = Sweep(request, status=line.update)
+    box: dict[str, Any] = {}
+    # Ray prints cluster events (a node marked dead) on stdout: keep stdout for the summary or --json.
+    quiet_stdout = contextlib.redirect_stdout(sys.stderr) if request.ray else contextlib.nullcontext()
+    with quiet_stdout:
+        interrupted = run_interruptibly(lambda: box.setdefault("result", job.run()), job.stop)
+    line.done()
+    result = box.get("result")
+    if result is None:
+        return exitcodes.INTERRUPTED
+    data = json.loads((request.out / "triage.json").read_text())
+    if as_json:
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        click.echo(_sweep_summary(data, request.out))
+    return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
+
+
+def _sweep_summary(data: dict[str, Any], dest: Path) -> str:
+    s = data["summary"]
+    rows = [
+        (g["id"], g["status"], str(len(g["kernels"])), ", ".join(g["kernels"])[:60], g["repro"] or "-")
+        for g in data["signatures"]
+    ]
+    out = [text_table(rows, ("signature", "status", "n", "kernels", "repro"))] if rows else ["no failing kernel"]
+    status = ", ".join(f"{v} {k}" for k, v in sorted(s["status"].items())) or "none"
+    out.append(
+        f"\n{s['units']} compile units of {s['kernels']} kernels, {s['files']} IR files ({s['replayed']} replayed, "
+        f"{s['resumed']} from the state file, {s['checked'] - s['replayed']} passed in the capture), "
+        f"{s['signatures']} signatures ({status}), {s['frontend_errors']} frontend errors, {s['seconds']}s"
+    )
+    if s.get("executor", "local") != "local":
+        out.append(f"ran on {s['executor']} (connected in {s.get('executor_setup', 0)}s)")
+    if s.get("lost"):
+        out.append(f"{s['lost']} tasks were lost with their workers and not recorded: run the sweep again to do them")
+    out.append(f"triage: {dest / 'triage.md'} (.json, .html)")
+    return "\n".join(out)

@@ -1,0 +1,62 @@
+"""Telling what one compiler run amounted to: exit status and stderr -> an `Outcome`."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from reducer.failure.outcome import Outcome
+from reducer.stage.table import all_stages, any_noise
+
+if TYPE_CHECKING:
+    from reducer.stage.runner import RunResult
+    from reducer.stage.table import StageSpec
+
+_ASSERT = re.compile(r"Assertion `.*' failed", re.S)
+_UNREACHABLE = re.compile(r"UNREACHABLE executed")
+_LLVM_ERROR = re.compile(r"^LLVM ERROR:", re.M)
+_STACK_DUMP = re.compile(r"^Stack dump:", re.M)
+_ERROR_LINE = re.compile(r"(?:^|: )error: ", re.M)
+
+
+def classify(run: RunResult, spec: StageSpec) -> Outcome:
+    """Pure function of one run of `spec`'s tool: exit status and stderr decide."""
+    err = run.stderr
+    if run.timed_out:
+        return Outcome.TIMEOUT
+    if run.returncode == 0:
+        return Outcome.PASSED
+    if _ASSERT.search(err):
+        return Outcome.ASSERTION
+    if _UNREACHABLE.search(err):
+        return Outcome.UNREACHABLE
+    if _LLVM_ERROR.search(err):
+        return Outcome.LLVM_ERROR
+    if run.signal is not None:
+        return Outcome.SIGNAL
+    if _STACK_DUMP.search(err):
+        return Outcome.SELF_CAUGHT_CRASH
+    if spec.healthy_end is not None and spec.healthy_end in err and first_error_line(err, spec) is None:
+        return Outcome.PASSED_MLIR
+    if _ERROR_LINE.search(err):
+        # Whether the input itself was invalid is settled by a parse-only run (`Replay.observe`).
+        return Outcome.DIAGNOSTIC
+    return Outcome.UNKNOWN_FAILURE
+
+
+# What every failing MLIR pass pipeline prints: it names no bug (stages add their own wrappers).
+_PIPELINE_FAILED = re.compile(r"Failures have been detected while processing an MLIR pass pipeline")
+
+
+def first_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:
+    """The first `error:` diagnostic that names something specific (not a wrapper, not start-up noise)."""
+    wrappers = [s.wrapper_errors for s in ([spec] if spec else all_stages()) if s.wrapper_errors is not None]
+    fallback = None
+    for line in stderr.splitlines():
+        if not _ERROR_LINE.search(line) or any_noise(line):
+            continue
+        if _PIPELINE_FAILED.search(line) or any(w.search(line) for w in wrappers):
+            fallback = fallback or line.strip()
+            continue
+        return line.strip()
+    return fallback

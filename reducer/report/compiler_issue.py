@@ -1,0 +1,308 @@
+"""A compiler bug's issue: the sections of both projects' bug-report form (`.gitcode/ISSUE_TEMPLATE/bug-report.yml`),
+ready to paste field by field; what the form has no field for goes into the bundle's NOTES.md."""
+
+from __future__ import annotations
+
+import re
+import signal
+
+from reducer.failure.classify import first_error_line
+from reducer.failure.masks import MASKED
+from reducer.failure.outcome import Outcome
+from reducer.failure.replay import Observation
+from reducer.failure.signature import Signature
+from reducer.report.facts import ReportFacts
+from reducer.report.issue import (
+    CURRENT,
+    ENVIRONMENT,
+    EXPECTED,
+    FORM_TITLE,
+    FULL_LOG,
+    ISSUE_LIMIT,
+    LOG,
+    NOTES,
+    STEPS,
+    Issue,
+    details,
+    fence,
+    md_escape,
+)
+from reducer.safety.shell import shell_line
+from reducer.stage.options import Options
+from reducer.stage.run_env import DEFAULT_ENV, RunEnv
+from reducer.stage.table import StageSpec, any_noise
+from reducer.table import Markdown, markdown_table
+
+# An IR longer than this is folded away in issue.md (it was probably not reduced).
+FOLD_IR_LINES = 200
+ERROR_HEAD_LINES = 12
+
+
+def _status(obs: Observation) -> str:
+    run = obs.run
+    if run.timed_out:
+        return "timed out"
+    if run.signal is not None:
+        try:
+            return f"killed by {signal.Signals(run.signal).name}"
+        except ValueError:
+            return f"killed by signal {run.signal}"
+    return f"exit code {run.returncode}"
+
+
+def command_line(
+    stage: StageSpec, options: Options, input_name: str = "repro.mlir", env: RunEnv = DEFAULT_ENV
+) -> str:
+    """The exact command with a bare tool name, one flag per line (after the knobs the bug needs)."""
+    args = [shell_line([a]) for a in stage.args(options)]
+    lines = [shell_line([stage.tool, input_name], env.variables())] + args[:-2] + [" ".join(args[-2:])]
+    return " \\\n  ".join(lines)
+
+
+def error_head(stderr: str) -> str:
+    """The first lines that say what went wrong, plus the pass stack. A crash with no message (a bare SIGSEGV)
+    has only its stack dump to say anything: then the dump's first lines are the head."""
+    head: list[str] = []
+    lines = stderr.splitlines()
+    for line in lines:
+        if line.startswith("Stack dump:"):
+            break
+        if not line.strip() or line.startswith("PLEASE submit a bug report") or any_noise(line):
+            continue  # noise every run prints (no CANN here, LLVM's bug-report banner)
+        head.append(line)
+    if not head:
+        at = next((i for i, line in enumerate(lines) if line.startswith("Stack dump:")), None)
+        head = [ln for ln in lines[at:] if ln.strip()] if at is not None else []
+    head = head[:ERROR_HEAD_LINES]
+    passes = [
+        line.strip()
+        for line in stderr.splitlines()
+        if re.match(r"^\s*\d+\.\s", line) and "Program arguments" not in line
+    ]
+    return "\n".join(head + passes[:6])
+
+
+def needles(sig: Signature, stderr: str) -> list[str]:
+    """Literal pieces of the key message that must appear in a run's stderr for it to show the bug.
+
+    The signature is normalized (numbers, SSA names, paths masked); only the unmasked pieces that occur
+    verbatim in the whitespace-squeezed stderr are usable by `grep -F`.
+    """
+    flat = " ".join(stderr.split())
+    found: list[str] = []
+    for text in (sig.detail, sig.message):
+        for piece in MASKED.split(text or ""):
+            piece = piece.strip()
+            if len(piece) >= 4 and piece in flat and piece not in found:
+                found.append(piece)
+    return found
+
+
+def _actual_lines(stderr: str, stage: StageSpec) -> str:
+    """The raw (unmasked) diagnostic and the crash line: what a maintainer greps their sources for."""
+    picked = [first_error_line(stderr, stage) or ""]
+    crash = re.search(r"^.*(?:Assertion `.*' failed\.|UNREACHABLE executed.*|LLVM ERROR: .*)$", stderr, re.M)
+    if crash:
+        picked.append(crash.group(0).strip())
+    return "\n".join(line for line in picked if line)
+
+
+def _expected(stage: StageSpec, outcome: Outcome) -> str:
+    want = stage.expected
+    if outcome is Outcome.DIAGNOSTIC:
+        parser = stage.parser or stage.tool
+        want += f" The input parses and verifies: `{parser} repro.mlir` with no passes exits 0."
+    return want
+
+
+def _origin(facts: ReportFacts) -> list[str]:
+    rows: list[str] = []
+    if facts.kernel:
+        rows.append(f"- Kernel: `{facts.kernel}`")
+    car = facts.sidecar or {}
+    before, after = car.get("input") or {}, car.get("output") or {}
+    if before and after:
+        rows.append(
+            f"- Reduced by `reducer reduce` from {before.get('ops', '?')} ops / {before.get('lines', '?')} lines to "
+            f"{after.get('ops', '?')} ops / {after.get('lines', '?')} lines"
+            + (f", {car['tests']} tests" if "tests" in car else "")
+            + (f"; final check {car['final_check']} runs" if car.get("final_check") else "")
+        )
+    elif facts.original_text is not None:
+        rows.append(
+            f"- Size: {len(facts.original_text.splitlines())} lines -> {len(facts.ir.splitlines())} lines"
+        )
+    if facts.original_name:
+        rows.append(f"- Original input: attached as `{facts.original_name}`")
+    return rows
+
+
+def _front_end_note(facts: ReportFacts) -> str | None:
+    """Reduction may drop what Triton's front end always emits; say so rather than let it look like the cause."""
+    if facts.stage.recognise is None or not facts.kernel:
+        return None
+    public = re.search(r"\b\w+\.func\s+(?:public\s+)?@", facts.ir) and not re.search(
+        r"\b\w+\.func\s+private\s+@[^\n]*\n(?![\s\S]*\b\w+\.func\s+(?:public\s+)?@)", facts.ir
+    )
+    if not public:
+        return (
+            "The reduced input has no public kernel function (only private ones); the front end always emits "
+            "one. The bug shows all the same."
+        )
+    lost = [a for a in facts.stage.front_end_attrs if a not in facts.ir]
+    if lost:
+        return (
+            f"The reduced input lacks attributes the front end always emits ({', '.join(f'`{a}`' for a in lost)}); "
+            "the bug shows all the same."
+        )
+    return None
+
+
+
+def compiler_issue(facts: ReportFacts, stderr: str) -> Issue:
+    """The issue of a compiler bug: one section per field of the form, the full log folded into the last."""
+    stage, sig = facts.stage, facts.sig
+    mirror = f" (mirror: {stage.tracker_mirror})" if stage.tracker_mirror else ""
+    intro = (
+        f"File at {stage.tracker_url}{mirror}, form \"Bug-Report|缺陷反馈\": each section below is one field "
+        "of the form, under its own heading. The attached `bundle.tar.gz` holds the inputs, the test for the "
+        "project's suite, the full log and `NOTES.md`."
+    )
+    rows = [(Markdown(md_escape(k)), Markdown(md_escape(v).replace("\n", " "))) for k, v in facts.environment]
+    sections = [
+        (CURRENT, _current(facts, stderr)),
+        (ENVIRONMENT, [markdown_table(("Component", "Version"), rows)]),
+        (STEPS, _steps(facts)),
+        (EXPECTED, [_expected(stage, Outcome(sig.outcome))]),
+        (LOG, [fence(error_head(stderr) or "(empty stderr)", "text"), "", FULL_LOG]),
+        (NOTES, _notes(facts)),
+    ]
+    return Issue(f"{FORM_TITLE}{md_escape(sig.title)}", [intro], [(f"### {h}", lines) for h, lines in sections],
+                 log=stderr)
+
+
+def _current(facts: ReportFacts, stderr: str) -> list[str]:
+    stage, sig = facts.stage, facts.sig
+    where = f" in pass `{sig.failing_pass}`" if sig.failing_pass else ""
+    version = facts.versions.get(stage.wheel, "unknown")
+    out = [
+        f"`{stage.tool}` ({stage.wheel} {version}) fails with *{md_escape(Outcome(sig.outcome).label)}*{where} "
+        f"({_status(facts.obs)}) on a {len(facts.ir.splitlines())}-line {stage.input_label} input"
+        + (f" (kernel `{facts.kernel}`)." if facts.kernel else ".")
+    ]
+    if facts.rates:
+        shown = "; ".join(
+            f"{hits}/{runs} runs {'with ' + knob.knob_label() if knob != DEFAULT_ENV else 'without it'}"
+            for knob, hits, runs in facts.rates
+        )
+        out += ["", f"It is nondeterministic (heap corruption is likely): it reproduces {shown}."]
+    return out + ["", fence(_actual_lines(stderr, stage) or sig.detail or sig.message or "(no message)", "text")]
+
+
+def _steps(facts: ReportFacts) -> list[str]:
+    stage, test = facts.stage, facts.test
+    out: list[str] = []
+    step = 1
+    if test is not None:
+        same = test.single.ir == facts.ir
+        kind = "PASSes while the diagnostic is emitted" if test.style == "verify-diagnostics" else "XFAIL until fixed"
+        out += [
+            f"{step}. The failing pass alone"
+            + ("" if same else f", on {test.single.how} (`pass-level.mlir`)")
+            + ", as a test for the suite: "
+            f"`upstream/{test.relative}` in the bundle ({kind}):",
+            "",
+            fence(f"{test.command} {'repro.mlir' if same else 'pass-level.mlir'}", "sh"),
+            "",
+        ]
+        if not same:
+            out += [details(f"pass-level.mlir ({len(test.single.ir.splitlines())} lines)",
+                            fence(test.single.ir, "mlir")), ""]
+        step += 1
+    out += [
+        f"{step}. The whole stage, exactly as the Triton backend runs it, on `repro.mlir`:",
+        "",
+        fence(command_line(stage, facts.options, env=facts.env), "sh"),
+        "",
+    ]
+    out += _ir_block(facts.ir)
+    return out + [
+        f"{step + 1}. Or run the bundle's `reproduce.sh`: it finds `{stage.tool}` in the installed `{stage.wheel}` "
+        "wheel (or on `PATH`), runs step "
+        f"{step}, exits 0 when the failure reproduces and keeps its full stderr in `reproduce-run/`.",
+    ]
+
+
+def _notes(facts: ReportFacts) -> list[str]:
+    stage, sig = facts.stage, facts.sig
+    out = _origin(facts)
+    if facts.releases:
+        tried = ", ".join(f"{stage.wheel} {v}: {o}" for v, o in facts.releases.items())
+        out.append(f"- Tested on: {tried}; verdict: {facts.verdict or 'see above'} (`reducer matrix`).")
+    else:
+        out.append(
+            f"- Tested on: {', '.join(f'{k} {v}' for k, v in facts.versions.items())} (the newest releases installed "
+            "here); no other release was tried (`reducer matrix --record` adds them)."
+        )
+    out.append(
+        f"- Signature `{sig.id}` (with frames `{sig.strict_id}`), class `{sig.outcome}`; frames, the Triton "
+        "override recipe and the other stage's versions are in the bundle's `NOTES.md` and `signature.json`."
+    )
+    if facts.test is None:
+        out.append("- No single pass of the stage shows this bug alone: the full-stage command above is the repro.")
+    front = _front_end_note(facts)
+    if front:
+        out.append(f"- {front}")
+    return out + [
+        "- Paths, user and host names, e-mail addresses, IP addresses, internal hosts, tokens and keys were "
+        "redacted by `reducer report`.",
+    ]
+
+
+def _ir_block(ir: str) -> list[str]:
+    lines = len(ir.splitlines())
+    if len(ir) > ISSUE_LIMIT // 2:
+        return [f"{lines} lines, {len(ir)} bytes: too large for an issue body, see `repro.mlir` in the bundle.", ""]
+    if lines > FOLD_IR_LINES:
+        return [details(f"repro.mlir ({lines} lines)", fence(ir, "mlir")), ""]
+    return [fence(ir, "mlir"), ""]
+
+
+def bundle_notes(facts: ReportFacts) -> str:
+    """NOTES.md: what a maintainer may want and the form has no field for."""
+    stage, sig = facts.stage, facts.sig
+    ext = stage.input_kind  # the stage output Triton dumps and lets TRITON_KERNEL_OVERRIDE replace
+    kernel = facts.kernel or "<kernel>"
+    out = [
+        f"# {sig.id}: {sig.title}",
+        "",
+        "## Signature",
+        "",
+        f"- Id `{sig.id}` (strict, with frames: `{sig.strict_id}`); class `{sig.outcome}`; failing pass "
+        f"`{sig.failing_pass or 'unknown'}`",
+        "- Key message (numbers, SSA names and paths masked):",
+        "",
+        fence(sig.message or "(none: the frames identify this crash)", "text"),
+        "",
+        "- Top frames (after the signal handler and the abort path; offsets into the stripped binary, see its "
+        "GNU build-id and sha256 in the issue):",
+        "",
+        fence("\n".join(sig.frames) or "(no stack dump)", "text"),
+        "",
+        "## Inside a real Triton run",
+        "",
+        f"Triton can swap in `repro.mlir` for the `{ext}` stage output of the user's own kernel:",
+        "",
+        f"1. Run the script once with `TRITON_KERNEL_DUMP=1 TRITON_DUMP_DIR=dump TRITON_ALWAYS_COMPILE=1`; the "
+        f"kernel's `{ext}` lands in `dump/<hash>/{kernel}.{ext}` (a failing stage writes nothing; its input, the "
+        "previous stage's output, is there).",
+        f"2. `mkdir -p override/<hash> && cp repro.mlir override/<hash>/{kernel}.{ext}`.",
+        "3. Run it again with `TRITON_KERNEL_OVERRIDE=1 TRITON_OVERRIDE_DIR=override TRITON_ALWAYS_COMPILE=1`: "
+        f"the compile fails with the same error, tagged `[{stage.log_tag}]`.",
+        "",
+        "## Versions of every stage tool",
+        "",
+        *[f"- {k}: {v}" for k, v in facts.versions.items()],
+        "",
+    ]
+    return "\n".join(out)

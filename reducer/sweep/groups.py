@@ -1,0 +1,132 @@
+"""Failures grouped by signature, and a group's reductions merged into causes (one per distinct repro)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# A group's (or a cause's) status in the triage: what its reduction came to.
+NEW = "new"
+KNOWN = "known"
+FIXED = "fixed"
+NOT_REDUCED = "not reduced"
+
+
+@dataclass
+class Cause:
+    """The kernels of one signature whose reductions ended in one repro (the same op skeleton)."""
+
+    kernels: list[str]
+    example: dict[str, Any]  # the input whose reduction shows it
+    skeleton: list[str] = field(default_factory=list)
+    status: str = NOT_REDUCED
+    repro: str | None = None
+    reduced: str | None = None
+    note: str = ""
+    ops: str | None = None
+    tests: int | None = None
+    seconds: float | None = None
+
+
+@dataclass
+class Group:
+    """All checked files that showed one signature."""
+
+    id: str
+    title: str
+    outcome: str
+    stage: str
+    kernels: set[str] = field(default_factory=set)
+    files: int = 0
+    example: dict[str, Any] | None = None  # the smallest failing input
+    status: str = NOT_REDUCED
+    repro: str | None = None
+    reduced: str | None = None
+    note: str = ""
+    ops: str | None = None
+    tests: int | None = None  # predicate runs the reduction spent
+    seconds: float | None = None  # the reduction's wall time
+    releases: str = ""  # the version matrix's verdict (sweep --matrix), e.g. "fixed in 1.1.0"
+    by_kernel: dict[str, dict[str, Any]] = field(default_factory=dict)  # each kernel's smallest failing input
+    causes: list[Cause] = field(default_factory=list)  # after reduction: one per distinct repro
+
+    def representatives(self, limit: int) -> list[dict[str, Any]]:
+        """The inputs to reduce: one per kernel, smallest first, at most `limit`."""
+        return sorted(self.by_kernel.values(), key=lambda e: (e["bytes"], e["path"]))[: max(1, limit)]
+
+
+def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
+    """One group per signature id; its example is the smallest failing file (and the options it failed with)."""
+    groups: dict[str, Group] = {}
+    for e in entries:
+        if not e.get("failure") or not e.get("id"):
+            continue
+        g = groups.setdefault(e["id"], Group(e["id"], e["title"], e["outcome"], e["stage"]))
+        g.kernels.add(e["kernel"])
+        g.files += 1
+        example = {"kernel": e["kernel"], "path": e["path"], "bytes": e["bytes"], "options": e.get("options") or {}}
+        if g.example is None or (e["bytes"], e["path"]) < (g.example["bytes"], g.example["path"]):
+            g.example = example
+        own = g.by_kernel.get(e["kernel"])
+        if own is None or (e["bytes"], e["path"]) < (own["bytes"], own["path"]):
+            g.by_kernel[e["kernel"]] = example
+    return sorted(groups.values(), key=lambda g: (-len(g.kernels), g.id))
+
+
+def _ops_after(entry: dict[str, Any]) -> int:
+    try:
+        return int(str(entry.get("ops")).split(" -> ")[-1])
+    except ValueError:
+        return 1 << 30
+
+
+def _cause_key(entry: dict[str, Any]) -> str:
+    """Reductions that ended in one repro, or in one op skeleton when not saved, are one cause."""
+    if entry.get("repro"):
+        return "repro:" + str(Path(entry["repro"]).resolve())
+    if entry.get("skeleton"):
+        return "skeleton:" + ",".join(entry["skeleton"])
+    return "alone:" + str(entry.get("example"))
+
+
+def _cause(group: Group, bucket: list[dict[str, Any]]) -> Cause:
+    best = min(bucket, key=lambda e: (e.get("status") != NEW and e.get("status") != KNOWN, _ops_after(e)))
+    statuses = {e.get("status", NOT_REDUCED) for e in bucket}
+    return Cause(
+        sorted({e.get("kernel") or group.example["kernel"] for e in bucket}),
+        group.by_kernel.get(best.get("kernel") or "", group.example) or {},
+        list(best.get("skeleton") or []),
+        NEW if NEW in statuses else KNOWN if KNOWN in statuses else NOT_REDUCED,
+        best.get("repro"),
+        best.get("reduced"),
+        best.get("note", ""),
+        best.get("ops"),
+        sum(e.get("tests") or 0 for e in bucket) or best.get("tests"),
+        round(sum(e.get("seconds") or 0.0 for e in bucket), 2),
+    )
+
+
+def apply_reductions(group: Group, entries: list[dict[str, Any]]) -> None:
+    """What the group's reductions (now or in the state file) found, as causes; each cause names its kernels.
+    The group shows its biggest cause."""
+    buckets: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        buckets.setdefault(_cause_key(entry), []).append(entry)
+    causes = [_cause(group, bucket) for bucket in buckets.values()]
+    causes.sort(key=lambda c: (-len(c.kernels), c.example.get("bytes", 0)))
+    group.causes = causes
+    if not causes:
+        return
+    first = causes[0]
+    group.status, group.repro, group.reduced, group.note = first.status, first.repro, first.reduced, first.note
+    group.ops = first.ops
+    group.tests = sum(c.tests or 0 for c in causes)
+    group.seconds = sum(c.seconds or 0.0 for c in causes)
+    if any(c.status == NEW for c in causes):
+        group.status = NEW
+    left = sorted(set(group.by_kernel) - {k for c in causes for k in c.kernels})
+    if left:
+        group.note = " ".join(
+            p for p in (group.note, f"not reduced on their own (the per-signature limit): {', '.join(left)}") if p
+        )

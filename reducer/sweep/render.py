@@ -1,0 +1,159 @@
+"""The triage document in each format people read: JSON, markdown and an HTML page.
+
+A new output format is one function in `RENDERERS` (file name -> renderer of the triage data).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from pathlib import PurePath
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from reducer.sweep.groups import NOT_REDUCED
+from reducer.table import Markdown, markdown_link, markdown_table
+
+
+def cause_rows(g: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a signature's table shows: one row per cause when its reductions found several, else one."""
+    causes = g.get("causes") or []
+    if len(causes) < 2:
+        example = g["example"]["kernel"] if g["example"] else "-"
+        return [dict(g, label="", example=example)]
+    return [
+        dict(c, label=f" cause {i}/{len(causes)}", example=c["example"].get("kernel", "-"))
+        for i, c in enumerate(causes, 1)
+    ]
+
+
+def reduction(r: dict[str, Any]) -> str:
+    """What a reduction spent and reached, e.g. `40 -> 3 ops, 212 tests, 31.0s`."""
+    parts = [f"{r['ops']} ops" if r.get("ops") else None]
+    parts.append(f"{r['tests']} tests" if r.get("tests") is not None else None)
+    parts.append(f"{r['seconds']:.1f}s" if r.get("seconds") is not None else None)
+    return ", ".join(p for p in parts if p) or "-"
+
+
+def _headline(data: dict[str, Any]) -> list[str]:
+    s = data["summary"]
+    statuses = ", ".join(f"{v} {k}" for k, v in sorted(s["status"].items())) or "none"
+    out = [
+        f"# Triage: {data['root']}",
+        "",
+        f"{s['units']} compile units of {s['kernels']} kernels, {s['files']} IR files "
+        f"({s['replayed']} replayed, {s['resumed']} from the state file, "
+        f"{s['checked'] - s['replayed']} passed in the capture), {s['signatures']} signatures ({statuses}), "
+        f"{s['frontend_errors']} frontend errors ({s['frontend_findings']} findings); "
+        f"target {data['target']}; {s['seconds']}s.",
+        "",
+    ]
+    if s.get("lost"):
+        out += [f"{s['lost']} tasks were lost with their workers and not recorded: run the sweep again to do them.", ""]
+    return out
+
+
+def _signature_table(data: dict[str, Any]) -> str:
+    rows = []
+    for g in data["signatures"]:
+        for r in cause_rows(g):
+            status = r["status"] + (f" ({r['note']})" if r["note"] and r["status"] == NOT_REDUCED else "")
+            rows.append([
+                Markdown(f"`{g['id']}`{r['label']}"), g["title"], ", ".join(r["kernels"]), r["example"],
+                markdown_link(r.get("repro"), r.get("repro_link")), reduction(r), status, g.get("releases") or "-",
+            ])
+    header = ["signature", "title", "kernels hit", "example kernel", "repro", "reduction", "status", "releases"]
+    return markdown_table(header, rows)
+
+
+def _frontend_table(data: dict[str, Any]) -> str:
+    rows = []
+    for f in data["frontend"]:
+        example = markdown_link(f["folders"][0] + "/", f["folder_links"][0]) if f["folders"] else "-"
+        shimmed = f["shimmed"] if f["incompatibility"] else "no shim known"
+        rows.append([Markdown(f"`{f['id']}`"), f["title"], ", ".join(f["kernels"]), f["units"], shimmed, example])
+    return markdown_table(["signature", "title", "kernels", "launches", "shimmed retries", "example"], rows)
+
+
+def _unit_table(data: dict[str, Any]) -> str:
+    rows = [
+        [u["kernel"], u["config"], u["outcome"], u["stage"], ", ".join(u["ids"]) or "-",
+         markdown_link(u["folder"] + "/", u.get("folder_link")), u.get("note") or ""]
+        for u in data["units"]
+    ]
+    return markdown_table(["kernel", "config", "outcome", "stage", "signatures", "folder", "note"], rows)
+
+
+def render_markdown(data: dict[str, Any]) -> str:
+    out = _headline(data) + ["## Signatures", "", _signature_table(data)]
+    if data["frontend"]:
+        out += [
+            "",
+            "## Frontend findings",
+            "",
+            "Rejected by Triton's frontend before any compiler ran; `reducer report FOLDER` writes the issue.",
+            "",
+            _frontend_table(data),
+        ]
+    out += ["", "## Compile units", "", _unit_table(data)]
+    return "\n".join(out) + "\n"
+
+
+@cache
+def _page() -> jinja2.Template:
+    """triage.html.j2, autoescaped: every name in the data reaches the page as text, never as markup."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reducer.sweep", "templates"),
+        autoescape=True,
+        finalize=_escape,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        join=lambda items, sep="": sep.join(map(str, items)),  # plain text: `_escape` escapes the result
+        basename=lambda path: PurePath(path).name,
+        css=lambda word: "".join(ch if ch.isalnum() else "-" for ch in word),
+        href=_href,
+        reduction=reduction,
+    )
+    env.globals.update(cause_rows=cause_rows, zip=zip)
+    return env.get_template("triage.html.j2")
+
+
+def _escape(value: object) -> Markup:
+    """Every `{{ value }}` of the page escaped by `html.escape` (`&quot;`, `&#x27;`): the entities the page has
+    always had, so a page is the same bytes from one version to the next."""
+    return value if isinstance(value, Markup) else Markup(html.escape(str(value)))
+
+
+def _href(link: str) -> str:
+    """A relative link that no browser reads as a scheme: a folder named `javascript:...` stays a folder."""
+    return "./" + link if ":" in link.split("/")[0] else link
+
+
+@cache
+def _style() -> Markup:
+    """triage.css as one line (the page is one line of markup)."""
+    css = resources.files("reducer.sweep").joinpath("templates", "triage.css").read_text()
+    return Markup("".join(line.strip() for line in css.splitlines()))
+
+
+def render_html(data: dict[str, Any]) -> str:
+    return _page().render(data, style=_style())
+
+
+def render_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+# The triage formats: file name -> renderer. A new format is one function and one entry here.
+RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "triage.json": render_json,
+    "triage.md": render_markdown,
+    "triage.html": render_html,
+}
