@@ -58,6 +58,13 @@ def test_write_report_reads_the_repro_once(repro: Path, tmp_path: Path, opens: l
     assert opens.count(os.path.realpath(repro)) == 1
 
 
+def test_the_export_test_command_reads_the_repro_once(repro: Path, tmp_path: Path, opens: list[str]):
+    result = CliRunner().invoke(main, ["export-test", str(repro), "-o", str(tmp_path / "up")])
+    assert result.exit_code == 0, result.output
+    assert opens.count(os.path.realpath(repro)) == 1
+    assert list((tmp_path / "up").rglob("*.mlir"))
+
+
 def test_the_report_command_reads_the_repro_once(repro: Path, tmp_path: Path, opens: list[str]):
     result = CliRunner().invoke(main, ["report", str(repro), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output

@@ -180,3 +180,25 @@ def definitions(kind: type, name: str) -> list[str]:
 @pytest.mark.parametrize("what,kind,name", ONE_DEFINITION, ids=[row[0] for row in ONE_DEFINITION])
 def test_each_concept_is_defined_once(what, kind, name):
     assert len(definitions(kind, name)) == 1, f"{what} ({name}): {definitions(kind, name)}"
+
+
+def test_every_data_file_ships_in_the_wheel():
+    """Templates and the scripts run by path are package data: a file the globs miss works only from a checkout."""
+    import fnmatch
+
+    import tomllib
+
+    globs = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    missing = []
+    for path in PACKAGE.rglob("*"):
+        if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        rel = path.relative_to(PACKAGE)
+        carried = any(fnmatch.fnmatch(str(rel), g) for g in globs.get("reducer", [])) or any(
+            fnmatch.fnmatch(str(path.relative_to(owner)), g)
+            for owner in path.parents if owner != PACKAGE.parent and PACKAGE in (owner, *owner.parents)
+            for g in globs.get("*", [])
+        )
+        if not carried:
+            missing.append(str(rel))
+    assert not missing, f"not in [tool.setuptools.package-data]: {missing}"

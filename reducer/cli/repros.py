@@ -121,24 +121,25 @@ def export_test(
     def go() -> int:
         from reducer.errors import NotInteresting
         from reducer.failure.replay import Replay
-        from reducer.repro.artifact import sidecar_path
-        from reducer.repro.suite import read_repro, strip_header
+        from reducer.repro.artifact import load, sidecar_path
+        from reducer.repro.suite import repro_of
         from reducer.repro.upstream import export_test as export
-        from reducer.stage.source import load
+        from reducer.stage.source import stage_of
 
-        spec, opts, env = replay_setup(repro, stage, target, npu_options, env_items)
-        source = load(repro, spec)
-        text = strip_header(source.text)
-        obs = Replay(source.stage, opts, timeout, env).observe(text, find_pass=True)
+        given = load(repro)  # the one read of REPRO: its text, header and provenance come from here
+        spec, opts, env = replay_setup(given, stage, target, npu_options, env_items)
+        spec = stage_of(repro, given.text, spec)
+        text = given.ir
+        obs = Replay(spec, opts, timeout, env).observe(text, find_pass=True)
         if obs.signature is None:
             raise NotInteresting(f"{repro}: does not fail ({obs.outcome.label})", "export a failing repro")
-        saved = read_repro(repro)
+        saved = repro_of(given)
         if saved is not None and saved.signature.id != obs.signature.id:
             raise NotInteresting(
                 f"{repro}: now shows {obs.signature.id}, not its header's {saved.signature.id}",
                 "the bug may be fixed: `reducer recheck`",
             )
-        result = export(source.stage, text, opts, obs.signature, out_dir,
+        result = export(spec, text, opts, obs.signature, out_dir,
                         inputs=(repro, sidecar_path(repro)), timeout=timeout, env=env)
         click.echo(result.message)
         click.echo(str(result.relative))

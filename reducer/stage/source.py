@@ -71,15 +71,20 @@ def _kinds() -> str:
 def load(path: Path, stage: StageSpec | None = None) -> Source:
     """Read `path` for `stage`, or for the stage its text is recognised as."""
     text = read_text(path)
+    return Source(path=path, text=text, stage=stage_of(path, text, stage))
+
+
+def stage_of(path: Path, text: str, stage: StageSpec | None = None) -> StageSpec:
+    """`stage` when `text` can feed it, else the stage `text` is recognised as; InputError when neither holds."""
     inferred = stages.infer(text)
     choices = " or ".join(f"--stage {s.name}" for s in stages.all_stages())
     if stage is None:
         if inferred is None:
             raise InputError(f"{path}: cannot tell which stage this IR feeds", f"pass {choices}")
-        stage = inferred
-    elif inferred is not None and inferred is not stage and stage.recognise is not None:
+        return inferred
+    if inferred is not None and inferred is not stage and stage.recognise is not None:
         raise InputError(
             f"{path}: holds {inferred.input_label} IR, not {stage.input_label} ({stage.tool}'s input)",
             f"use --stage {inferred.name}",
         )
-    return Source(path=path, text=text, stage=stage)
+    return stage
