@@ -217,8 +217,8 @@ def test_capture_warns_when_the_command_stops_early(tmp_path: Path) -> None:
     script = tmp_path / "boom.py"
     script.write_text("raise SystemExit(3)\n")
     result = CliRunner().invoke(capture, ["-o", str(tmp_path / "c"), "--no-npu", "--", sys.executable, str(script)])
-    assert result.exit_code == 0
-    assert "exited 3" in result.output and "not captured" in result.output
+    assert result.exit_code == 6  # ended before its first launch: the gate's own code (cli/gate.py)
+    assert "exited 3 before its first kernel launch" in result.output and "nothing was captured" in result.output
 
 
 def test_log_versions_from_pip_list_freeze_wheel_names_and_pip_show() -> None:

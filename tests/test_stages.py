@@ -78,7 +78,8 @@ def _stage_words() -> list[str]:
     """What names a built-in stage: its names, tools, wheels, file names, kinds, tags and markers."""
     words: set[str] = set()
     for spec in (stages.ADAPTER, stages.BISHENGIR):
-        words |= {spec.name, spec.tool, spec.wheel, spec.override_env, spec.input_name, spec.output_name,
+        # Wheel names are left out: they are also the packages a hint tells the user to install.
+        words |= {spec.name, spec.tool, spec.override_env, spec.input_name, spec.output_name,
                   spec.input_kind, spec.backend_stage, spec.log_tag, *spec.path_names}
         words |= {w for w in (spec.parser, spec.healthy_end) if w}
     words.discard("kernel")  # bishengir's output file name is too generic a word

@@ -42,7 +42,7 @@ def npu_present(python: str = sys.executable) -> bool:
 
 
 def default_out(cwd: Path) -> Path:
-    return cwd / f"capture-{time.strftime('%Y%m%d-%H%M%S')}"
+    return cwd.absolute() / f"capture-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
 _SITECUSTOMIZE = '''"""Written by `reducer capture`: patch Triton launches here, then run any other sitecustomize."""
@@ -60,6 +60,12 @@ try:
     install_hook()
 except Exception as _err:  # never break the user's program
     sys.stderr.write(f"reducer capture: launch hook not installed: {{_err}}\\n")
+try:  # this file is written only when no NPU is present: `import torch_npu` and device="npu" meet the stand-in
+    from reducer.npu.finder import install as _install_npu_standin
+
+    _install_npu_standin()
+except Exception as _err:
+    sys.stderr.write(f"reducer capture: NPU stand-in not installed: {{_err}}\\n")
 
 _rest = [p for p in sys.path if os.path.abspath(p or ".") != _here]
 _spec = importlib.machinery.PathFinder.find_spec("sitecustomize", _rest)
@@ -72,6 +78,9 @@ if _spec is not None and _spec.loader is not None:
 def capture_env(
     out: Path, target: str, compile_only: bool, base: dict[str, str] | None = None, shims: bool = True
 ) -> dict[str, str]:
+    # Every path handed to the process is absolute: a program that changes directory (os.chdir, pytest's
+    # monkeypatch.chdir, a child started with cwd=) still records into this folder.
+    out = out.absolute()
     env = dict(os.environ if base is None else base)
     env.pop(ENV_NO_SHIMS, None)
     if not shims:
@@ -101,6 +110,7 @@ def run_command(
     shims: bool = True,
 ) -> CaptureRun:
     """Run the user's command with capture on; return what was recorded (also written to index.json)."""
+    out = out.absolute()  # the process may change directory before its first launch
     out.mkdir(parents=True, exist_ok=True)
     compile_only = not (npu_present() if npu is None else npu)
     env = capture_env(out, target, compile_only, shims=shims)

@@ -1,5 +1,6 @@
 """Runs inside the user's process (installed by the generated `sitecustomize`): without an NPU, every
-`kernel[grid](...)` is specialised like Triton does, compiled for the Ascend target, recorded, never launched.
+`kernel[grid](...)` is specialised like Triton does, compiled for the Ascend target and recorded, then run on the
+CPU tensors through Triton's interpreter (`execute`), so the host code sees real results.
 
 It imports nothing heavy at module level and nothing the user's process does not need.
 """
@@ -13,11 +14,22 @@ import json
 import os
 import re
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reducer.capture.record import ENV_DIR, ENV_TARGET, FRONTEND_STAGE, RECORD, passed_detail
+from reducer.capture.record import (
+    ENV_DIR,
+    ENV_TARGET,
+    FRONTEND_STAGE,
+    RECORD,
+    ExecStatus,
+    note_execution,
+    passed_detail,
+)
+from reducer.capture.specialise import grid_of, jsonable, launch_grid, npu_options, source_of, specialise
 from reducer.failure.outcome import Outcome
 from reducer.proc import atomic
 
@@ -52,6 +64,9 @@ def install_hook() -> None:
     """Called by the generated sitecustomize: only acts when `reducer capture` set the variables."""
     if not os.environ.get(ENV_DIR):
         return
+    from reducer.capture.aliases import install  # other releases' API spellings, before the user's imports
+
+    install()
     if "triton.runtime.jit" in sys.modules:
         _patch("triton.runtime.jit", sys.modules["triton.runtime.jit"])
         if "triton.runtime.autotuner" in sys.modules:
@@ -105,12 +120,14 @@ def _compile_only_bench(self: Any, *args: Any, config: Any, **meta: Any) -> list
     """Autotuning without a device: compile (and record) every config; all 'time' the same."""
     current = dict(meta, **config.all_kwargs())
     _CONFIG.update(
-        autotune_config={k: _jsonable(v) for k, v in config.all_kwargs().items()},
+        autotune_config={k: jsonable(v) for k, v in config.all_kwargs().items()},
         autotune_index=_index_of(self.configs, config),
         autotune_configs=len(self.configs),
     )
     try:
         self.fn.run(*args, **current)
+    except Exception:  # a config the frontend rejects never wins; launched anyway, it raises as written
+        return [float("inf")] * 3
     finally:
         _CONFIG.clear()
     return [1.0, 1.0, 1.0]
@@ -123,61 +140,103 @@ def _index_of(configs: list[Any], config: Any) -> int | None:
     return None
 
 
-_SEEN: set[str] = set()
+@dataclass
+class _Unit:
+    """A compile unit as this process knows it: its folder and record, what its launches return or raise."""
+
+    folder: Path
+    record: dict[str, Any]
+    kernel: Any = None  # the CapturedKernel its launches return
+    error: BaseException | None = None  # what Triton's frontend raised: each launch raises it again
 
 
-def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any) -> None:
-    """Replacement for `JITFunction.run`: specialise like Triton does, compile for the target, record, never launch.
+_UNITS: dict[str, _Unit] = {}
+_LOCK = threading.RLock()  # one launch at a time: running one patches Triton for the whole process
+
+
+def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any) -> Any:
+    """Replacement for `JITFunction.run`: specialise like Triton does, compile for the target and record, then run
+    the launch on the CPU tensors; return a kernel like Triton's, or raise what Triton's frontend raised.
 
     A known frontend incompatibility is recorded as found, then the launch is retried with its shim so the
-    compiler bugs behind it are captured too (unless shims are off).
+    compiler bugs behind it are captured too (unless shims are off); the launch itself still raises as written.
+    A launch whose compile failed in a compiler stage still runs on the CPU: the program goes on as it would on a
+    device where the kernel compiles, so the launches after it are captured too. Autotuning compiles every
+    config and runs only the launch with the chosen one; `warmup` runs nothing.
     """
+    _count_launch(warmup)
+    with _LOCK:
+        unit, bound = _capture(self, args, grid, kwargs)
+        if unit.error is not None:
+            raise unit.error
+        if not warmup and not _CONFIG:
+            _run_on_cpu(unit, self, args, kwargs, launch_grid(grid, bound))
+        return unit.kernel
+
+
+def _count_launch(warmup: bool) -> None:
+    """The NPU stand-in's count of launches so far (its refusals name it), when the stand-in is loaded."""
+    npu = sys.modules.get("reducer.npu")
+    if npu is not None and not warmup and not _CONFIG:
+        npu.LAUNCHES = getattr(npu, "LAUNCHES", 0) + 1
+
+
+def _capture(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any]) -> tuple[_Unit, Any]:
+    """The launch as written (its unit and bound arguments), once retried with each shim it needs."""
     from reducer.capture.shims import ENV_NO_SHIMS
 
     applied: list[Any] = []
+    first = None
     while True:
-        shim = _capture_once(self, args, grid, kwargs, applied)
+        unit, bound, shim = _capture_once(self, args, grid, kwargs, applied)
+        first = first or (unit, bound)
         if shim is None or shim in applied or os.environ.get(ENV_NO_SHIMS):
-            return None
+            return first
         applied.append(shim)
         if shim.launch is not None:
             kwargs = shim.launch(kwargs)
 
 
-def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any], shims: list[Any]) -> Any:
-    """Capture one launch with `shims` applied; the shim for its frontend error, if it ended in a known one."""
+def _capture_once(
+    self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any], shims: list[Any]
+) -> tuple[_Unit, Any, Any]:
+    """Capture one launch with `shims` applied: its unit, bound arguments, and the shim for its frontend error."""
     out = Path(os.environ[ENV_DIR])
     target = os.environ[ENV_TARGET]
     record: dict[str, Any] = {
         "kernel": self.fn.__name__,
         "qualname": f"{self.fn.__module__}.{self.fn.__qualname__}",
-        "source": _source_of(self.fn),
+        "source": source_of(self.fn),
         "target": target,
         "pid": os.getpid(),
         **_CONFIG,
     }
     if shims:
         record["shims"] = [{"name": s.name, "summary": s.summary} for s in shims]
+    from reducer.capture.aliases import incompatibility
+
+    record.update(incompatibility(self))  # a kernel that needs another release's API spelling says so
     shim_key = ",".join(s.name for s in shims)
     try:
-        prepared = _specialise(self, target, args, kwargs)
+        prepared = specialise(self, target, args, kwargs)
     except Exception as err:  # e.g. a launch keyword the backend rejects (maxnreg=...)
-        return _launch_rejected(out, record, err, kwargs, shim_key)
+        unit, known = _launch_rejected(out, record, err, kwargs, shim_key)
+        return unit, None, known
     fn_key, signature, constants, attrs, options, bound = prepared
     key = f"{record['qualname']}:{fn_key}:{target}:{shim_key}"
-    if key in _SEEN:
-        return None
+    if key in _UNITS:
+        return _UNITS[key], bound, None
     record.update(
         signature=signature,
-        constants={k: _jsonable(v) for k, v in constants.items()},
+        constants={k: jsonable(v) for k, v in constants.items()},
         attrs=str(attrs),
-        launch_options={k: _jsonable(v) for k, v in kwargs.items()},
-        npu_options=_npu_options(target, options),
-        grid=_grid_of(grid, bound),
+        launch_options={k: jsonable(v) for k, v in kwargs.items()},
+        npu_options=npu_options(target, options),
+        grid=grid_of(grid, bound),
     )
-    folder = _folder(out, record["kernel"], key)
+    unit = _UNITS[key] = _Unit(_folder(out, record["kernel"], key), record)
     record["outcome"] = Outcome.INCOMPLETE
-    atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
+    _write(unit)
     t0 = time.monotonic()
     with contextlib.ExitStack() as patches:
         for shim in shims:
@@ -187,25 +246,54 @@ def _capture_once(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str,
     record["seconds"] = round(time.monotonic() - t0, 3)
     record.update(_describe(result))
     known = _name_incompatibility(record) if record["outcome"] == Outcome.FRONTEND_ERROR else None
-    _write_inputs(folder, record, result.ir)
+    _write_inputs(unit.folder, record, result.ir)
     record["toolchain"] = _fingerprint()
-    atomic.write_text(folder / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
-    _SEEN.add(key)
-    return known
+    _write(unit)
+    unit.kernel = _kernel(self, bound, kwargs, result.ir, options, target)
+    unit.error = result.exception if record["outcome"] == Outcome.FRONTEND_ERROR else None
+    return unit, bound, known
 
 
-def _launch_rejected(out: Path, record: dict[str, Any], err: Exception, kwargs: dict[str, Any], shim_key: str) -> Any:
+def _launch_rejected(
+    out: Path, record: dict[str, Any], err: Exception, kwargs: dict[str, Any], shim_key: str
+) -> tuple[_Unit, Any]:
     """Record a launch the frontend refused before compiling; its shim, if it is a known incompatibility."""
     error = f"{type(err).__name__}: {err}"
     record.update(
         outcome=Outcome.FRONTEND_ERROR,
         failed_stage="launch",
         error=error,
-        launch_options={k: _jsonable(v) for k, v in kwargs.items()},
+        launch_options={k: jsonable(v) for k, v in kwargs.items()},
     )
     known = _name_incompatibility(record)
-    _write_once(out, record, f"{record['qualname']}:{error}:{shim_key}")
-    return known
+    key = f"{record['qualname']}:{error}:{shim_key}"
+    if key not in _UNITS:
+        _UNITS[key] = _Unit(_folder(out, record["kernel"], key), record, error=err)
+        _write(_UNITS[key])
+    return _UNITS[key], known
+
+
+def _kernel(jit: Any, bound: Any, kwargs: dict[str, Any], ir: dict[str, str], options: Any, target: str) -> Any:
+    """What the launch returns: a stand-in for Triton's CompiledKernel that launches again through capture."""
+    from triton.backends.compiler import GPUTarget
+
+    from reducer.capture.compiled import CapturedKernel
+
+    names = {p.name for p in jit.params}
+    launch_options = {k: v for k, v in kwargs.items() if k not in names}
+    metadata = {**vars(options), "target": GPUTarget("npu", target, 0)}
+    return CapturedKernel(jit, dict(bound), launch_options, ir, metadata)
+
+
+def _run_on_cpu(unit: _Unit, jit: Any, args: tuple[Any, ...], kwargs: dict[str, Any], grid: tuple[int, ...]) -> None:
+    """Run the launch on the CPU, its record saying so before (a crash leaves `started`) and after."""
+    from reducer.capture.execute import run
+
+    def note(status: ExecStatus, seconds: float, reason: str | None) -> None:
+        note_execution(unit.record, status, seconds, reason)
+        _write(unit)
+
+    run(jit, args, kwargs, grid, note)
 
 
 def _write_inputs(folder: Path, record: dict[str, Any], ir: dict[str, str]) -> None:
@@ -242,40 +330,6 @@ def _name_incompatibility(record: dict[str, Any]) -> Any:
     return shim
 
 
-def _specialise(jit: Any, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """What `JITFunction.run` computes before compiling, with the Ascend backend instead of the active driver."""
-    from triton.backends.compiler import GPUTarget
-    from triton.compiler import make_backend
-    from triton.runtime.jit import create_function_from_signature
-
-    kwargs = dict(kwargs)
-    kwargs["debug"] = kwargs.get("debug", False) or os.environ.get("TRITON_DEBUG", "0") == "1"
-    backend = make_backend(GPUTarget("npu", target, 0))
-    for hook in jit.pre_run_hooks:
-        hook(*args, **kwargs)
-    if getattr(jit, "bishengir_option", None):
-        kwargs.update(jit.bishengir_option)
-    binder = create_function_from_signature(jit.signature, jit.params, backend)
-    bound_args, sig_and_spec, constexpr_vals, _non_constexpr, excess_kwargs = binder(*args, **kwargs)
-    options = backend.parse_options(kwargs)
-    for k in excess_kwargs:
-        if k not in options.__dict__:
-            raise KeyError(f"Keyword argument {k} was specified but unrecognised")
-    key = "".join(sig_and_spec) + str((constexpr_vals, excess_kwargs))
-    bound_vals = tuple(bound_args.values())
-    non_constexpr = [i for i, p in enumerate(jit.params) if not p.is_constexpr]
-    sigkeys = [jit.params[i].name for i in non_constexpr]
-    signature = {k: ("*i8" if v == "none" else v) for k, v in zip(sigkeys, sig_and_spec[: len(sigkeys)], strict=True)}
-    attrs = backend.get_attrs_descriptor(jit.params, bound_vals)
-    constant_params = attrs.get_constants()
-    constants = {
-        p.name: v
-        for v, p in zip(bound_vals, jit.params, strict=True)
-        if p.is_constexpr or p.num in constant_params or v is None
-    }
-    return key, signature, constants, attrs, options, bound_args
-
-
 def _compile(
     jit: Any, signature: dict[str, str], constants: dict[str, Any], attrs: Any, target: str, options: Any
 ) -> Any:
@@ -283,17 +337,6 @@ def _compile(
     from reducer.capture.kernel_compile import compile_for_ascend
 
     return compile_for_ascend(jit, signature, constants, target, options.__dict__, attrs)
-
-
-def _npu_options(target: str, options: Any) -> dict[str, Any] | str:
-    """What the backend compiled with, as every artifact stores options (the reason, if unreadable)."""
-    from reducer.errors import ReducerError
-    from reducer.stage.options import Options
-
-    try:
-        return Options.from_mapping({**vars(options), "target": target}, ignore_unknown=True).as_dict()
-    except (ReducerError, TypeError) as err:
-        return f"unreadable: {err}"
 
 
 def _describe(result: Any) -> dict[str, Any]:
@@ -309,37 +352,16 @@ def _describe(result: Any) -> dict[str, Any]:
         "error": result.error[-20000:],
         "returncode": result.returncode,
         "replay": result.failed_stage,
+        # A tool our wheels should ship is missing: the setup, not a compiler bug (capture exits 4 on it).
+        **({"environment_error": f"{result.missing_tool} not found: install a compiler release that ships it"}
+           if getattr(result, "missing_tool", None) else {}),
     }
 
 
-def _write_once(out: Path, record: dict[str, Any], key: str) -> None:
-    if key in _SEEN:
-        return
-    _SEEN.add(key)
-    atomic.write_text(_folder(out, record["kernel"], key) / RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
+def _write(unit: _Unit) -> None:
+    atomic.write_text(unit.folder / RECORD, json.dumps(unit.record, indent=2, sort_keys=True) + "\n")
 
 
 def _folder(out: Path, kernel: str, key: str) -> Path:
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
     return out / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', kernel)}-{digest}"
-
-
-def _source_of(fn: Any) -> str | None:
-    code = getattr(fn, "__code__", None)
-    return f"{code.co_filename}:{code.co_firstlineno}" if code else None
-
-
-def _grid_of(grid: Any, bound: Any) -> Any:
-    try:
-        value = grid(bound) if callable(grid) else grid
-        return [int(g) for g in value]
-    except Exception:
-        return repr(grid)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    if hasattr(value, "shape") and hasattr(value, "dtype"):
-        return f"tensor{tuple(value.shape)} {value.dtype}"
-    return repr(value)

@@ -4,6 +4,10 @@ The backend assumes CANN is installed in two places: its last stage asks ``NPUUt
 ``--target`` and finds its tool only on ``PATH``. Both are substituted here for the duration of one compile,
 and every backend stage is wrapped so that its output (each registered stage's input) and the exit status
 of a failing subprocess are recorded even when a later stage fails.
+
+triton-ascend 3.2.0 never derives ``compile_on_910_95`` from the target (the backend and the frontend
+hard-code False where a real A5 host reads its device): `backend_kwargs` gives a launch the target's defaults,
+and `_frontend_flags` sets the frontend's module flags for the duration of the compile.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 from reducer.capture.record import FRONTEND_STAGE
 from reducer.failure.outcome import Outcome
 from reducer.stage import table as stages
-from reducer.stage.options import DEFAULT_TARGET
+from reducer.stage.targets import DEFAULT_TARGET, target_defaults
 
 
 @dataclass
@@ -34,6 +38,8 @@ class CompileRecord:
     outcome: Outcome = Outcome.PASSED
     error: str = ""
     returncode: int | None = None
+    missing_tool: str | None = None  # a stage stopped at a tool our wheels should ship: the setup, not a bug
+    exception: BaseException | None = field(default=None, repr=False)  # what the compile raised, to raise it again
 
     @property
     def is_failure(self) -> bool:
@@ -63,6 +69,37 @@ def _tool_folders() -> list[str]:
             except ToolNotFound:
                 continue
     return found
+
+
+def backend_kwargs(target: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A launch's keywords with the target's NPUOptions defaults under them (the launch's own win)."""
+    return {**target_defaults(target), **kwargs}
+
+
+# The frontend's copies of the flag (`dtype_to_ir` refuses fp8, `cast` fp8/fp64, unless it is set).
+_FRONTEND_FLAG_MODULES = ("triton.triton_patch.language.core", "triton.triton_patch.language.semantic")
+_FLAG = "is_compile_on_910_95"
+
+
+@contextlib.contextmanager
+def _frontend_flags(on_910_95: bool) -> Iterator[None]:
+    """The frontend's module-level `is_compile_on_910_95` as the options say, while one compile runs."""
+    import importlib
+
+    modules = []
+    for name in _FRONTEND_FLAG_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, _FLAG):
+            modules.append((module, getattr(module, _FLAG)))
+            setattr(module, _FLAG, on_910_95)
+    try:
+        yield
+    finally:
+        for module, saved in modules:
+            setattr(module, _FLAG, saved)
 
 
 def _ascend_backend_class() -> Any:
@@ -188,12 +225,16 @@ def compile_for_ascend(
     full_signature = dict(signature)
     for key in constants:
         full_signature.setdefault(key, "constexpr")
+    options = backend_kwargs(target, options or {})
     with tempfile.TemporaryDirectory(prefix="kernel_compile_") as cache_dir:
-        with _patched_environment(cache_dir), _patched_backend(record):
+        with _patched_environment(cache_dir), _patched_backend(record), _frontend_flags(
+            bool(options["compile_on_910_95"])
+        ):
             try:
                 src = triton.compiler.ASTSource(fn, full_signature, dict(constants), attrs)
                 triton.compile(src, target=GPUTarget("npu", target, 0), options=options)
             except Exception as exc:
+                record.exception = exc
                 if record.failed_stage is None:
                     record.failed_stage = FRONTEND_STAGE
                     record.error = f"{type(exc).__name__}: {exc}"
@@ -203,10 +244,13 @@ def compile_for_ascend(
 
 def _classify(record: CompileRecord) -> None:
     """Tell a real failure from a stage's expected end on this machine (bishengir without CANN's hivmc)."""
+    from reducer.failure.classify import missing_tool
+
     spec = stages.find(record.failed_stage or "")
+    record.missing_tool = missing_tool(record.error) if record.failed_stage else None
     if record.failed_stage is None:
         record.outcome = Outcome.PASSED
-    elif spec is not None and spec.healthy_end is not None and spec.healthy_end in record.error:
+    elif spec is not None and any(end in record.error for end in spec.healthy_endings()):
         record.outcome = Outcome.PASSED_MLIR
         record.failed_stage = None
     else:

@@ -1,8 +1,11 @@
 """Known frontend incompatibilities of triton-ascend, and the smallest change that lets a kernel reach the compiler.
 
-One table. Capture first compiles a launch as written; when the frontend error is one of these, it records that
-finding (a `frontend-error` with the shim's name), then retries with the shim so the compiler bugs behind it are
-found too, and the retried record says which shim applied. `reducer capture --no-shims` turns this off.
+Two tables. `SHIMS`: capture first compiles a launch as written; when the frontend error is one of these, it
+records that finding (a `frontend-error` with the shim's name), then retries with the shim so the compiler bugs
+behind it are found too, and the retried record says which shim applied. `ALIASES`: module spellings of other
+triton-ascend releases (`extra.cann` is `extra.ascend` in 3.2.0), installed in the user's process before its
+modules import them (`aliases.install`); a kernel that uses one is a version incompatibility, never a compiler or
+frontend bug. `reducer capture --no-shims` turns both off.
 """
 
 from __future__ import annotations
@@ -58,6 +61,53 @@ SHIMS: tuple[Shim, ...] = (
         during_compile=_default_dot_precision,
     ),
 )
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A module path code written for another triton-ascend release imports, and where the installed one keeps it."""
+
+    spelling: str  # e.g. "triton.language.extra.cann.libdevice"
+    targets: tuple[str, ...]  # modules searched in order for each name (the first importable one is required)
+    release: str  # which releases spell it so, for the finding
+    # Names the other release has and the installed one spells differently: name -> "module:attribute".
+    renames: tuple[tuple[str, str], ...] = ()
+    names: tuple[str, ...] | None = None  # only these names (None: any name the targets have)
+
+
+# What upstream triton-ascend's `extra.cann.extension` (`al`) exports that 3.2.0 keeps in `triton.language`.
+_EXTENSION_IN_TL = (
+    "insert_slice", "extract_slice", "get_element", "sort", "flip", "cast", "int64", "debug_barrier",
+    "sync_block_all", "sync_block_set", "sync_block_wait", "parallel", "compile_hint", "multibuffer",
+)
+
+ALIASES: tuple[Alias, ...] = (
+    # triton-ascend after 3.2.0 (main, release/3.3.x on) ships `triton.language.extra.cann.{libdevice,extension}`.
+    Alias("triton.language.extra.cann", ("triton.language.extra.ascend",), "triton-ascend > 3.2.0"),
+    Alias(
+        "triton.language.extra.cann.libdevice",
+        ("triton.language.extra.ascend.libdevice",),
+        "triton-ascend > 3.2.0",
+        renames=(("fast_dividef", "triton.language.math:fdiv"), ("fast_expf", "triton.language.math:exp")),
+    ),
+    Alias(
+        "triton.language.extra.cann.extension",
+        ("triton.language", "triton.language.extra.ascend.libdevice"),
+        "triton-ascend > 3.2.0",
+        names=(*_EXTENSION_IN_TL, "atan2"),
+    ),
+    # And the other way: code written for 3.2.0 on a wheel that only has `extra.cann`.
+    Alias("triton.language.extra.ascend", ("triton.language.extra.cann",), "triton-ascend 3.2.0"),
+    Alias("triton.language.extra.ascend.libdevice", ("triton.language.extra.cann.libdevice",), "triton-ascend 3.2.0"),
+)
+
+# A frontend error that names a spelling of another release (when no alias was installed: `--no-shims`).
+VERSION_ERRORS = ("no attribute 'cann'", "No module named 'triton.language.extra.cann")
+
+
+def version_error(error: str) -> bool:
+    """A frontend error that only says the code was written for another triton-ascend release."""
+    return any(text in error for text in VERSION_ERRORS)
 
 
 def matching(error: str) -> Shim | None:

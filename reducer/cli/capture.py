@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reducer.capture.record import config_label, failed_where
 from reducer.cli import exitcodes
+from reducer.cli.gate import (
+    CommandEnd,
+    capture_failures,
+    decide,
+    environment_errors,
+    fail_on_option,
+    repros_option,
+)
 from reducer.cli.guard import run_guarded
 from reducer.cli.options import PASSTHROUGH, npu_flag, split_args, target_option
 from reducer.errors import InputError, UsageError
 from reducer.stage import table as stages
 from reducer.stage.options import Options
+
+if TYPE_CHECKING:
+    from reducer.capture.command import CaptureRun
 
 
 def text_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
@@ -49,7 +60,10 @@ def _rel(path: Path | str, root: Path) -> str:
     show_default=True,
     help="Retry launches that hit a known frontend incompatibility with its shim (both are recorded).",
 )
+@fail_on_option
+@repros_option("With --fail-on new: the repro suite whose signatures are not new.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--quiet", "-q", is_flag=True, help="No status line while the command runs.")
 def capture(
     args: tuple[str, ...],
     target: str | None,
@@ -57,7 +71,10 @@ def capture(
     dumps: tuple[Path, ...],
     npu: bool | None,
     shims: bool,
+    fail_on: str | None,
+    repros: Path,
     as_json: bool,
+    quiet: bool,
 ) -> None:
     """Find kernel IR in PATH (dump folder, Triton cache, or a log), or run COMMAND and capture every launch.
 
@@ -66,6 +83,9 @@ def capture(
     reducer capture pytest.log --dump ~/dumps       name the failing stage and kernel, point at its IR
     reducer capture -- python my_launch.py          no NPU: each kernel[grid](...) compiles for --target
     reducer capture -o cap -- pytest tests/ -x      (with an NPU: runs with TRITON_KERNEL_DUMP on)
+
+    With a COMMAND it exits with the command's status; 6 when the command never launched a kernel, 4 on an
+    environment error, and with --fail-on new|any 1 when compiler failures were found.
     """
 
     def go() -> int:
@@ -77,7 +97,9 @@ def capture(
         if path is not None:
             return _capture_log(path, dumps, as_json)
         options = Options.from_cli(target, ())  # validates --target before running anything
-        return _capture_command(command, options.target, out, npu, as_json, shims)
+        run, end = _capture_command(command, options.target, out, npu, as_json, shims, quiet)
+        failures = [] if end.units == 0 else capture_failures(run.kernels, fail_on, repros)
+        return decide(end, environment=environment_errors(run.kernels), failures=failures, fail_on=fail_on)
 
     run_guarded(go)
 
@@ -151,13 +173,20 @@ def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
 
 
 def _capture_command(
-    command: list[str], target: str, out: Path | None, npu: bool | None, as_json: bool, shims: bool = True
-) -> int:
-    from reducer.capture.command import default_out, run_command
+    command: list[str], target: str, out: Path | None, npu: bool | None, as_json: bool, shims: bool, quiet: bool
+) -> tuple[CaptureRun, CommandEnd]:
+    """Run and list what was captured; the exit code is the gate's (`decide`)."""
+    from reducer.capture.command import default_out
+    from reducer.cli.watch import run_watched
 
-    folder = out or default_out(Path.cwd())
+    folder = (out or default_out(Path.cwd())).absolute()
     click.echo(f"reducer: capturing into {folder}", err=True)
-    run = run_command(command, folder, target, npu=npu, shims=shims)
+    run, end = run_watched(command, folder, target, npu=npu, shims=shims, quiet=quiet)
+    _list_captured(run, as_json)
+    return run, end
+
+
+def _list_captured(run: CaptureRun, as_json: bool) -> None:
     if as_json:
         click.echo(
             json.dumps(
@@ -172,9 +201,10 @@ def _capture_command(
                 default=str,
             )
         )
-        return exitcodes.OK
+        return
     if run.kernels and all("replays" in k for k in run.kernels):  # dumps written by Triton (an NPU host)
-        return _dump_summary(run)
+        _dump_summary(run)
+        return
     rows = []
     for k in sorted(
         run.kernels, key=lambda k: (k.get("kernel", ""), k.get("autotune_index") or 0, k.get("folder", ""))
@@ -200,18 +230,17 @@ def _capture_command(
         f"\ncaptured {compile_units(run.kernels)} ({summary}) in {run.seconds:.1f}s, mode {run.mode}; "
         f"command exit {run.returncode}"
     )
-    click.echo(f"written to {run.out} (index.json). Next: reducer sweep {run.out}")
-    if run.returncode != 0:
+    click.echo(f"written to {run.out} (index.json)" + (f". Next: reducer sweep {run.out}" if run.kernels else ""))
+    if run.returncode != 0 and run.kernels:
         # The command stopped early: launches after that point were never captured.
         click.echo(
             f"reducer: warning: the command exited {run.returncode}; launches after its error were not "
             "captured (see its output above)",
             err=True,
         )
-    return exitcodes.OK
 
 
-def _dump_summary(run: Any) -> int:
+def _dump_summary(run: Any) -> None:
     """Triton wrote the IR (TRITON_KERNEL_DUMP): one compile unit per kernel and dump folder; the outcomes are
     the sweep's to find (the launches ran on the device)."""
     units: dict[tuple[str, str], list[str]] = {}
@@ -230,7 +259,6 @@ def _dump_summary(run: Any) -> int:
     click.echo(f"written to {run.out} (index.json). Next: reducer sweep {run.out} (replays each stage)")
     if run.returncode != 0:
         click.echo(f"reducer: warning: the command exited {run.returncode}; later launches were not captured", err=True)
-    return exitcodes.OK
 
 
 def compile_units(records: list[dict]) -> str:

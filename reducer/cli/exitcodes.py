@@ -10,7 +10,12 @@
 4  a compiler binary is missing
 5  internal error: a reducer bug (the reduced IR slipped to another bug, redaction left private data, any
    unexpected exception); its line says how to report it, REDUCER_DEBUG=1 shows the traceback
+6  `capture -- CMD` / `sweep -- CMD`: the command ended before its first kernel launch (its line says how, e.g.
+   `exited 1 ...: ModuleNotFoundError: No module named 'torch_npu'`); nothing was captured
 130 interrupted (Ctrl-C); the best result so far is written
+
+`capture -- CMD` and `sweep -- CMD` otherwise exit with the command's own status; see `reducer.cli.gate` for the
+order of precedence and `--fail-on new|any` (1 when compiler failures were found).
 """
 
 OK = 0
@@ -19,4 +24,5 @@ USAGE = 2
 BAD_INPUT = 3
 TOOL_MISSING = 4
 INTERNAL = 5
+NO_LAUNCH = 6
 INTERRUPTED = 130

@@ -143,4 +143,8 @@ def replay_setup(
     found = path if isinstance(path, Artifact) else provenance(path) if path is not None and path.is_file() else None
     spec = stages.get(stage) if stage else (found.stage if found else None)
     options = Options.from_cli(target, items, base=found.options if found else None)
+    if items:  # an --option the stage would drop is refused (the stage guessed from the file when not given)
+        from reducer.stage.source import guess_stage
+
+        stages.refuse_ignored(spec or guess_stage(getattr(path, "path", path)), options, items)
     return spec, options, RunEnv.from_cli(env_items, base=found.env if found else None)

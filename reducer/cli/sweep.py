@@ -14,6 +14,7 @@ import click
 
 from reducer.cli import exitcodes
 from reducer.cli.capture import compile_units, text_table
+from reducer.cli.gate import CommandEnd, decide, fail_on_option, repros_option, sweep_failures
 from reducer.cli.guard import run_guarded, run_interruptibly
 from reducer.cli.options import (
     PASSTHROUGH,
@@ -26,6 +27,7 @@ from reducer.cli.options import (
 )
 from reducer.errors import InputError, UsageError
 from reducer.stage.options import Options
+from reducer.stage.table import refuse_ignored
 
 if TYPE_CHECKING:
     from reducer.sweep.run import SweepRequest
@@ -42,13 +44,7 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path),
     help="Where state.jsonl and triage.* go [default: the capture folder, or ./sweep-<PATH name>].",
 )
-@click.option(
-    "--repros",
-    type=click.Path(path_type=Path),
-    default=Path("repros"),
-    show_default=True,
-    help="Repro suite to save into (deduped by signature).",
-)
+@repros_option("Repro suite to save into (deduped by signature).")
 @click.option(
     "-j",
     "--jobs",
@@ -80,6 +76,7 @@ if TYPE_CHECKING:
 @click.option("--reduce-known", is_flag=True, help="Reduce signatures that already have a repro too.")
 @click.option("--matrix", "with_matrix", is_flag=True, help="Also replay each group on every compiler release.")
 @npu_flag
+@fail_on_option
 @click.option("--json", "as_json", is_flag=True, help="Print triage.json instead of the summary.")
 @click.option("--quiet", "-q", is_flag=True, help="No live status line.")
 def sweep(
@@ -97,6 +94,7 @@ def sweep(
     reduce_known: bool,
     with_matrix: bool,
     npu: bool | None,
+    fail_on: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -107,6 +105,8 @@ def sweep(
     reducer sweep -j 8 -- python my_launch.py       capture first, then sweep
     reducer sweep --ray auto capture-dir/           checks and reductions on a Ray cluster
     Rerunning with the same -o resumes from its state.jsonl.
+    With a COMMAND it exits with the command's status (6 when it never launched a kernel); with --fail-on
+    new|any, 1 when compiler failures were found (`new`: signatures not in --repros).
     """
 
     def go() -> int:
@@ -114,13 +114,17 @@ def sweep(
         from reducer.sweep.run import SweepRequest
 
         options = Options.from_cli(target, npu_options)
+        refuse_ignored(None, options, npu_options)  # an --option no stage takes for the target
         path, command = split_args(args)
         if path is None and not command:
             raise UsageError("nothing to sweep", "pass a capture/dump folder or `-- COMMAND ...`")
         if path is not None and not path.is_dir():
             raise InputError(f"{path}: not a folder", "sweep a capture or dump folder (`reducer capture` makes one)")
+        end = None
         if command:
-            path = _capture_first(command, out, options, npu)
+            path, end = _capture_first(command, out, options, npu, quiet)
+            if not end.units:  # nothing to sweep: say why, never "no failing kernel"
+                return decide(end, environment=[], failures=[], fail_on=fail_on)
         assert path is not None
         dest = out or (path if is_capture_dir(path) else Path.cwd() / f"sweep-{path.resolve().name}")
         request = SweepRequest(
@@ -128,27 +132,33 @@ def sweep(
             max_time_per_bug=max_time_per_bug, kernels_per_signature=kernels_per_signature, reduce=not no_reduce,
             reduce_known=reduce_known, matrix=with_matrix, ray=ray_address,
         )
-        return _sweep(request, quiet=quiet, as_json=as_json)
+        code, triage = _sweep(request, quiet=quiet, as_json=as_json)
+        if code != exitcodes.OK or triage is None:
+            return code
+        return decide(end, environment=[], failures=sweep_failures(triage, fail_on), fail_on=fail_on)
 
     run_guarded(go)
 
 
-def _capture_first(command: list[str], out: Path | None, options: Options, npu: bool | None) -> Path:
+def _capture_first(
+    command: list[str], out: Path | None, options: Options, npu: bool | None, quiet: bool
+) -> tuple[Path, CommandEnd]:
     """`sweep -- COMMAND`: capture its launches into the folder the sweep then reads."""
-    from reducer.capture.command import default_out, run_command
+    from reducer.capture.command import default_out
+    from reducer.cli.watch import run_watched
 
-    folder = out or default_out(Path.cwd())
+    folder = (out or default_out(Path.cwd())).absolute()
     click.echo(f"reducer: capturing into {folder}", err=True)
-    run = run_command(command, folder, options.target, npu=npu)
+    run, end = run_watched(command, folder, options.target, npu=npu, quiet=quiet)
     click.echo(
         f"reducer: captured {compile_units(run.kernels)} in {run.seconds:.1f}s (command exit {run.returncode})",
         err=True,
     )
-    return folder
+    return folder, end
 
 
-def _sweep(request: SweepRequest, *, quiet: bool, as_json: bool) -> int:
-    """Run the sweep (Ctrl-C keeps what is done), then print triage.json or its summary."""
+def _sweep(request: SweepRequest, *, quiet: bool, as_json: bool) -> tuple[int, dict[str, Any] | None]:
+    """Run the sweep (Ctrl-C keeps what is done), then print triage.json or its summary; the code and the triage."""
     from reducer.cli.status import StatusLine
     from reducer.sweep.run import Sweep
 
@@ -162,13 +172,13 @@ def _sweep(request: SweepRequest, *, quiet: bool, as_json: bool) -> int:
     line.done()
     result = box.get("result")
     if result is None:
-        return exitcodes.INTERRUPTED
+        return exitcodes.INTERRUPTED, None
     data = json.loads((request.out / "triage.json").read_text())
     if as_json:
         click.echo(json.dumps(data, indent=2, sort_keys=True))
     else:
         click.echo(_sweep_summary(data, request.out))
-    return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
+    return (exitcodes.INTERRUPTED, data) if interrupted else (exitcodes.OK, data)
 
 
 def _sweep_summary(data: dict[str, Any], dest: Path) -> str:
@@ -177,7 +187,8 @@ def _sweep_summary(data: dict[str, Any], dest: Path) -> str:
         (g["id"], g["status"], str(len(g["kernels"])), ", ".join(g["kernels"])[:60], g["repro"] or "-")
         for g in data["signatures"]
     ]
-    out = [text_table(rows, ("signature", "status", "n", "kernels", "repro"))] if rows else ["no failing kernel"]
+    nothing = "no failing kernel" if s["units"] else "no kernel was checked"  # never claimed when none ran
+    out = [text_table(rows, ("signature", "status", "n", "kernels", "repro"))] if rows else [nothing]
     status = ", ".join(f"{v} {k}" for k, v in sorted(s["status"].items())) or "none"
     out.append(
         f"\n{s['units']} compile units of {s['kernels']} kernels, {s['files']} IR files ({s['replayed']} replayed, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from reducer.errors import ToolNotFound
 from reducer.failure.outcome import Outcome
 from reducer.stage.table import all_stages, any_noise
 
@@ -20,12 +21,14 @@ _ERROR_LINE = re.compile(r"(?:^|: )error: ", re.M)
 
 
 def classify(run: RunResult, spec: StageSpec) -> Outcome:
-    """Pure function of one run of `spec`'s tool: exit status and stderr decide."""
+    """Pure function of one run of `spec`'s tool: exit status and stderr decide. A run that could not find a
+    tool our wheels should ship is no outcome at all: ToolNotFound (an environment error, never a bug)."""
     err = run.stderr
     if run.timed_out:
         return Outcome.TIMEOUT
     if run.returncode == 0:
         return Outcome.PASSED
+    refuse_missing_tool(run, spec)
     if _ASSERT.search(err):
         return Outcome.ASSERTION
     if _UNREACHABLE.search(err):
@@ -36,12 +39,33 @@ def classify(run: RunResult, spec: StageSpec) -> Outcome:
         return Outcome.SIGNAL
     if _STACK_DUMP.search(err):
         return Outcome.SELF_CAUGHT_CRASH
-    if spec.healthy_end is not None and spec.healthy_end in err and first_error_line(err, spec) is None:
+    if any(end in err for end in spec.healthy_endings()) and first_error_line(err, spec) is None:
         return Outcome.PASSED_MLIR
     if _ERROR_LINE.search(err):
         # Whether the input itself was invalid is settled by a parse-only run (`Replay.observe`).
         return Outcome.DIAGNOSTIC
     return Outcome.UNKNOWN_FAILURE
+
+
+# How a stage's binary says it cannot run a sibling (`bishengir-compile` -> `bishengir-compile-a5`) or CANN's tool.
+_CANNOT_FIND = re.compile(r"Cannot find (\S+) under \$PATH")
+
+
+def missing_tool(stderr: str) -> str | None:
+    """A tool a run could not find that is no stage's external (CANN) tool: a wheel should ship it and does not."""
+    external = {name for s in all_stages() for name in s.external_tools}
+    return next((m.group(1) for m in _CANNOT_FIND.finditer(stderr) if m.group(1) not in external), None)
+
+
+def refuse_missing_tool(run: RunResult, spec: StageSpec) -> None:
+    """ToolNotFound for a run that stopped at a missing sibling binary (an older release has no `-a5` tools)."""
+    name = missing_tool(run.stderr)
+    if name is not None:
+        where = run.argv[0] if run.argv else spec.tool
+        raise ToolNotFound(
+            f"{name} not found beside {where}: {spec.tool} needs it for this target",
+            f"install a release of {spec.wheel} that ships {name}, or choose another target",
+        )
 
 
 # What every failing MLIR pass pipeline prints: it names no bug (stages add their own wrappers).

@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import asdict, dataclass
 
-from reducer.errors import CommandLineRejected
+from reducer.errors import CommandLineRejected, ToolNotFound
 from reducer.failure.outcome import Outcome, StrEnum
 from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation
@@ -81,6 +81,8 @@ def run_release(
         obs = Replay(spec, options, timeout, env, tool=tool).observe(ir)
     except CommandLineRejected as err:
         result = ReleaseResult(spec.wheel, version, TOOL_ERROR, None, False, f"rejects the command line: {err}")
+    except ToolNotFound as err:  # e.g. a release without the target's `-a5` binaries
+        result = ReleaseResult(spec.wheel, version, TOOL_ERROR, None, False, f"tool missing in this release: {err}")
     else:
         sig = obs.signature
         same = bool(expected and expected.met_by(sig))
@@ -92,7 +94,7 @@ def run_release(
             kind, detail = (SAME if same else OTHER), sig.title
         result = ReleaseResult(spec.wheel, version, kind, sig.id if sig else None, same, detail)
     result = ReleaseResult(**{**result.to_dict(), "seconds": round(time.monotonic() - t0, 2)})
-    if result.outcome != TOOL_ERROR or "rejects" in result.detail or "parse" in result.detail:
+    if result.outcome != TOOL_ERROR or any(w in result.detail for w in ("rejects", "parse", "tool missing")):
         stored = {k: v for k, v in result.to_dict().items() if k not in ("cached", "same_bug")}
         atomic.write_text(path, json.dumps(stored, sort_keys=True) + "\n")
     return result

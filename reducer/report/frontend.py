@@ -2,7 +2,8 @@
 
 There is no IR to attach: the issue carries the exception, the launch's specialisation (argument types,
 constexprs, launch keywords), the versions, and the shim that works around it when one is known. Redacted like
-every report; nothing is written when private data would remain.
+every report; nothing is written when private data would remain. A launch rejected only because it was written for
+another triton-ascend release is refused: no one upstream has a bug to fix.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reducer.capture.discovery import read_record
-from reducer.capture.frontend import finding_of
+from reducer.capture.frontend import finding_of, version_incompatibility
 from reducer.capture.record import RECORD
 from reducer.errors import InputError
 from reducer.failure.outcome import Outcome
@@ -57,6 +58,12 @@ def _record(path: Path) -> dict[str, Any]:
         raise InputError(
             f"{_record_path(path)}: not the record of a frontend error",
             "pass a launch folder of `reducer capture`, or report a saved repro or a failing IR file",
+        )
+    why = version_incompatibility(data)
+    if why:  # another release's API spelling: no bug in this release's frontend or compiler
+        raise InputError(
+            f"{_record_path(path)}: a version incompatibility, not a bug to report upstream ({why})",
+            "port the kernel to the installed triton-ascend's API, or install the release it was written for",
         )
     return data
 

@@ -41,12 +41,14 @@ def configure(config: Any, lit_config: Any, cfg_file: str, exec_root: str | None
         config.test_exec_root = exec_root
     config.excludes = ["tests", "reducer", "examples", "bench", "build", "Inputs", "venv", ".venv", "Output"]
     config.environment["FILECHECK_OPTS"] = ""
+    tool_dirs: list[str] = []  # a tool finds its siblings on PATH (an A5 target's `-a5` binary)
     for spec in all_stages():
         try:
             tool = locate(spec)
         except ToolNotFound as err:
             lit_config.note(f"{spec.tool} not found: {err.one_line()}")
             continue
+        tool_dirs.append(str(tool.path.parent))
         config.available_features.add(spec.tool)
         # Only a bare word at a command position: not inside paths or other names.
         config.substitutions.append((rf"(?<![\w/.-]){spec.tool}(?![\w.-])", str(tool.path)))
@@ -57,7 +59,7 @@ def configure(config: Any, lit_config: Any, cfg_file: str, exec_root: str | None
     config.substitutions.append((r"(?<![\w/.-])FileCheck(?![\w.-])", filecheck))
     # Our `not` first on PATH: lit's internal shell forwards `not --crash` to an external `not`.
     tools = str(Path(__file__).resolve().parents[1] / "lit_tools")
-    config.environment["PATH"] = os.pathsep.join([tools, here, os.environ.get("PATH", "")])
+    config.environment["PATH"] = os.pathsep.join([tools, here, *tool_dirs, os.environ.get("PATH", "")])
     # Same replay conditions as `reducer check`: no symbolization (fast, stable), no leaked user settings.
     config.environment["LLVM_DISABLE_SYMBOLIZATION"] = "1"
     # Plugin stages must be known to lit's process too.

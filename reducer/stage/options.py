@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from reducer.errors import UsageError
 from reducer.stage.boolean import parse_bool
+from reducer.stage.targets import DEFAULT_TARGET, is_known, target_defaults
 
-DEFAULT_TARGET = "Ascend910B3"
-
-# Targets the 3.2.0 backend accepts; Ascend310B4 and friends are rejected by it.
-_TARGET_RE = re.compile(r"^Ascend(910B[1-4]|910_93\d\d|910_95\d*|950\w*)$")
 # An option value reaches a command line: plain words only (no spaces, quotes or shell syntax).
 _VALUE_RE = re.compile(r"^[\w.+-]{1,64}$")
 
 
 @dataclass(frozen=True)
 class Options:
-    """triton-ascend 3.2.0's defaults; `extra` holds the optional flags a stage passes only when set."""
+    """triton-ascend 3.2.0's defaults for A2/A3 (`for_target` gives any target's); `extra` holds the optional
+    flags a stage passes only when set."""
 
     target: str = DEFAULT_TARGET
     compile_on_910_95: bool = False
@@ -38,11 +36,16 @@ class Options:
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not _TARGET_RE.match(self.target):
+        if not is_known(self.target):
             raise UsageError(
                 f"unknown target {self.target!r}",
                 "use an Ascend910B1..B4, Ascend910_93xx, Ascend910_95xx or Ascend950 name",
             )
+
+    @classmethod
+    def for_target(cls, target: str) -> Options:
+        """The backend's defaults where it compiles for `target` (A5 targets compile as 910_95)."""
+        return cls(target=target, **target_defaults(target))  # type: ignore[arg-type]
 
     # --- the one parser ---------------------------------------------------------------------
 
@@ -57,7 +60,7 @@ class Options:
 
         typed = {f.name: f for f in fields(cls) if f.name != "extra"}
         known_extra = optional_flags()
-        values: dict[str, object] = {}
+        values: dict[str, object] = dict(target_defaults(str(data.get("target") or DEFAULT_TARGET)))
         extra: dict[str, str] = {}
         nested = data.get("extra")
         items = list(data.items()) + (list(nested.items()) if isinstance(nested, Mapping) else [])
@@ -81,7 +84,7 @@ class Options:
         """`--target` and `--option KEY=VALUE` on top of `base` (an artifact's own options) or the defaults."""
         data = (base or cls()).as_dict()
         if target is not None:
-            data["target"] = target
+            data.update(_retargeted(data, target))
         for item in items:
             if "=" not in item:
                 raise UsageError(f"--option {item}: expected KEY=VALUE")
@@ -98,12 +101,34 @@ class Options:
 
     def non_default(self) -> dict[str, object]:
         """What differs from the defaults (target included): how people should read an option set."""
-        base = Options().as_dict()
+        base = Options.for_target(self.target).as_dict()
         return {k: v for k, v in self.as_dict().items() if base.get(k, object()) != v}
+
+    def variants(self, key: str) -> list[Options]:
+        """This option set with `key` at every value it can take (set and unset, for an optional flag): a stage
+        whose command line is the same for all of them ignores `key`."""
+        from reducer.stage.table import optional_flags
+
+        typed = {f.name: f for f in fields(self) if f.name != "extra"}
+        if key in typed:
+            values: list[bool | None] = [True, False] + ([None] if "None" in str(typed[key].type) else [])
+            return [replace(self, **{key: v}) for v in values]
+        sample = {bool: "True", int: "1"}.get(optional_flags()[key][1], "x")
+        without = {k: v for k, v in self.extra.items() if k != key}
+        return [replace(self, extra=without), replace(self, extra={**without, key: sample})]
 
     def describe(self) -> str:
         changed = {k: v for k, v in self.non_default().items() if k != "target"}
         return ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) or "defaults"
+
+
+def _retargeted(data: dict[str, object], target: str) -> dict[str, object]:
+    """`target` with the defaults that follow it: a field still at the old target's default takes the new
+    target's (what the backend would pick there); one set on purpose keeps its value."""
+    old, new = target_defaults(str(data.get("target") or DEFAULT_TARGET)), target_defaults(target)
+    changed: dict[str, object] = {"target": target}
+    changed.update({key: new[key] for key in new if data.get(key) == old[key]})
+    return changed
 
 
 def _typed(key: str, value: object, kind: type) -> str:

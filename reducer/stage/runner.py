@@ -40,10 +40,10 @@ class RunResult:
         return None
 
 
-def clean_environ(env: RunEnv) -> dict[str, str]:
+def clean_environ(env: RunEnv, path_dirs: tuple[str, ...] = ()) -> dict[str, str]:
     """Only what the tools need: user settings such as LLVM_* or MLIR_* must not leak in (`run_process` adds
-    the owner marker)."""
-    keep = {"PATH": "/usr/bin:/bin", "LANG": "C", "LC_ALL": "C"}
+    the owner marker). `path_dirs` (the binary's own folder) come first on PATH: its siblings are found there."""
+    keep = {"PATH": os.pathsep.join([*path_dirs, "/usr/bin", "/bin"]), "LANG": "C", "LC_ALL": "C"}
     if "HOME" in os.environ:
         keep["HOME"] = "/nonexistent"
     # LLVM prints frames as (module+offset) through a symbolizer that knows no names: stable with ASLR on, the
@@ -76,7 +76,7 @@ def execute(inv: Invocation, *, timeout: float, env: RunEnv = DEFAULT_ENV) -> Ru
     # Named with our pid: if this tool is SIGKILLed, the next run removes the folder.
     with procs.owned_tempdir("run") as tmp:
         Path(tmp, inv.input_name).write_text(inv.input_text)
-        proc = run_process(_prefix(env) + inv.argv, timeout=timeout, cwd=tmp, env=clean_environ(env))
+        proc = run_process(_prefix(env) + inv.argv, timeout=timeout, cwd=tmp, env=clean_environ(env, inv.path_dirs))
         produced = None
         if inv.output_name and not proc.timed_out:
             out_path = Path(tmp, inv.output_name)

@@ -88,3 +88,13 @@ def stage_of(path: Path, text: str, stage: StageSpec | None = None) -> StageSpec
             f"use --stage {inferred.name}",
         )
     return stage
+
+
+def guess_stage(path: Path | None) -> StageSpec | None:
+    """The stage a file feeds, by its name or its text; None when it cannot be told (no error: a guess)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        return stages.for_file(path.name) or stages.infer(read_text(path))
+    except InputError:
+        return None

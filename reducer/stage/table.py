@@ -15,11 +15,12 @@ import importlib
 import importlib.util
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from reducer.errors import UsageError
+from reducer.stage.targets import is_a5
 
 if TYPE_CHECKING:
     from reducer.stage.options import Options
@@ -58,8 +59,16 @@ class StageSpec:
     optimizer: bool = False
     # The tool prints no "failed while executing" note: its local crash reproducer names the failing pass.
     pass_from_local_reproducer: bool = False
+    # The tool catches crashes (its own, and a child's it ran) and exits 1: only a signal it died of is one.
+    catches_crashes: bool = False
     prepare: Callable[[str], str] = lambda text: text  # what the backend does to the text before the tool
     healthy_end: str | None = None  # stderr that means the tool's own part finished (an external step is absent)
+    # Where the ending differs per target (A5's binary calls another external tool): options -> its ending.
+    healthy_end_for: Callable[[Options], str | None] | None = None
+    # Every target's healthy ending (`healthy_end` included): a run showing one, and no error, passed its part.
+    healthy_ends: tuple[str, ...] = ()
+    # Tools the stage's binary calls that no wheel ships (CANN's): "Cannot find" one of them names no fault.
+    external_tools: tuple[str, ...] = ()
     noise: re.Pattern[str] | None = None  # lines every run prints that name no bug
     wrapper_errors: re.Pattern[str] | None = None  # diagnostics every failure prints: they name no bug
     # NPUOptions fields passed as `flag=value` only when set (`Options.extra`): key -> (flag, value type).
@@ -74,6 +83,15 @@ class StageSpec:
     def args(self, options: Options) -> list[str]:
         """Arguments after the input file, output included, as the backend passes them."""
         return [*self.flags(options), "-o", self.output_name]
+
+    def healthy_ending(self, options: Options | None = None) -> str | None:
+        """What a healthy run ends with for these options (the target's external step absent)."""
+        if options is not None and self.healthy_end_for is not None:
+            return self.healthy_end_for(options)
+        return self.healthy_end
+
+    def healthy_endings(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(e for e in (self.healthy_end, *self.healthy_ends) if e))
 
     def input_suffixes(self) -> tuple[str, ...]:
         return (f".{self.input_kind}", f".{self.input_kind}.mlir")
@@ -147,6 +165,24 @@ def tool_names() -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def ignores(spec: StageSpec, options: Options, key: str) -> bool:
+    """Whether no value of option `key` changes `spec`'s command line for these options (their target)."""
+    base = spec.args(options)
+    return all(spec.args(variant) == base for variant in options.variants(key))
+
+
+def refuse_ignored(spec: StageSpec | None, options: Options, items: Iterable[str]) -> None:
+    """`--option KEY=VALUE` items the stage (any stage, without one) would drop: UsageError, never silence."""
+    chosen = [spec] if spec is not None else all_stages()
+    for key in dict.fromkeys(item.split("=", 1)[0].strip() for item in items):
+        if key != "target" and all(ignores(s, options, key) for s in chosen):
+            who = f"{spec.tool} has no such flag" if spec is not None else "no stage has such a flag"
+            raise UsageError(
+                f"--option {key}: {who} for {options.target}, so it would be dropped",
+                "remove it, or choose the stage or target whose command line has it",
+            )
+
+
 def any_noise(line: str) -> bool:
     return any(s.noise is not None and s.noise.search(line) for s in all_stages())
 
@@ -208,21 +244,38 @@ _BISHENGIR_OPTIONAL: dict[str, tuple[str, type]] = {
     "limit_auto_multi_buffer_of_local_buffer": ("--limit-auto-multi-buffer-of-local-buffer", str),
     "disable_auto_inject_block_sync": ("--disable-auto-inject-block-sync", bool),
 }
+# Fields `linalg_to_bin_enable_npu_compile_910_95` never passes (the A2/A3 builder does).
+_NOT_ON_910_95 = frozenset({"sync_solver", "inject_block_all", "disable_auto_inject_block_sync"})
 
 
 def _bishengir_flags(opts: Options) -> list[str]:
-    """bishengir-compile's flags, as `linalg_to_bin_enable_npu_compile_A2_A3` / `_910_95` build them."""
+    """bishengir-compile's flags, as `linalg_to_bin_enable_npu_compile_A2_A3` / `_910_95` build them (the
+    backend picks the builder by `compile_on_910_95`; the binary picks its `-a5` sibling by the target)."""
+    on95 = opts.compile_on_910_95
     args = [f"--target={opts.target}"]
     if opts.multibuffer is not None:
         args.append(f"--enable-auto-multi-buffer={opts.multibuffer}")
     if opts.enable_auto_bind_sub_block is not None:
         args.append(f"--enable-auto-bind-sub-block={opts.enable_auto_bind_sub_block}")
-    args += [f"{flag}={opts.extra[key]}" for key, (flag, _) in _BISHENGIR_OPTIONAL.items() if key in opts.extra]
+    args += [
+        f"{flag}={opts.extra[key]}"
+        for key, (flag, _) in _BISHENGIR_OPTIONAL.items()
+        if key in opts.extra and not (on95 and key in _NOT_ON_910_95)
+    ]
     args.append("--enable-hfusion-compile=true")
-    if not opts.compile_on_910_95:
+    if not on95:
         args.append("--enable-hivm-compile=true")
     args.append("--enable-triton-kernel-compile=true")
     return args
+
+
+# Without CANN the MLIR pipeline ends looking for the external `hivmc`; A5's binary looks for `hivmc-a5`.
+_HIVMC_END = "External hivmc run fails"
+_HIVMC_A5_END = "Cannot find hivmc-a5 under $PATH"
+
+
+def _bishengir_healthy_end(opts: Options) -> str:
+    return _HIVMC_A5_END if is_a5(opts.target) else _HIVMC_END
 
 
 _MIX_MODE = re.compile(r', mix_mode\s*=\s*"[^"]*"')
@@ -304,10 +357,17 @@ BISHENGIR = register(
         parser="bishengir-opt",
         optimizer=True,
         pass_from_local_reproducer=True,  # its pipeline is internal (~186 passes with retries)
+        catches_crashes=True,  # "Stack dump:" then exit 1; an A5 target's `-a5` child aborting also ends in exit 1
         prepare=lambda text: _MIX_MODE.sub("", text),  # the backend deletes `, mix_mode = "..."` first
-        healthy_end="External hivmc run fails",
-        noise=re.compile(r"Cannot find hivmc|External hivmc run fails|hivmc --version|detect hivmc version"),
-        wrapper_errors=re.compile(r"Failed to run BiShengHIR pipeline"),
+        healthy_end=_HIVMC_END,
+        healthy_end_for=_bishengir_healthy_end,
+        healthy_ends=(_HIVMC_A5_END,),
+        external_tools=("hivmc", "hivmc-a5"),
+        # `Executing:` is the A5 dispatcher naming the binary it ran (an absolute path).
+        noise=re.compile(r"Cannot find hivmc|External hivmc run fails|hivmc --version|detect hivmc version|"
+                         r"^\[ERROR\] Executing: "),
+        # The A5 binary wraps each attempt's error in its own pipeline's name.
+        wrapper_errors=re.compile(r"Failed to run BiShengHIR pipeline|Failed to run buildFinalHIVMPipelines pipeline"),
         optional_flags=_BISHENGIR_OPTIONAL,
         needs_backend_path=True,
         test_dir=_bishengir_test_dir,

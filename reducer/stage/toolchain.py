@@ -1,7 +1,7 @@
 """Where the compilers live and the exact command lines to run them: the only place argv is built.
 
 Each command is an `Invocation` (argv + the file names the run needs); `runner.execute` only executes it.
-What a stage's flags are comes from its row in `stages.py`.
+What a stage's flags are comes from its row in `table.py`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ class Invocation:
     input_text: str
     output_name: str | None = None  # read back after the run
     collect: tuple[str, ...] = ()  # other files to read back (a crash reproducer)
+    # Folders first on PATH: the binary's own, where it looks for its siblings (`bishengir-compile` hands an A5
+    # target to `bishengir-compile-a5` found only through PATH).
+    path_dirs: tuple[str, ...] = ()
 
 
 # --- finding the tools -------------------------------------------------------------------------
@@ -201,6 +204,7 @@ def stage_invocation(
         spec.prepare(text),
         spec.output_name if keep_output else None,
         collect,
+        (str(Path(binary).parent),),
     )
 
 

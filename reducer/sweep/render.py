@@ -49,7 +49,8 @@ def _headline(data: dict[str, Any]) -> list[str]:
         f"{s['units']} compile units of {s['kernels']} kernels, {s['files']} IR files "
         f"({s['replayed']} replayed, {s['resumed']} from the state file, "
         f"{s['checked'] - s['replayed']} passed in the capture), {s['signatures']} signatures ({statuses}), "
-        f"{s['frontend_errors']} frontend errors ({s['frontend_findings']} findings); "
+        f"{s['frontend_errors']} frontend errors ({s['frontend_findings']} findings)"
+        f"{_versions_count(s)}; "
         f"target {data['target']}; {s['seconds']}s.",
         "",
     ]
@@ -80,6 +81,28 @@ def _frontend_table(data: dict[str, Any]) -> str:
     return markdown_table(["signature", "title", "kernels", "launches", "shimmed retries", "example"], rows)
 
 
+def _versions_count(summary: dict[str, Any]) -> str:
+    n = summary.get("version_incompatibilities") or 0
+    return f", {n} kernel{'s' if n != 1 else ''} written for another triton-ascend release" if n else ""
+
+
+# Why a version incompatibility is no one's bug: the same words in every format.
+VERSIONS_NOTE = (
+    "Written for another triton-ascend release (its API spelling, e.g. `triton.language.extra.cann`): not a compiler "
+    "or frontend bug, never reported upstream. Where an alias exists the kernel was compiled through it, and its "
+    "compiler failures are among the signatures above; port the code or install the release it was written for."
+)
+
+
+def _versions_table(data: dict[str, Any]) -> str:
+    rows = [
+        [v["kernel"], v["why"], v["units"], v["rejected"], ", ".join(v["ids"]) or "-",
+         markdown_link(v["folders"][0] + "/", v["folder_links"][0]) if v["folders"] else "-"]
+        for v in data.get("versions") or []
+    ]
+    return markdown_table(["kernel", "why", "units", "rejected", "findings", "example"], rows)
+
+
 def _unit_table(data: dict[str, Any]) -> str:
     rows = [
         [u["kernel"], u["config"], u["outcome"], u["stage"], ", ".join(u["ids"]) or "-",
@@ -100,6 +123,8 @@ def render_markdown(data: dict[str, Any]) -> str:
             "",
             _frontend_table(data),
         ]
+    if data.get("versions"):
+        out += ["", "## Version incompatibilities", "", VERSIONS_NOTE, "", _versions_table(data)]
     out += ["", "## Compile units", "", _unit_table(data)]
     return "\n".join(out) + "\n"
 
@@ -144,7 +169,7 @@ def _style() -> Markup:
 
 
 def render_html(data: dict[str, Any]) -> str:
-    return _page().render(data, style=_style())
+    return _page().render(data, style=_style(), versions=data.get("versions") or [], versions_note=VERSIONS_NOTE)
 
 
 def render_json(data: dict[str, Any]) -> str:

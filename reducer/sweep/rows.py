@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reducer.capture.frontend import finding_of
+from reducer.capture.frontend import finding_of, version_incompatibility
 from reducer.capture.record import config_label, failed_where, outcome_of
 from reducer.failure.outcome import Outcome
 
@@ -67,6 +67,11 @@ def _row(
         row["note"] = next(e.get("title", "") for e in checks if e["outcome"] == Outcome.UNREADABLE)
     elif not failing and captured is Outcome.FAILED:
         row["note"] = f"the capture saw it fail at {record.get('failed_stage')}; the replay passes"
+    # Written for another triton-ascend release: a finding of its own (compiled through an alias when it could be).
+    row["version"] = version_incompatibility(record) if record is not None else None
+    if row["version"]:
+        how = "rejected" if captured is Outcome.FRONTEND_ERROR else "compiled through reducer's alias"
+        row["note"] = f"version incompatibility ({how}): {row['note'] or row['version']}"
     shims = [s.get("name", "?") for s in (record or {}).get("shims") or []]
     if shims:
         row["note"] = " ".join(p for p in (row["note"], f"compiled with shim {', '.join(shims)}") if p)

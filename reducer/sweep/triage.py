@@ -1,5 +1,6 @@
 """What a sweep found, as one plain-data document: the summary, one entry per signature (and its causes), the
-frontend findings, and one row per kernel and per compile unit. `render` turns it into triage.json/.md/.html."""
+frontend findings, the version incompatibilities, and one row per kernel and per compile unit. `render` turns it
+into triage.json/.md/.html."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ def _summary(result: SweepResult) -> dict[str, Any]:
         "signatures": len(result.groups),
         "status": counts,
         "frontend_errors": sum(1 for row in result.rows if row["outcome"] == Outcome.FRONTEND_ERROR),
-        "frontend_findings": len(result.frontend),
+        "frontend_findings": sum(1 for f in result.frontend if not f.version),
+        "version_incompatibilities": len({row["kernel"] for row in result.rows if row.get("version")}),
         "seconds": round(result.seconds, 1),
         "lost": result.lost,
         "executor": result.executor,
@@ -111,6 +113,25 @@ def _finding(f: FrontendFinding, base: Path) -> dict[str, Any]:
     }
 
 
+def _versions(rows: list[dict[str, Any]], base: Path) -> list[dict[str, Any]]:
+    """One entry per kernel written for another triton-ascend release: why, and its units (none is a bug to
+    report upstream; its compiler failures, if any, are signatures like any other)."""
+    kernels: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if not row.get("version"):
+            continue
+        k = kernels.setdefault(
+            row["kernel"], {"kernel": row["kernel"], "why": row["version"], "units": 0, "rejected": 0, "ids": [],
+                            "folders": [], "folder_links": []},
+        )
+        k["units"] += 1
+        k["rejected"] += row["outcome"] == Outcome.FRONTEND_ERROR
+        k["ids"] += [i for i in row["ids"] if i not in k["ids"]]
+        k["folders"].append(row["folder"])
+        k["folder_links"].append(_link(row["folder"], base))
+    return [kernels[name] for name in sorted(kernels)]
+
+
 def triage_data(result: SweepResult, root: str, options: Options, links_from: Path | None = None) -> dict[str, Any]:
     """The document every format renders; links resolve from `links_from` (default: the sweep's folder)."""
     base = links_from or result.out
@@ -120,7 +141,8 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
         "options": options.as_dict(),  # for files without their own; each example carries its own
         "summary": _summary(result),
         "signatures": [_signature(g, base) for g in result.groups],
-        "frontend": [_finding(f, base) for f in result.frontend],
+        "frontend": [_finding(f, base) for f in result.frontend if not f.version],
+        "versions": _versions(result.rows, base),
         "kernels": list(result.kernels.values()),
         "units": [dict(row, folder_link=_link(row["folder"], base)) for row in result.rows],
     }

@@ -1,0 +1,299 @@
+"""`reducer capture -- python script.py` with no NPU: each launch is compiled and recorded, then really runs on the
+CPU tensors (Triton's interpreter), and the script sees what Triton would give it: results, kernels, exceptions.
+
+Every test runs a script of its own kernels through the real wheels, end to end, as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Kernels of a user's program: each shows one thing the CPU run must get right.
+USER = '''
+import sys
+import types
+
+import torch
+import triton
+import triton.language as tl
+from triton.compiler.errors import CompilationError
+from triton.language.extra.ascend import libdevice
+
+npu = sys.modules.get("reducer.npu")
+if npu is None:  # the NPU stand-in is not loaded: a module of the same name shows the count
+    npu = sys.modules["reducer.npu"] = types.ModuleType("reducer.npu")
+    npu.LAUNCHES = 0
+launches_before = npu.LAUNCHES
+
+
+@triton.jit
+def _halve(v):
+    return v * 0.5
+
+
+@triton.jit
+def scaled_add(x, y, out, n, reps, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    acc = tl.zeros((BLOCK,), dtype=tl.float32)
+    for _ in range(reps):  # a scalar argument as a loop bound
+        acc += tl.load(x + offs, mask=mask) + tl.load(y + offs, mask=mask)
+    tl.store(out + offs, _halve(acc), mask=mask)
+
+
+@triton.jit
+def rows_from_zero_stride(x, out, M, N, BM: tl.constexpr, BN: tl.constexpr):
+    # a 2D block pointer whose row stride is the constant 0: the Ascend adapter crashes on it
+    src = tl.make_block_ptr(x, shape=(M, N), strides=(0, 1), offsets=(tl.program_id(0) * BM, 0),
+                            block_shape=(BM, BN), order=(1, 0))
+    rows = tl.program_id(0) * BM + tl.arange(0, BM)[:, None]
+    cols = tl.arange(0, BN)[None, :]
+    tl.store(out + rows * N + cols, tl.load(src, boundary_check=(0, 1)), mask=(rows < M) & (cols < N))
+
+
+@triton.jit
+def write_then_read_far(x, out, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out + offs, 5.0)
+    tl.store(out + offs, tl.load(x + offs + (1 << 36)))  # unmasked, far outside x: SIGSEGV if it ran
+
+
+@triton.jit
+def reciprocal(x, out, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out + offs, libdevice.reciprocal(tl.load(x + offs)))
+
+
+@triton.jit
+def needs_big_block(x, N: tl.constexpr):
+    tl.static_assert(N >= 64, "N must be at least 64")
+    tl.store(x + tl.arange(0, N), 1.0)
+
+
+class CachingEntry:
+    """What FlagGems' LibEntry does: keep what the first `run` returns, launch that object afterwards."""
+
+    def __init__(self, fn):
+        self.fn, self.kernel = fn, None
+
+    def __call__(self, grid, *args, **constexprs):
+        if self.kernel is None:
+            self.kernel = self.fn.run(*args, grid=grid, warmup=False, **constexprs)
+        else:
+            self.kernel[tuple(grid) + (1,) * (3 - len(grid))](*args)
+
+
+n = 1000
+x, y, out = torch.randn(n), torch.randn(n), torch.empty(n)
+scaled_add[(triton.cdiv(n, 128),)](x, y, out, n, 2, BLOCK=128)
+torch.testing.assert_close(out, x + y)
+
+entry = CachingEntry(scaled_add)
+for _ in range(2):
+    x, y, out = torch.randn(n), torch.randn(n), torch.zeros(n)
+    entry((triton.cdiv(n, 128),), x, y, out, n, 4, BLOCK=128)
+    torch.testing.assert_close(out, 2 * (x + y))
+assert type(entry.kernel).__name__ != "NoneType" and "ttir" in entry.kernel.asm
+
+row, rows = torch.randn(32), torch.zeros(24, 32)
+rows_from_zero_stride[(3,)](row, rows, 24, 32, BM=8, BN=32)
+torch.testing.assert_close(rows, row.expand(24, 32))
+
+far_out = torch.zeros(16)
+write_then_read_far[(1,)](torch.ones(16), far_out, N=16)
+assert (far_out == 0).all(), far_out  # stopped and undone: outputs as they were
+
+rec_out = torch.zeros(16)
+reciprocal[(1,)](torch.ones(16), rec_out, N=16)
+assert (rec_out == 0).all()
+
+for how in ("warmup", "launch"):
+    try:
+        if how == "warmup":
+            needs_big_block.warmup(torch.float32, N=16, grid=(1,))
+        else:
+            needs_big_block[(1,)](torch.zeros(16), N=16)
+        print(f"{how}: no error")
+    except CompilationError as err:
+        print(f"{how} raised {type(err).__name__}")
+
+try:
+    scaled_add[(70000,)](x, y, out, n, 3, BLOCK=128)
+    print("big grid: launched")
+except RuntimeError as err:
+    print(f"big grid raised: {err}")
+
+print(f"launches counted: {npu.LAUNCHES - launches_before}")
+print("all checks passed")
+'''
+
+
+def _capture(tmp: Path, script: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, Path]:
+    path = tmp / "user.py"
+    path.write_text(textwrap.dedent(script))
+    out = tmp / "capture"
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith(("REDUCER_EXEC", "TRITON_"))}
+    run_env.update(env or {})
+    argv = [sys.executable, "-m", "reducer", "capture", "-o", str(out), "--no-npu", "--", sys.executable, str(path)]
+    done = subprocess.run(argv, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=600)
+    return done, out
+
+
+def _records(out: Path) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for path in sorted(out.glob("*/record.json")):
+        record = json.loads(path.read_text())
+        found.setdefault(record["kernel"], []).append(record)
+    return found
+
+
+@pytest.fixture(scope="module")
+def user_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, dict[str, list[dict]]]:
+    done, out = _capture(tmp_path_factory.mktemp("run"), USER)
+    return done, _records(out)
+
+
+@pytest.mark.slow
+def test_results_are_real_so_the_scripts_own_asserts_pass(user_run) -> None:
+    done, records = user_run
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "all checks passed" in done.stdout and "Traceback" not in done.stderr
+    (unit,) = records["scaled_add"]
+    assert unit["outcome"] == "passed" and unit["execution"]["counts"]["executed"] == 3
+
+
+@pytest.mark.slow
+def test_the_returned_kernel_is_launched_again_and_runs(user_run) -> None:
+    """LibEntry-style reuse: the object a launch returned is launched with the non-constexpr arguments."""
+    _, records = user_run
+    # one specialisation: the first launch, the cached object's first launch and its reuse; the big grid last
+    (unit,) = records["scaled_add"]
+    assert unit["execution"]["counts"] == {"executed": 3, "skipped": 1}
+    assert unit["execution"]["status"] == "skipped"
+
+
+@pytest.mark.slow
+def test_a_kernel_whose_compile_failed_still_runs(user_run) -> None:
+    (unit,) = user_run[1]["rows_from_zero_stride"]
+    assert unit["outcome"] == "failed" and unit["failed_stage"] == "adapter"
+    assert unit["execution"]["status"] == "executed"
+
+
+@pytest.mark.slow
+def test_an_access_outside_the_tensors_is_recorded_not_a_crash(user_run) -> None:
+    (unit,) = user_run[1]["write_then_read_far"]
+    execution = unit["execution"]
+    assert execution["status"] == "out-of-bounds"
+    assert "load of 4 bytes" in execution["reason"] and "outputs left as they were" in execution["reason"]
+    assert "write_then_read_far" not in user_run[0].stderr
+
+
+@pytest.mark.slow
+def test_an_ascend_only_builtin_is_recorded_and_the_run_goes_on(user_run) -> None:
+    (unit,) = user_run[1]["reciprocal"]
+    assert unit["outcome"] == "passed"
+    assert unit["execution"]["status"] == "unsupported"
+    assert "cannot run it" in unit["execution"]["reason"] and "libdevice.reciprocal" in unit["execution"]["reason"]
+
+
+@pytest.mark.slow
+def test_frontend_errors_raise_as_triton_raises_them(user_run) -> None:
+    done, records = user_run
+    assert "warmup raised CompileTimeAssertionFailure" in done.stdout
+    assert "launch raised CompileTimeAssertionFailure" in done.stdout
+    assert {r["outcome"] for r in records["needs_big_block"]} == {"frontend-error"}
+    assert not any("execution" in r for r in records["needs_big_block"])
+
+
+@pytest.mark.slow
+def test_a_grid_triton_refuses_is_refused_and_launches_are_counted(user_run) -> None:
+    done, records = user_run
+    assert "big grid raised: grid should be less than 65536" in done.stdout
+    assert "70000 programs: Triton refuses the launch" in records["scaled_add"][0]["execution"]["reason"]
+    # 3 of scaled_add, its big grid, and one each of the others that launched (the warmup is not a launch)
+    assert "launches counted: 8" in done.stdout
+
+
+BUDGET = '''
+import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def bump(x, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(x + offs, tl.load(x + offs, mask=offs < n) + 1, mask=offs < n)
+
+
+n = 60000
+many = torch.zeros(n)
+bump[(n,)](many, n, BLOCK=1)  # one program per element: far over a one-second budget
+assert (many == 0).all()
+few = torch.zeros(n)
+bump[(triton.cdiv(n, 4096),)](few, n, BLOCK=4096)
+assert (few == 1).all()
+print("went on")
+'''
+
+
+@pytest.mark.slow
+def test_a_launch_over_its_budget_is_stopped_and_recorded(tmp_path: Path) -> None:
+    done, out = _capture(tmp_path, BUDGET, {"REDUCER_EXEC_SECONDS": "1"})
+    assert done.returncode == 0 and "went on" in done.stdout, done.stdout + done.stderr
+    by_block = {r["constants"]["BLOCK"]: r["execution"] for r in _records(out)["bump"]}
+    assert by_block[1]["status"] == "over-budget" and by_block[1]["seconds"] < 5
+    assert "60000 programs would take" in by_block[1]["reason"] and "outputs left as they were" in by_block[1]["reason"]
+    assert by_block[4096]["status"] == "executed"
+
+
+def test_when_the_total_budget_is_spent_launches_are_skipped(tmp_path: Path) -> None:
+    script = BUDGET.replace("assert (few == 1).all()", "assert (few == 0).all()")
+    done, out = _capture(tmp_path, script, {"REDUCER_EXEC_TOTAL_SECONDS": "0"})
+    assert done.returncode == 0 and "went on" in done.stdout, done.stdout + done.stderr
+    for record in _records(out)["bump"]:
+        assert record["execution"]["status"] == "skipped"
+        assert "REDUCER_EXEC_TOTAL_SECONDS" in record["execution"]["reason"]
+
+
+CRASH = '''
+import os
+
+import torch
+import triton
+import triton.language as tl
+
+
+class DiesWhenRead(torch.Tensor):
+    """The process dies while the launch runs (the interpreter reads its arguments), as a crash would."""
+
+    def cpu(self):
+        os._exit(17)
+
+
+@triton.jit
+def copy(x, out, N: tl.constexpr):
+    tl.store(out + tl.arange(0, N), tl.load(x + tl.arange(0, N)))
+
+
+copy[(1,)](torch.ones(8).as_subclass(DiesWhenRead), torch.zeros(8), N=8)
+print("not reached")
+'''
+
+
+def test_the_record_is_written_before_the_launch_runs(tmp_path: Path) -> None:
+    done, out = _capture(tmp_path, CRASH)
+    assert "not reached" not in done.stdout
+    (unit,) = _records(out)["copy"]
+    assert unit["outcome"] == "passed" and "ttir" in unit["files"]
+    assert unit["execution"]["status"] == "started"
+    assert json.loads((out / "index.json").read_text())["returncode"] == 17
