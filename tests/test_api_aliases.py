@@ -155,3 +155,37 @@ def test_a_version_incompatibility_is_told_from_a_frontend_bug() -> None:
     assert version_incompatibility(attribute) and version_incompatibility(aliased) == "uses X"
     assert finding_of(shimmed)[1].startswith("triton frontend")
     assert finding_of(attribute)[1].startswith("triton-ascend version")
+
+
+NEWER_KEYWORD = '''
+import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def scale(x_ptr, N, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    mask = offs < N
+    tl.store(x_ptr + offs, tl.load(x_ptr + offs, mask=mask) * 2, mask=mask)
+
+
+x = torch.ones(16)
+scale[(1,)](x, 16, BLOCK=16, auto_blockify_size=4)   # an NPUOptions field of triton-ascend after 3.2.0
+assert torch.equal(x, torch.full((16,), 2.0)), x
+print("scaled")
+'''
+
+
+@pytest.mark.slow
+def test_a_newer_launch_keyword_is_a_version_finding_and_the_kernel_behind_it_is_compiled(tmp_path: Path) -> None:
+    (tmp_path / "kw.py").write_text(NEWER_KEYWORD)
+    proc = _reducer("capture", "-q", "--no-npu", "-o", "cap", "--", sys.executable, "kw.py", cwd=tmp_path)
+    # transparent: the launch raises as the 3.2.0 wheel does on a device, and the command's status passes through
+    assert proc.returncode == 1 and "scaled" not in proc.stdout, proc.stdout + proc.stderr
+    assert "KeyError" in proc.stderr and "auto_blockify_size" in proc.stderr
+    kernels = json.loads((tmp_path / "cap" / "index.json").read_text())["kernels"]
+    rejected = next(k for k in kernels if k["outcome"] == Outcome.FRONTEND_ERROR)
+    assert "auto_blockify_size" in rejected["error"] and version_incompatibility(rejected)
+    retried = next(k for k in kernels if k["outcome"] == Outcome.PASSED)
+    assert [s["name"] for s in retried["shims"]] == ["drop-newer-launch-keyword"]

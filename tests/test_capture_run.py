@@ -274,9 +274,9 @@ import triton.language as tl
 
 
 class DiesWhenRead(torch.Tensor):
-    """The process dies while the launch runs (the interpreter reads its arguments), as a crash would."""
+    """The process dies while the launch runs (the memory guard reads its storage), as a crash would."""
 
-    def cpu(self):
+    def untyped_storage(self):
         os._exit(17)
 
 

@@ -153,11 +153,27 @@ class _GuardedExecutor(GridExecutor):
         self.guard = guard
 
     def _init_args_hst(self, args_dev: Any, kwargs: Any) -> Any:
-        args_hst, kwargs_hst = super()._init_args_hst(args_dev, kwargs)
-        for name, value in [*zip(self.arg_names, args_hst, strict=False), *kwargs_hst.items()]:
-            if hasattr(value, "untyped_storage"):
-                self.guard.allow(name, value)
-        return args_hst, kwargs_hst
+        # With no device every buffer is host memory (CPU tensors, the stand-in's npu tensors, a library's
+        # wrappers that only have data_ptr): the kernel works on it in place, nothing is copied or copied back.
+        for name, value in [*zip(self.arg_names, args_dev, strict=False), *kwargs.items()]:
+            storage_of = _storage_holder(value)
+            if storage_of is not None:
+                self.guard.allow(name, storage_of)
+        return list(args_dev), dict(kwargs)
+
+    def _restore_args_dev(self, args_dev: Any, args_hst: Any, kwargs: Any, kwargs_hst: Any) -> None:
+        return None  # run in place: nothing to copy back
+
+
+def _storage_holder(value: Any) -> Any:
+    """The tensor whose storage `value` points into: itself, or a wrapper's tensor attribute (e.g. a strided view
+    object a library passes instead of a tensor); None for a non-pointer argument."""
+    if not hasattr(value, "data_ptr"):
+        return None
+    if hasattr(value, "untyped_storage"):
+        return value
+    return next((v for v in vars(value).values() if hasattr(v, "untyped_storage")), None) if hasattr(
+        value, "__dict__") else None
 
 
 _INTERPRETED: dict[Any, InterpretedFunction] = {}

@@ -44,6 +44,8 @@ def note_execution(record: dict[str, Any], status: ExecStatus, seconds: float, r
     entry.update(status=str(status), seconds=seconds)
     if reason:
         entry["reason"] = reason
+    else:
+        entry.pop("reason", None)  # an earlier launch's reason must not read as this one's
     if status is not ExecStatus.STARTED:
         entry["counts"][str(status)] = entry["counts"].get(str(status), 0) + 1
 

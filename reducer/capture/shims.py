@@ -11,6 +11,7 @@ frontend bug. `reducer capture --no-shims` turns both off.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,29 @@ class Shim:
 
 def _drop_maxnreg(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if k != "maxnreg"}
+
+
+# Launch keywords (NPUOptions fields) of triton-ascend after 3.2.0 that 3.2.0's backend rejects as unrecognised;
+# from upstream's NPUOptions on main, 2026-12.
+NEWER_LAUNCH_KEYWORDS = frozenset({
+    "add_auto_scheduling", "auto_blockify_size", "auto_tile_and_bind_subblock", "auto_vectorize_v2_max_fused_ops_num",
+    "bisheng_options", "disable_fma", "disable_size_align_for_cast", "disable_tightly_coupled_buffer_reuse",
+    "enable_auto_vectorize_v2", "enable_bishengir_simt_optimization", "enable_cce_vf_auto_sync",
+    "enable_cce_vf_remove_membar", "enable_drop_unit_dims", "enable_flatten", "enable_mask_fallback_conversion",
+    "enable_mixed_cv", "enable_simt_reorder_instruction", "enable_sync_block_lock", "enable_ubuf_saving",
+    "enable_vf_fusion", "hfusion_enable_multiple_consumer_fusion", "optimize_dynamic_offset",
+    "prevec_max_fused_ops_num", "shared_mem_dynamic_size", "simt_stack_limit", "use_bytecode", "vf_merge_level",
+})
+_UNRECOGNISED = re.compile(r"Keyword argument (\w+) was specified but unrecognised")
+
+
+def _newer_keyword(error: str) -> bool:
+    found = _UNRECOGNISED.search(error)
+    return found is not None and found.group(1) in NEWER_LAUNCH_KEYWORDS
+
+
+def _drop_newer_keywords(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kwargs.items() if k not in NEWER_LAUNCH_KEYWORDS}
 
 
 @contextlib.contextmanager
@@ -59,6 +83,12 @@ SHIMS: tuple[Shim, ...] = (
         "tl.dot(input_precision=None) needs NPUOptions.default_dot_input_precision (set to its first allowed value)",
         lambda err: "default_dot_input_precision" in err,
         during_compile=_default_dot_precision,
+    ),
+    Shim(
+        "drop-newer-launch-keyword",
+        "a launch keyword of a triton-ascend release after 3.2.0 (e.g. auto_blockify_size=) is rejected (dropped)",
+        _newer_keyword,
+        launch=_drop_newer_keywords,
     ),
 )
 
@@ -107,7 +137,7 @@ VERSION_ERRORS = ("no attribute 'cann'", "No module named 'triton.language.extra
 
 def version_error(error: str) -> bool:
     """A frontend error that only says the code was written for another triton-ascend release."""
-    return any(text in error for text in VERSION_ERRORS)
+    return any(text in error for text in VERSION_ERRORS) or _newer_keyword(error)
 
 
 def matching(error: str) -> Shim | None:
