@@ -183,3 +183,33 @@ def test_a_refusal_counts_the_launches_before_it(tmp_path: Path) -> None:
     assert "reducer: torch.npu.no_such_api is not provided by reducer's NPU stand-in (1 kernel launches so far)" in (
         done.stderr
     )
+
+
+@pytest.mark.slow
+def test_a_report_script_as_written_is_swept_to_its_compiler_bug(tmp_path: Path) -> None:
+    """import torch_npu, device="npu:0", torch.npu.synchronize(): the sweep finds the crash the report is about,
+    and the script's own check passes because the launch really ran on the CPU."""
+    out = tmp_path / "sweep"
+    done = run_cli("sweep", "-q", "--no-reduce", "-o", str(out), "--repros", str(tmp_path / "repros"), "--",
+                   sys.executable, str(SCRIPTS / "broadcast_rows_repro.py"), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASS" in done.stdout
+    triage = json.loads((out / "triage.json").read_text())
+    (group,) = triage["signatures"]
+    assert group["stage"] == "adapter" and group["kernels"] == ["broadcast_rows_kernel"]
+    assert "strides must not be zero" in json.dumps(group)
+
+
+@pytest.mark.slow
+def test_an_ascend_pytest_suite_runs_unmodified_under_sweep(tmp_path: Path) -> None:
+    """A conftest that calls torch.npu.set_device, cases that move tensors with .npu(): every case passes its own
+    assertions and every launch is a compile unit."""
+    suite = SCRIPTS.parent / "npu_tests"
+    out = tmp_path / "sweep"
+    done = run_cli("sweep", "-q", "--no-reduce", "-o", str(out), "--repros", str(tmp_path / "repros"), "--",
+                   sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(suite), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "6 passed" in done.stdout
+    kernels = json.loads((out / "index.json").read_text())["kernels"]
+    assert {k["kernel"] for k in kernels} == {"scaled_sub_kernel", "row_max_kernel"}
+    assert all(k["execution"]["status"] == "executed" for k in kernels), kernels
