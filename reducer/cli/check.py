@@ -18,6 +18,7 @@ from reducer.cli.options import (
     target_option,
     timeout_option,
 )
+from reducer.stage import reproducer
 from reducer.table import key_value
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def render_check(report: CheckReport) -> str:
     rows = [
         ("file", str(report.source.path)),
         ("stage", f"{report.source.stage.name} ({report.source.stage.tool}, {report.options.target})"),
-        ("options", report.options.describe()),
+        *_options_rows(report),
         ("outcome", f"{report.outcome.label} [{report.outcome.value}], {status}, {run.seconds:.2f}s"),
     ]
     sig = report.signature
@@ -118,6 +119,17 @@ def render_check(report: CheckReport) -> str:
         label = "FLAKY" if report.flaky else "deterministic"
         rows.append(("repeat", f"{rate} runs ({label}); outcomes {dict(report.tally.outcomes)}"))
     return key_value(rows + _hunt_rows(report))
+
+
+def _options_rows(report: CheckReport) -> list[tuple[str, str]]:
+    """A reproducer file runs the pipeline it records, not the stage's flags: say so, and which passes."""
+    recorded = reproducer.of(report.source.text)
+    if recorded is None:
+        return [("options", report.options.describe())]
+    return [
+        ("input", "MLIR crash reproducer: replayed with the pipeline it records (not the stage's flags)"),
+        ("passes", ", ".join(recorded.passes()) or "none"),
+    ]
 
 
 def _hunt_rows(report: CheckReport) -> list[tuple[str, str]]:

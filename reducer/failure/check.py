@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Observation, Replay, Tally, tally
 from reducer.failure.signature import Expectation, Signature
+from reducer.stage import reproducer
 from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, KNOBS, RunEnv
 from reducer.stage.source import Source
@@ -88,6 +89,10 @@ class CheckReport:
             "seconds": round(self.first.run.seconds, 3),
         }
         data["env"] = self.env.as_dict()
+        data["command"] = self.first.run.argv
+        recorded = reproducer.of(self.source.text)
+        if recorded is not None:
+            data["reproducer"] = {"pipeline": recorded.pipeline, "passes": recorded.passes()}
         if self.knobs:
             data["knobs"] = [
                 {"env": k.env.as_dict(), "knob": k.env.knob_label(), "runs": k.runs, "failures": k.failures,

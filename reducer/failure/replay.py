@@ -8,7 +8,7 @@ import json
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reducer.errors import CommandLineRejected
@@ -17,6 +17,7 @@ from reducer.failure.classify import classify
 from reducer.failure.outcome import Outcome
 from reducer.failure.signature import Signature
 from reducer.stage.options import Options
+from reducer.stage.reproducer import pipeline_of
 from reducer.stage.runner import DEFAULT_ENV, RunEnv, RunResult, execute
 from reducer.stage.table import StageSpec
 from reducer.stage.toolchain import REPRODUCER, locate_parser, parse_invocation, reproducer_invocation, stage_invocation
@@ -64,7 +65,14 @@ class Replay:
         """This run's limit: the timeout (or `cap`), shortened by the deadline."""
         return clamp_to_deadline(self.timeout if cap is None else min(self.timeout, cap), self.deadline)
 
+    def recorded(self, text: str) -> Replay:
+        """This replay, or, for an MLIR crash-reproducer file, the pipeline the file records (options included)."""
+        flags = pipeline_of(text) if self.pipeline is None else None
+        return self if flags is None else replace(self, pipeline=flags)
+
     def observe(self, text: str, *, find_pass: bool = False) -> Observation:
+        if (own := self.recorded(text)) is not self:
+            return own.observe(text, find_pass=find_pass)
         limit = self.run_timeout()
         run = execute(stage_invocation(self.stage, text, self.options, pipeline=self.pipeline, tool=self.tool),
                       timeout=limit, env=self.env)
@@ -96,6 +104,8 @@ class Replay:
         baseline's failing-pass probe and isolation ask for the same run, which is a whole compile (up to minutes
         on a heavy kernel).
         """
+        if (own := self.recorded(text)) is not self:
+            return own.reproducer(text, local, cap)
         key = (
             self.stage.name,
             json.dumps(self.options.as_dict(), sort_keys=True, default=str),

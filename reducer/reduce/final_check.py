@@ -11,6 +11,7 @@ from reducer.errors import FlakyFailure, Slipped
 from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation
 from reducer.passes.base import PassContext
+from reducer.stage import reproducer
 from reducer.stage.tool_print import unwrap_module
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ def confirm(
     baseline = report.baseline
     grace = max(FINAL_GRACE, 2 * baseline.first.run.seconds) if baseline is not None else FINAL_GRACE
     deadline = None if deadline is None else max(deadline, time.monotonic()) + grace
-    replay = Replay(req.source.stage, req.options, req.timeout, req.env, deadline=deadline)
+    replay = Replay(req.source.stage, req.options, req.timeout, req.env,
+                    pipeline=reproducer.pipeline_of(req.source.text), deadline=deadline)
     expectation = Expectation.of(report.signature, req.strict)
     report.final_runs = 1 if late or stopped else FINAL_RUNS
     observed = [replay.observe(report.text) for _ in range(report.final_runs)]

@@ -31,6 +31,7 @@ from reducer.repro.artifact import sidecar_path
 from reducer.search import ReduceResult, Stats
 from reducer.search import reduce as search
 from reducer.search.formats import ops_or_lines
+from reducer.stage import reproducer
 from reducer.stage.run_env import RunEnv
 from reducer.stage.runner import execute
 from reducer.stage.tool_print import reprint, unwrap_module
@@ -113,8 +114,9 @@ class Reduction:
         with self._timed("baseline"):
             baseline, sig = self._baseline()
         replay, expectation, full_test = self._full_stage_test(baseline, sig)
-        generic = reprint(req.source.stage, req.source.text, generic=True, timeout=self._budget(60.0))
-        generic = generic or req.source.text
+        # A crash reproducer's trailer stays out of the search (xDSL cannot parse it); every write re-attaches it.
+        ir = reproducer.strip(req.source.text)
+        generic = reproducer.strip(reprint(req.source.stage, ir, generic=True, timeout=self._budget(60.0)) or ir)
         # Count ops on the generic print: custom-form text of unregistered dialects does not parse in xDSL.
         report = ReduceReport(req, sig, baseline, generic, ops_or_lines(generic), ops_or_lines(generic))
         report.timings = self._timings  # filled as the run goes (the sidecar is written at the end)
@@ -126,9 +128,9 @@ class Reduction:
         start_text = self._pass_level_seed(replay, expectation, full_test)
         if start_text is None and not self.stop.is_set():
             start_text = generic
-            if start_text != req.source.text and not any(full_test(start_text) for _ in range(3)):
+            if start_text != ir and not any(full_test(start_text) for _ in range(3)):
                 # The generic printout lost the bug (three tries: a rare miss must not cost the structured passes).
-                start_text = req.source.text
+                start_text = ir
             self._write(start_text)
         if start_text is not None and not self.stop.is_set():
             result = self._phase("full-stage", start_text, full_test, self._write)
@@ -167,7 +169,8 @@ class Reduction:
         """The whole stage's replay, the signature to keep (None under a test script) and the predicate on both."""
         req = self.req
         per_test = per_test_timeout(req, baseline, sig)
-        replay = Replay(req.source.stage, req.options, per_test, req.env, deadline=self.deadline)
+        replay = Replay(req.source.stage, req.options, per_test, req.env,
+                        pipeline=reproducer.pipeline_of(req.source.text), deadline=self.deadline)
         expectation = Expectation.of(sig, req.strict) if sig is not None else None
         if expectation is not None:
             attempts = max(1, req.runs) if baseline and baseline.flaky else 1
@@ -250,7 +253,8 @@ class Reduction:
         )
 
     def _write(self, text: str) -> None:
-        atomic.write_text(self.req.out, text)
+        recorded = reproducer.of(self.req.source.text)
+        atomic.write_text(self.req.out, recorded.attach(text) if recorded is not None else text)
         if self.report is not None:
             self.report.text = text
 

@@ -29,6 +29,7 @@ from reducer.repro.lit_setup import ensure_config
 from reducer.safety.lit_safe import check_pattern, ir_body, json_line
 from reducer.safety.redact import Redactor
 from reducer.safety.shell import shell_line
+from reducer.stage import reproducer
 from reducer.stage import table as stages
 from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
@@ -146,10 +147,12 @@ def check_lines(sig: Signature, stderr: str, spec: StageSpec) -> list[str]:
     return lines
 
 
-def _tool_command(spec: StageSpec, options: Options, env: RunEnv, *extra: str) -> str:
+def _tool_command(spec: StageSpec, options: Options, env: RunEnv, *extra: str, recorded: bool = False) -> str:
     """The stage tool on the test file, as lit runs it (the knobs that are variables before it: ASLR cannot be
-    set there); lit gives the output a temp path."""
-    return shell_line([spec.tool, "%s", *spec.flags(options), *extra, "-o", "%t"], env.variables(), lit=True)
+    set there); lit gives the output a temp path. A crash reproducer runs its own pipeline, on the tool that
+    registers its passes (the parser of a tool whose pipeline is internal)."""
+    tool, flags = ((spec.parser or spec.tool), ["--run-reproducer"]) if recorded else (spec.tool, spec.flags(options))
+    return shell_line([tool, "%s", *flags, *extra, "-o", "%t"], env.variables(), lit=True)
 
 
 def dies_of_signal(sig: Signature, stderr: str) -> bool:
@@ -162,10 +165,11 @@ def dies_of_signal(sig: Signature, stderr: str) -> bool:
 
 
 def run_line(
-    sig: Signature, options: Options, fixed: bool = False, env: RunEnv = DEFAULT_ENV, crashed: bool | None = None
+    sig: Signature, options: Options, fixed: bool = False, env: RunEnv = DEFAULT_ENV, crashed: bool | None = None,
+    recorded: bool = False,
 ) -> str:
     spec = stages.get(sig.stage)
-    cmd = _tool_command(spec, options, env)
+    cmd = _tool_command(spec, options, env, recorded=recorded)
     outcome = Outcome(sig.outcome)
     if fixed:
         if spec.healthy_end is not None:
@@ -194,19 +198,21 @@ def render(
     sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "", env: RunEnv = DEFAULT_ENV
 ) -> str:
     spec = stages.get(sig.stage)
+    recorded = reproducer.of(ir) is not None
     # The knobs only when there are any: a header without them reads as the default run.
     keys = HEADER_FIELDS + (("env",) if env != DEFAULT_ENV else ())
     header = {**sig.to_dict(), **FoundWith.here(spec, options, env).fields(*keys)}
     out = [HEADER + json_line(header), f"// REQUIRES: {spec.tool}"]
     if fixed_note:
         out.append(f"// NOTE: {check_pattern(fixed_note)}")
-        out.append(f"// RUN: {run_line(sig, options, fixed=True, env=env)}")
+        out.append(f"// RUN: {run_line(sig, options, fixed=True, env=env, recorded=recorded)}")
         if spec.healthy_end is not None:
             out.append(f"// FIXED: {spec.healthy_ending(options)}")
     else:
-        out.append(f"// RUN: {run_line(sig, options, env=env, crashed=dies_of_signal(sig, stderr))}")
+        crashed = dies_of_signal(sig, stderr)
+        out.append(f"// RUN: {run_line(sig, options, env=env, crashed=crashed, recorded=recorded)}")
         out += [f"// CHECK: {check_pattern(line)}" for line in check_lines(sig, stderr, spec)]
-        out += _pinned_pass(sig, options, spec, env)
+        out += [] if recorded else _pinned_pass(sig, options, spec, env)
     body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads
     body = body if body.endswith("\n") else body + "\n"
     return "\n".join(out) + "\n\n" + body

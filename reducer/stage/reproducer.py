@@ -1,0 +1,85 @@
+"""MLIR crash-reproducer files: IR followed by a `{-# external_resources: { mlir_reproducer: ... } #-}` trailer.
+
+Such a file (`--mlir-pass-pipeline-crash-reproducer=F`, or Triton's `TRITON_REPRODUCER_PATH`) records the exact
+pass pipeline, options included, that failed on it: it is replayed with that pipeline, never the stage's default
+flags, and the trailer travels with every file written from it so the result replays the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TRAILER = re.compile(r"\{-#\s*external_resources\s*:\s*\{\s*mlir_reproducer\s*:.*?#-\}\s*", re.S)
+_PIPELINE = re.compile(r'pipeline:\s*"(?P<p>(?:[^"\\]|\\.)*)"')
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a reproducer's trailer says: the pipeline and how the pass manager ran it."""
+
+    pipeline: str
+    disable_threading: bool
+    verify_each: bool
+    trailer: str  # as written, re-attached to every file made from the input
+
+    def flags(self) -> tuple[str, ...]:
+        """The tool's arguments that run exactly the recorded pipeline (what `--run-reproducer` would)."""
+        flags = [f"--pass-pipeline={self.pipeline}"]
+        if self.disable_threading:
+            flags.append("--mlir-disable-threading")
+        if not self.verify_each:
+            flags.append("--verify-each=false")
+        return tuple(flags)
+
+    def passes(self) -> list[str]:
+        """The passes the pipeline runs, options included (`triton-to-linalg{named-ops=false ...}`), without the
+        op anchors that nest them (`builtin.module(...)`, `func.func(...)`)."""
+        found: list[str] = []
+        braces, token = 0, ""
+        for ch in self.pipeline:
+            braces += {"{": 1, "}": -1}.get(ch, 0)
+            if braces == 0 and ch in "(),":
+                if ch != "(" and token.strip():
+                    found.append(token.strip())
+                token = ""  # `(` follows an op anchor: not a pass
+            else:
+                token += ch
+        return found
+
+    def attach(self, text: str) -> str:
+        """`text` (IR, with or without a trailer) ending in this trailer."""
+        return strip(text).rstrip("\n") + "\n\n" + self.trailer.strip() + "\n"
+
+
+def of(text: str) -> Recorded | None:
+    """The reproducer trailer `text` ends in, None when it is plain IR."""
+    m = _TRAILER.search(text)
+    if m is None:
+        return None
+    p = _PIPELINE.search(m.group(0))
+    if p is None:
+        return None
+    body = m.group(0)
+    return Recorded(
+        pipeline=p.group("p").replace('\\"', '"'),
+        disable_threading=_flag(body, "disable_threading"),
+        verify_each=_flag(body, "verify_each", default=True),
+        trailer=body,
+    )
+
+
+def strip(text: str) -> str:
+    """The IR without its reproducer trailer (xdsl cannot parse external resources)."""
+    return _TRAILER.sub("", text).rstrip() + "\n" if _TRAILER.search(text) else text
+
+
+def pipeline_of(text: str) -> tuple[str, ...] | None:
+    """The replay arguments a reproducer records, None for plain IR (the stage's own flags then)."""
+    recorded = of(text)
+    return recorded.flags() if recorded is not None else None
+
+
+def _flag(body: str, key: str, default: bool = False) -> bool:
+    m = re.search(rf"\b{key}\s*:\s*(true|false)", body)
+    return default if m is None else m.group(1) == "true"
