@@ -105,3 +105,14 @@ def test_reduce_keeps_the_trailer_in_the_result_and_the_saved_repro(tmp_path: Pa
     run = subprocess.run([str(locate(ADAPTER).path), str(out), "--run-reproducer", "-o", os.devnull],
                          capture_output=True, text=True, timeout=120, check=False)
     assert "Cannot destroy a value that still has uses" in run.stderr
+
+
+@pytest.mark.parametrize("pipeline", ["builtin.module(bogus{", "builtin.module(no-such-pass)", "canonicalize"])
+def test_a_trailer_whose_pipeline_the_tool_cannot_run_is_bad_input_not_a_bug(tmp_path: Path, pipeline: str) -> None:
+    path = tmp_path / "hostile.mlir"
+    path.write_text('module {\n}\n\n{-# external_resources: { mlir_reproducer: { pipeline: "' + pipeline
+                    + '", disable_threading: true, verify_each: true } } #-}\n')
+    done = run_cli("check", str(path), "--stage", "adapter", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1 and "cannot parse the pass pipeline" in done.stderr
+    assert "signature" not in done.stdout

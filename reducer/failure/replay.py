@@ -79,6 +79,7 @@ class Replay:
         if run.timed_out and limit < self.timeout:
             return Observation(Outcome.TIMEOUT, None, run, cut_short=True)
         _refuse_rejected_command_line(self.stage, run)
+        _refuse_unparsed_pipeline(self, run)
         outcome = classify(run, self.stage)
         if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
             outcome = Outcome.INVALID_INPUT
@@ -144,6 +145,22 @@ def _refuse_rejected_command_line(stage: StageSpec, run: RunResult) -> None:
         raise CommandLineRejected(
             f"{stage.tool} rejected its command line: {m.group(0).split(': ', 1)[1][:160]}",
             "check the --option values (or the file's own options): this is not a compiler bug",
+        )
+
+
+# An MLIR tool saying the --pass-pipeline it was given does not parse: the input's fault (a reproducer's trailer).
+_PIPELINE_ERROR = re.compile(
+    r"^<unknown>:0: error: (expected pass pipeline to be wrapped[^\n]*|MLIR Textual PassPipeline Parser[^\n]*)", re.M
+)
+
+
+def _refuse_unparsed_pipeline(replay: Replay, run: RunResult) -> None:
+    m = _PIPELINE_ERROR.search(run.stderr) if run.returncode and replay.pipeline else None
+    if m:
+        raise CommandLineRejected(
+            f"{replay.stage.tool} cannot parse the pass pipeline it was given: {m.group(1)[:160]}",
+            "a reproducer file's trailer records a pipeline this tool does not run: regenerate it with "
+            "--mlir-pass-pipeline-crash-reproducer=FILE, or strip the trailer and pass --stage",
         )
 
 
