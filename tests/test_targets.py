@@ -179,3 +179,41 @@ def test_an_a5_only_failure_reduces_saves_and_replays_in_lit(kernel_module, tmp_
     assert f"// RUN: not bishengir-compile %s --target={A5} " in repro.read_text()  # it exits 1: not --crash
     lit = subprocess.run([LIT, "-q", str(tmp_path / "suite")], capture_output=True, text=True, timeout=300)
     assert lit.returncode == 0, lit.stdout + lit.stderr
+
+
+ADD_SCRIPT = '''
+import torch, triton, triton.language as tl
+
+@triton.jit
+def add(x, y, o, n, B: tl.constexpr):
+    p = tl.program_id(0) * B + tl.arange(0, B)
+    m = p < n
+    tl.store(o + p, tl.load(x + p, mask=m) + tl.load(y + p, mask=m), mask=m)
+
+a = torch.arange(10.); b = torch.ones(10); c = torch.empty(10)
+add[(2,)](a, b, c, 10, B=8)
+torch.testing.assert_close(c, a + b)
+'''
+
+
+@pytest.mark.slow
+def test_capture_applies_the_options_it_is_given_and_refuses_what_it_cannot_apply(tmp_path: Path) -> None:
+    """`--option` reaches every launch of `capture -- CMD` (over the launch's own keywords), so A5-only paths are
+    reachable with `--option compile_on_910_95=True` too; an unknown key, or any option on an NPU, is refused."""
+    script = tmp_path / "add.py"
+    script.write_text(ADD_SCRIPT)
+    out = tmp_path / "cap"
+    done = run_cli("capture", "-q", "--no-npu", "-o", str(out), "--option", "multibuffer=False", "--option",
+                   "compile_on_910_95=True", "--", sys.executable, str(script), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (record,) = [json.loads(p.read_text()) for p in out.glob("*/record.json")]
+    assert record["npu_options"]["multibuffer"] is False
+    assert record["npu_options"]["compile_on_910_95"] is True
+    assert record["execution"]["status"] == "executed"
+    unknown = run_cli("capture", "-q", "--no-npu", "-o", str(tmp_path / "u"), "--option", "no_such=1", "--",
+                      sys.executable, str(script), cwd=tmp_path)
+    assert unknown.returncode == USAGE and "no_such" in unknown.stderr
+    on_npu = run_cli("capture", "-q", "--npu", "-o", str(tmp_path / "n"), "--option", "multibuffer=False", "--",
+                     sys.executable, str(script), cwd=tmp_path)
+    assert on_npu.returncode == USAGE and "--no-npu" in on_npu.stderr
+    assert not (tmp_path / "n").exists()

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from reducer.capture.discovery import discover, read_records
-from reducer.capture.record import ENV_DIR, ENV_TARGET, FORMAT, INDEX
+from reducer.capture.record import ENV_DIR, ENV_OPTIONS, ENV_TARGET, FORMAT, INDEX
 from reducer.capture.shims import ENV_NO_SHIMS
+from reducer.errors import UsageError
 from reducer.proc import atomic
 from reducer.proc.run import run_process
 
@@ -76,7 +77,12 @@ if _spec is not None and _spec.loader is not None:
 
 
 def capture_env(
-    out: Path, target: str, compile_only: bool, base: dict[str, str] | None = None, shims: bool = True
+    out: Path,
+    target: str,
+    compile_only: bool,
+    base: dict[str, str] | None = None,
+    shims: bool = True,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     # Every path handed to the process is absolute: a program that changes directory (os.chdir, pytest's
     # monkeypatch.chdir, a child started with cwd=) still records into this folder.
@@ -97,6 +103,9 @@ def capture_env(
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(boot), env.get("PYTHONPATH", "")) if p)
     env[ENV_DIR] = str(out)
     env[ENV_TARGET] = target
+    env.pop(ENV_OPTIONS, None)
+    if options:
+        env[ENV_OPTIONS] = json.dumps(options, sort_keys=True)
     return env
 
 
@@ -108,12 +117,21 @@ def run_command(
     npu: bool | None = None,
     timeout: float | None = None,
     shims: bool = True,
+    options: dict[str, Any] | None = None,
 ) -> CaptureRun:
-    """Run the user's command with capture on; return what was recorded (also written to index.json)."""
+    """Run the user's command with capture on; return what was recorded (also written to index.json).
+
+    `options` (what `--option` said) win over every launch's own keywords; only compile-only capture compiles
+    the launches itself, so with an NPU they are refused rather than silently not applied."""
     out = out.absolute()  # the process may change directory before its first launch
-    out.mkdir(parents=True, exist_ok=True)
     compile_only = not (npu_present() if npu is None else npu)
-    env = capture_env(out, target, compile_only, shims=shims)
+    if options and not compile_only:
+        raise UsageError(
+            f"--option {', '.join(sorted(options))}: on an NPU the launches compile in Triton as the program says",
+            "drop --option, or capture with --no-npu (compile-only) to apply it",
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    env = capture_env(out, target, compile_only, shims=shims, options=options)
     done = run_process(list(argv), env=env, timeout=timeout, capture=False)  # the command prints as usual
     code = -1 if done.returncode is None else done.returncode
     seconds = done.seconds

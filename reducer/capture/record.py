@@ -13,6 +13,8 @@ from reducer.failure.outcome import Outcome, StrEnum
 
 ENV_DIR = "REDUCER_CAPTURE_DIR"
 ENV_TARGET = "REDUCER_CAPTURE_TARGET"
+# `--option KEY=VALUE` given to capture/sweep -- CMD (JSON): over every launch's own keywords, as over a file's own.
+ENV_OPTIONS = "REDUCER_CAPTURE_OPTIONS"
 # Seconds one launch may run on the CPU (0: compile only, run nothing) and all launches of a process together.
 ENV_EXEC_SECONDS = "REDUCER_EXEC_SECONDS"
 ENV_EXEC_TOTAL = "REDUCER_EXEC_TOTAL_SECONDS"

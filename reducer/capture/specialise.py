@@ -9,6 +9,16 @@ import os
 from typing import Any
 
 
+def forced_options() -> dict[str, Any]:
+    """The `--option` values capture was given: they win over the launch's own keywords."""
+    import json
+
+    from reducer.capture.record import ENV_OPTIONS
+
+    text = os.environ.get(ENV_OPTIONS)
+    return json.loads(text) if text else {}
+
+
 def specialise(jit: Any, target: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """What `JITFunction.run` computes before compiling, with the Ascend backend instead of the active driver:
     (cache key, signature, constants, attrs, options, bound arguments)."""
@@ -23,6 +33,7 @@ def specialise(jit: Any, target: str, args: tuple[Any, ...], kwargs: dict[str, A
         hook(*args, **kwargs)
     if getattr(jit, "bishengir_option", None):
         kwargs.update(jit.bishengir_option)
+    kwargs.update(forced_options())
     binder = create_function_from_signature(jit.signature, jit.params, backend)
     bound_args, sig_and_spec, constexpr_vals, _non_constexpr, excess_kwargs = binder(*args, **kwargs)
     from reducer.capture.kernel_compile import backend_kwargs

@@ -19,7 +19,7 @@ from reducer.cli.gate import (
     repros_option,
 )
 from reducer.cli.guard import run_guarded
-from reducer.cli.options import PASSTHROUGH, npu_flag, split_args, target_option
+from reducer.cli.options import PASSTHROUGH, given_options, npu_flag, npu_option, split_args, target_option
 from reducer.errors import InputError, UsageError
 from reducer.stage import table as stages
 from reducer.stage.options import Options
@@ -45,6 +45,7 @@ def _rel(path: Path | str, root: Path) -> str:
 @click.command(context_settings=PASSTHROUGH)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="PATH | -- COMMAND...")
 @target_option
+@npu_option
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="Capture folder [default: ./capture-<time>].")
 @click.option(
     "--dump",
@@ -67,6 +68,7 @@ def _rel(path: Path | str, root: Path) -> str:
 def capture(
     args: tuple[str, ...],
     target: str | None,
+    npu_options: tuple[str, ...],
     out: Path | None,
     dumps: tuple[Path, ...],
     npu: bool | None,
@@ -96,8 +98,12 @@ def capture(
             return _capture_folder(path, as_json)
         if path is not None:
             return _capture_log(path, dumps, as_json)
-        options = Options.from_cli(target, ())  # validates --target before running anything
-        run, end = _capture_command(command, options.target, out, npu, as_json, shims, quiet)
+        from reducer.stage.table import refuse_ignored
+
+        options = Options.from_cli(target, npu_options)  # validates --target and --option before running anything
+        refuse_ignored(None, options, npu_options)
+        forced = given_options(options, npu_options)
+        run, end = _capture_command(command, options.target, out, npu, as_json, shims, quiet, forced)
         failures = [] if end.units == 0 else capture_failures(run.kernels, fail_on, repros)
         return decide(end, environment=environment_errors(run.kernels), failures=failures, fail_on=fail_on)
 
@@ -173,7 +179,14 @@ def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
 
 
 def _capture_command(
-    command: list[str], target: str, out: Path | None, npu: bool | None, as_json: bool, shims: bool, quiet: bool
+    command: list[str],
+    target: str,
+    out: Path | None,
+    npu: bool | None,
+    as_json: bool,
+    shims: bool,
+    quiet: bool,
+    forced: dict[str, Any],
 ) -> tuple[CaptureRun, CommandEnd]:
     """Run and list what was captured; the exit code is the gate's (`decide`)."""
     from reducer.capture.command import default_out
@@ -181,7 +194,7 @@ def _capture_command(
 
     folder = (out or default_out(Path.cwd())).absolute()
     click.echo(f"reducer: capturing into {folder}", err=True)
-    run, end = run_watched(command, folder, target, npu=npu, shims=shims, quiet=quiet)
+    run, end = run_watched(command, folder, target, npu=npu, shims=shims, quiet=quiet, options=forced)
     _list_captured(run, as_json)
     return run, end
 

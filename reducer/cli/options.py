@@ -148,3 +148,9 @@ def replay_setup(
 
         stages.refuse_ignored(spec or guess_stage(getattr(path, "path", path)), options, items)
     return spec, options, RunEnv.from_cli(env_items, base=found.env if found else None)
+
+
+def given_options(options: Any, items: Sequence[str]) -> dict[str, Any]:
+    """The fields `--option` set, with their parsed values: what capture forces over every launch's own."""
+    keys = {item.split("=", 1)[0].strip() for item in items}
+    return {k: v for k, v in options.as_dict().items() if k in keys}

@@ -19,6 +19,7 @@ from reducer.cli.guard import run_guarded, run_interruptibly
 from reducer.cli.options import (
     PASSTHROUGH,
     SECONDS,
+    given_options,
     npu_flag,
     npu_option,
     split_args,
@@ -122,7 +123,7 @@ def sweep(
             raise InputError(f"{path}: not a folder", "sweep a capture or dump folder (`reducer capture` makes one)")
         end = None
         if command:
-            path, end = _capture_first(command, out, options, npu, quiet)
+            path, end = _capture_first(command, out, options, npu, quiet, given_options(options, npu_options))
             if not end.units:  # nothing to sweep: say why, never "no failing kernel"
                 return decide(end, environment=[], failures=[], fail_on=fail_on)
         assert path is not None
@@ -141,7 +142,7 @@ def sweep(
 
 
 def _capture_first(
-    command: list[str], out: Path | None, options: Options, npu: bool | None, quiet: bool
+    command: list[str], out: Path | None, options: Options, npu: bool | None, quiet: bool, forced: dict[str, Any]
 ) -> tuple[Path, CommandEnd]:
     """`sweep -- COMMAND`: capture its launches into the folder the sweep then reads."""
     from reducer.capture.command import default_out
@@ -149,7 +150,7 @@ def _capture_first(
 
     folder = (out or default_out(Path.cwd())).absolute()
     click.echo(f"reducer: capturing into {folder}", err=True)
-    run, end = run_watched(command, folder, options.target, npu=npu, quiet=quiet)
+    run, end = run_watched(command, folder, options.target, npu=npu, quiet=quiet, options=forced)
     click.echo(
         f"reducer: captured {compile_units(run.kernels)} in {run.seconds:.1f}s (command exit {run.returncode})",
         err=True,

@@ -13,7 +13,7 @@ import sys
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reducer.capture.frontend import exception_line
 from reducer.capture.record import RECORD
@@ -105,11 +105,18 @@ class CommandWatch:
 
 
 def run_watched(
-    command: list[str], folder: Path, target: str, *, npu: bool | None, shims: bool = True, quiet: bool = False
+    command: list[str],
+    folder: Path,
+    target: str,
+    *,
+    npu: bool | None,
+    shims: bool = True,
+    quiet: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> tuple[CaptureRun, CommandEnd]:
     """Run the command under capture with the status line on; what it recorded and how it ended."""
     from reducer.capture.command import run_command
 
     with CommandWatch(folder, enabled=not quiet) as watch:
-        run = run_command(command, folder, target, npu=npu, shims=shims)
+        run = run_command(command, folder, target, npu=npu, shims=shims, options=options)
     return run, CommandEnd(run.returncode, len(run.kernels), watch.last_error)
