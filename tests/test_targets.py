@@ -217,3 +217,17 @@ def test_capture_applies_the_options_it_is_given_and_refuses_what_it_cannot_appl
                      sys.executable, str(script), cwd=tmp_path)
     assert on_npu.returncode == USAGE and "--no-npu" in on_npu.stderr
     assert not (tmp_path / "n").exists()
+
+
+def test_a5_inputs_are_parsed_and_pass_replayed_by_the_a5_build_of_the_parser() -> None:
+    from reducer.stage.toolchain import locate_parser, parse_invocation, stage_invocation
+
+    assert locate_parser(BISHENGIR, target="Ascend950PR_9579").name == "bishengir-opt-a5"
+    assert locate_parser(BISHENGIR, target="Ascend910B3").name == "bishengir-opt"
+    a5 = Options.for_target("Ascend950PR_9579")
+    assert parse_invocation(BISHENGIR, "module {}", target=a5.target).argv[0].endswith("bishengir-opt-a5")
+    pass_level = stage_invocation(BISHENGIR, "module {}", a5, pipeline=["--pass-pipeline=builtin.module(cse)"])
+    assert pass_level.argv[0].endswith("bishengir-opt-a5")
+    # and the parser really runs: a healthy module parses on the A5 build
+    run = Replay(BISHENGIR, a5, timeout=60)
+    assert run.parses("module {\n}\n")

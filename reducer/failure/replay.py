@@ -93,9 +93,10 @@ class Replay:
 
     def parses(self, text: str) -> bool:
         """True when the tool parses and verifies `text` with no pass run."""
-        if locate_parser(self.stage, self.tool) is None:
+        if locate_parser(self.stage, self.tool, self.options.target) is None:
             return True
-        run = execute(parse_invocation(self.stage, text, tool=self.tool), timeout=self.run_timeout(60.0), env=self.env)
+        invocation = parse_invocation(self.stage, text, tool=self.tool, target=self.options.target)
+        run = execute(invocation, timeout=self.run_timeout(60.0), env=self.env)
         return run.returncode == 0
 
     def reproducer(self, text: str, local: bool, cap: float | None = None) -> RunResult:

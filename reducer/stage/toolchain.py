@@ -19,6 +19,7 @@ from reducer.errors import ToolNotFound
 from reducer.proc.run import run_process
 from reducer.stage.options import Options
 from reducer.stage.table import StageSpec, all_stages
+from reducer.stage.targets import is_a5
 
 REPRODUCER = "reproducer.mlir"
 
@@ -118,14 +119,15 @@ def locate(spec: StageSpec) -> Tool:
     return _locate_cached(spec, os.environ.get(spec.override_env, ""))
 
 
-def locate_parser(spec: StageSpec, tool: Path | None = None) -> Path | None:
+def locate_parser(spec: StageSpec, tool: Path | None = None, target: str | None = None) -> Path | None:
     """A binary that only parses and verifies the stage's input (and replays `--pass-pipeline`): the tool itself
-    or its sibling, beside the installed tool or beside `tool` (another release's)."""
+    or its sibling, beside the installed tool or beside `tool` (another release's). For an A5 target, the A5
+    build of the sibling (`bishengir-opt-a5`) where the release ships one: it knows the A5 passes and attributes."""
     path = tool or locate(spec).path
     if spec.parser is None:
         return path
-    sibling = path.with_name(spec.parser)
-    return sibling if sibling.is_file() else None
+    names = [f"{spec.parser}-a5", spec.parser] if target and is_a5(target) else [spec.parser]
+    return next((path.with_name(n) for n in names if path.with_name(n).is_file()), None)
 
 
 def locate_optimizer() -> Path | None:
@@ -196,7 +198,7 @@ def stage_invocation(
         binary, args = path, spec.args(options)
     else:
         # A tool with an internal pipeline takes none on its command line; its parser registers the passes.
-        binary = (locate_parser(spec, tool) or path) if spec.parser else path
+        binary = (locate_parser(spec, tool, options.target) or path) if spec.parser else path
         args = [*pipeline, "-o", spec.output_name]
     return Invocation(
         [str(binary), spec.input_name, *args, *extra_args],
@@ -220,10 +222,16 @@ def reproducer_invocation(
 
 
 def parse_invocation(
-    spec: StageSpec, text: str, *, generic: bool = False, keep_output: bool = False, tool: Path | None = None
+    spec: StageSpec,
+    text: str,
+    *,
+    generic: bool = False,
+    keep_output: bool = False,
+    tool: Path | None = None,
+    target: str | None = None,
 ) -> Invocation:
     """Parse and verify with no pass run; with `keep_output`, the tool's own printout (generic or custom)."""
-    parser = locate_parser(spec, tool)
+    parser = locate_parser(spec, tool, target)
     if parser is None:
         raise ToolNotFound(f"{spec.parser} not found beside {spec.tool}", f"reinstall {spec.wheel}")
     argv = [str(parser), spec.input_name, "-o", "printed.mlir"]
