@@ -215,17 +215,19 @@ def _capture_once(
         record["shims"] = [{"name": s.name, "summary": s.summary} for s in shims]
     from reducer.capture.aliases import incompatibility
 
-    record.update(incompatibility(self))  # a kernel that needs another release's API spelling says so
     shim_key = ",".join(s.name for s in shims)
     try:
         prepared = specialise(self, target, args, kwargs)
     except Exception as err:  # e.g. a launch keyword the backend rejects (maxnreg=...)
+        record.update(incompatibility(self))
         unit, known = _launch_rejected(out, record, err, kwargs, shim_key)
         return unit, None, known
     fn_key, signature, constants, attrs, options, bound = prepared
     key = f"{record['qualname']}:{fn_key}:{target}:{shim_key}"
     if key in _UNITS:
         return _UNITS[key], bound, None
+    # A kernel that needs another release's API spelling says so; inspected once per unit, not per launch.
+    record.update(incompatibility(self))
     record.update(
         signature=signature,
         constants={k: jsonable(v) for k, v in constants.items()},

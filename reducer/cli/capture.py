@@ -16,10 +16,17 @@ from reducer.cli.gate import (
     decide,
     environment_errors,
     fail_on_option,
-    repros_option,
 )
 from reducer.cli.guard import run_guarded
-from reducer.cli.options import PASSTHROUGH, given_options, npu_flag, npu_option, split_args, target_option
+from reducer.cli.options import (
+    PASSTHROUGH,
+    given_options,
+    npu_flag,
+    npu_option,
+    repros_option,
+    split_args,
+    target_option,
+)
 from reducer.errors import InputError, UsageError
 from reducer.stage import table as stages
 from reducer.stage.options import Options
@@ -62,7 +69,7 @@ def _rel(path: Path | str, root: Path) -> str:
     help="Retry launches that hit a known frontend incompatibility with its shim (both are recorded).",
 )
 @fail_on_option
-@repros_option("With --fail-on new: the repro suite whose signatures are not new.")
+@repros_option("With --fail-on new: the repro suite whose signatures are not new.", name="repros")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No status line while the command runs.")
 def capture(
@@ -189,12 +196,9 @@ def _capture_command(
     forced: dict[str, Any],
 ) -> tuple[CaptureRun, CommandEnd]:
     """Run and list what was captured; the exit code is the gate's (`decide`)."""
-    from reducer.capture.command import default_out
     from reducer.cli.watch import run_watched
 
-    folder = (out or default_out(Path.cwd())).absolute()
-    click.echo(f"reducer: capturing into {folder}", err=True)
-    run, end = run_watched(command, folder, target, npu=npu, shims=shims, quiet=quiet, options=forced)
+    run, end = run_watched(command, out, target, npu=npu, shims=shims, quiet=quiet, options=forced)
     _list_captured(run, as_json)
     return run, end
 

@@ -10,17 +10,16 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from reducer.cli import exitcodes
 
 FAIL_ON = ("new", "any")
-F = TypeVar("F", bound=Callable[..., Any])
 
 fail_on_option = click.option(
     "--fail-on",
@@ -29,12 +28,6 @@ fail_on_option = click.option(
     help="Exit 1 when compiler failures were found: `new` (signatures not in --repros) or `any` [default: off, "
     "the command's own exit status].",
 )
-
-
-def repros_option(help_text: str) -> Callable[[F], F]:
-    """`--repros SUITE` (capture reads it for `--fail-on new`; sweep also saves into it)."""
-    return click.option("--repros", type=click.Path(path_type=Path), default=Path("repros"), show_default=True,
-                        help=help_text)
 
 
 @dataclass(frozen=True)

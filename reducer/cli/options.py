@@ -107,16 +107,17 @@ def out_dir_option(help: str, default: Path | None = None) -> Callable[[F], F]:
     )
 
 
-def repros_option(f: F) -> F:
+def repros_option(help: str = "The lit suite of repros.", name: str = "repros_dir") -> Callable[[F], F]:
+    """`--repros SUITE`, the same folder (and REDUCER_REPROS) for every command that reads or saves repros."""
     return click.option(
         "--repros",
-        "repros_dir",
+        name,
         type=click.Path(file_okay=False, path_type=Path),
         default=Path("repros"),
         show_default=True,
         envvar="REDUCER_REPROS",
-        help="The lit suite of repros.",
-    )(f)
+        help=help,
+    )
 
 
 def env_option(f: F) -> F:

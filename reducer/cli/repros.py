@@ -22,7 +22,7 @@ from reducer.cli.options import (
 
 @click.command()
 @click.argument("ir_file", metavar="IR", type=click.Path(path_type=Path))
-@repros_option
+@repros_option()
 @stage_option
 @target_option
 @npu_option
@@ -52,7 +52,7 @@ def save(
 
 
 @click.command()
-@repros_option
+@repros_option()
 @click.option("--dry-run", is_flag=True, help="Report only; move nothing.")
 @click.option("--matrix", "with_matrix", is_flag=True,
               help="Also replay each still-failing repro on every release and record it in its header.")

@@ -14,7 +14,7 @@ import click
 
 from reducer.cli import exitcodes
 from reducer.cli.capture import compile_units, text_table
-from reducer.cli.gate import CommandEnd, decide, fail_on_option, repros_option, sweep_failures
+from reducer.cli.gate import CommandEnd, decide, fail_on_option, sweep_failures
 from reducer.cli.guard import run_guarded, run_interruptibly
 from reducer.cli.options import (
     PASSTHROUGH,
@@ -22,6 +22,7 @@ from reducer.cli.options import (
     given_options,
     npu_flag,
     npu_option,
+    repros_option,
     split_args,
     target_option,
     timeout_option,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path),
     help="Where state.jsonl and triage.* go [default: the capture folder, or ./sweep-<PATH name>].",
 )
-@repros_option("Repro suite to save into (deduped by signature).")
+@repros_option("Repro suite to save into (deduped by signature).", name="repros")
 @click.option(
     "-j",
     "--jobs",
@@ -145,17 +146,14 @@ def _capture_first(
     command: list[str], out: Path | None, options: Options, npu: bool | None, quiet: bool, forced: dict[str, Any]
 ) -> tuple[Path, CommandEnd]:
     """`sweep -- COMMAND`: capture its launches into the folder the sweep then reads."""
-    from reducer.capture.command import default_out
     from reducer.cli.watch import run_watched
 
-    folder = (out or default_out(Path.cwd())).absolute()
-    click.echo(f"reducer: capturing into {folder}", err=True)
-    run, end = run_watched(command, folder, options.target, npu=npu, quiet=quiet, options=forced)
+    run, end = run_watched(command, out, options.target, npu=npu, quiet=quiet, options=forced)
     click.echo(
         f"reducer: captured {compile_units(run.kernels)} in {run.seconds:.1f}s (command exit {run.returncode})",
         err=True,
     )
-    return folder, end
+    return run.out, end
 
 
 def _sweep(request: SweepRequest, *, quiet: bool, as_json: bool) -> tuple[int, dict[str, Any] | None]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from reducer.capture.frontend import exception_line
 from reducer.capture.record import RECORD
 from reducer.cli.gate import CommandEnd
@@ -106,7 +108,7 @@ class CommandWatch:
 
 def run_watched(
     command: list[str],
-    folder: Path,
+    out: Path | None,
     target: str,
     *,
     npu: bool | None,
@@ -114,9 +116,12 @@ def run_watched(
     quiet: bool = False,
     options: dict[str, Any] | None = None,
 ) -> tuple[CaptureRun, CommandEnd]:
-    """Run the command under capture with the status line on; what it recorded and how it ended."""
-    from reducer.capture.command import run_command
+    """Run the command under capture into `out` (default ./capture-<time>, made absolute: the command may change
+    directory) with the status line on; what it recorded and how it ended."""
+    from reducer.capture.command import default_out, run_command
 
+    folder = (out or default_out(Path.cwd())).absolute()
+    click.echo(f"reducer: capturing into {folder}", err=True)
     with CommandWatch(folder, enabled=not quiet) as watch:
         run = run_command(command, folder, target, npu=npu, shims=shims, options=options)
     return run, CommandEnd(run.returncode, len(run.kernels), watch.last_error)

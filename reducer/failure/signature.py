@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from reducer.failure.classify import first_error_line
 from reducer.failure.masks import digest, normalize_message
 from reducer.failure.outcome import Outcome
+from reducer.stage import reproducer
 from reducer.stage import table as stages
 
 if TYPE_CHECKING:
@@ -59,13 +60,9 @@ def key_message(outcome: Outcome, stderr: str, spec: StageSpec | None = None) ->
     return line[line.index("error: ") + len("error: ") :] if "error: " in line else line
 
 
-_REPRODUCER_PIPELINE = re.compile(r'pipeline:\s*"(?P<p>(?:[^"\\]|\\.)*)"')
-
-
 def reproducer_pipeline(text: str) -> str | None:
     """The pass pipeline an MLIR reproducer file records, e.g. `builtin.module(func.func(X{opts}))`."""
-    m = _REPRODUCER_PIPELINE.search(text)
-    return m.group("p") if m else None
+    return reproducer.pipeline_text(text)
 
 
 def pass_from_reproducer(text: str) -> str | None:

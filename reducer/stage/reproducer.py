@@ -52,17 +52,23 @@ class Recorded:
         return strip(text).rstrip("\n") + "\n\n" + self.trailer.strip() + "\n"
 
 
+def pipeline_text(text: str) -> str | None:
+    """The `pipeline:` string a reproducer records, as written in the trailer (escapes kept)."""
+    m = _PIPELINE.search(text)
+    return m.group("p") if m else None
+
+
 def of(text: str) -> Recorded | None:
     """The reproducer trailer `text` ends in, None when it is plain IR."""
     m = _TRAILER.search(text)
     if m is None:
         return None
-    p = _PIPELINE.search(m.group(0))
-    if p is None:
-        return None
     body = m.group(0)
+    written = pipeline_text(body)
+    if written is None:
+        return None
     return Recorded(
-        pipeline=p.group("p").replace('\\"', '"'),
+        pipeline=written.replace('\\"', '"'),
         disable_threading=_flag(body, "disable_threading"),
         verify_each=_flag(body, "verify_each", default=True),
         trailer=body,
