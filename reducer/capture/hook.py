@@ -166,7 +166,7 @@ def _capturing_run(self: Any, *args: Any, grid: Any, warmup: bool, **kwargs: Any
     """
     _count_launch(warmup)
     with _LOCK:
-        unit, bound = _capture(self, args, grid, kwargs)
+        unit, bound, kwargs = _capture(self, args, grid, kwargs)
         if unit.error is not None:
             raise unit.error
         if not warmup and not _CONFIG:
@@ -181,16 +181,26 @@ def _count_launch(warmup: bool) -> None:
         npu.LAUNCHES = getattr(npu, "LAUNCHES", 0) + 1
 
 
-def _capture(self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any]) -> tuple[_Unit, Any]:
-    """The launch as written (its unit and bound arguments), once retried with each shim it needs."""
-    from reducer.capture.shims import ENV_NO_SHIMS
+def _capture(
+    self: Any, args: tuple[Any, ...], grid: Any, kwargs: dict[str, Any]
+) -> tuple[_Unit, Any, dict[str, Any]]:
+    """The launch to go on with (its unit, bound arguments and keywords), once retried with each shim it needs.
+
+    That is the launch as written, unless its only fault is code written for another triton-ascend release (a
+    newer launch keyword): the release it was written for runs it, so the program goes on with the shimmed launch
+    and the launches after it are captured too. A real frontend error raises as written.
+    """
+    from reducer.capture.shims import ENV_NO_SHIMS, version_error
 
     applied: list[Any] = []
     first = None
     while True:
         unit, bound, shim = _capture_once(self, args, grid, kwargs, applied)
-        first = first or (unit, bound)
+        first = first or (unit, bound, kwargs)
         if shim is None or shim in applied or os.environ.get(ENV_NO_SHIMS):
+            written = first[0]
+            if written.error is not None and version_error(written.record.get("error") or "") and unit.error is None:
+                return unit, bound, kwargs
             return first
         applied.append(shim)
         if shim.launch is not None:

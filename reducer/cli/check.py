@@ -23,6 +23,8 @@ from reducer.table import key_value
 
 if TYPE_CHECKING:
     from reducer.failure.check import CheckReport
+    from reducer.failure.replay import Evidence
+    from reducer.failure.signature import Signature
     from reducer.stage.run_env import RunEnv
 
 
@@ -110,15 +112,46 @@ def render_check(report: CheckReport) -> str:
         rows += [
             ("signature", sig.id),
             ("title", sig.title),
-            ("message", sig.message or "(none: frames decide)"),
+            ("message", sig.message or _no_message(sig)),
             ("pass", sig.failing_pass or "unknown"),
             ("frames", ", ".join(sig.frames) or "none"),
+            ("id rests on", _rests_on(report)),
         ]
     if report.tally.runs > 1:
         rate = f"{report.tally.counts.get(sig.id, 0)}/{report.tally.runs}" if sig else "-"
         label = "FLAKY" if report.flaky else "deterministic"
         rows.append(("repeat", f"{rate} runs ({label}); outcomes {dict(report.tally.outcomes)}"))
+        if sig is not None and (evidence := report.tally.evidence(sig)) is not None:
+            rows.append(("frames seen", _frames_seen(evidence)))
     return key_value(rows + _hunt_rows(report))
+
+
+def _no_message(sig: Signature) -> str:
+    if sig.bare and sig.failing_pass:
+        return "(none: a bare crash; its signal and failing pass decide, frames are evidence)"
+    return "(none, and no failing pass found: frames decide)"
+
+
+def _rests_on(report: CheckReport) -> str:
+    sig = report.signature
+    assert sig is not None
+    shown, runs = report.tally.counts.get(sig.id, 0), report.tally.runs
+    parts = []
+    for part in sig.rests_on:
+        value = {"stage": sig.stage, "outcome": sig.outcome, "message": "message", "signal": sig.detail,
+                 "failing pass": sig.failing_pass, "frames": "top frames"}[part]
+        parts.append(f"{part} {value} ({shown}/{runs} runs)" if part != "message" else f"message ({shown}/{runs} runs)")
+    return "; ".join(parts)
+
+
+def _frames_seen(evidence: Evidence) -> str:
+    text = (f"printed in {evidence.printed}/{evidence.runs} runs, the same top frames in {evidence.identical}/"
+            f"{evidence.runs}")
+    if evidence.stable:
+        return text + " (stable)"
+    if not evidence.printed:
+        return text + " (no run printed frames: the id does not need them)"
+    return text + f" (unstable: compared by the {len(evidence.common)} frames every printing run shared)"
 
 
 def _options_rows(report: CheckReport) -> list[tuple[str, str]]:

@@ -77,6 +77,9 @@ def recheck(repros_dir: Path, dry_run: bool, with_matrix: bool) -> None:
             changed += not entry.reproduces
             if with_matrix and entry.reproduces:
                 state += f"; {_record_matrix(entry.path, record=not dry_run)}"
+            if entry.old_id is not None:
+                done = "would be rewritten: dry run" if dry_run else "header rewritten"
+                state += f"; id was {entry.old_id} (an older reducer hashed a bare crash's frames; {done})"
             click.echo(f"{entry.path}  {entry.signature_id}  {state}")
         click.echo(
             f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed, changed or broken"

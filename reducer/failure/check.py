@@ -61,6 +61,18 @@ class CheckReport:
     def flaky(self) -> bool:
         return self.signature is not None and self.rate < 1.0
 
+    def identity(self) -> dict[str, object]:
+        """What the id rests on and how stable each part was over the runs (the frames only refine it)."""
+        sig = self.signature
+        assert sig is not None
+        shown = self.tally.counts.get(sig.id, 0)
+        evidence = self.tally.evidence(sig)
+        parts: dict[str, object] = {"rests_on": sig.rests_on, "runs": self.tally.runs, "same_id": shown}
+        if evidence is not None:
+            parts["frames"] = {"printed": evidence.printed, "identical": evidence.identical,
+                               "common": evidence.common, "stable": evidence.stable}
+        return parts
+
     @property
     def hunt_runs(self) -> int:
         return sum(k.runs for k in self.knobs)
@@ -90,6 +102,8 @@ class CheckReport:
         }
         data["env"] = self.env.as_dict()
         data["command"] = self.first.run.argv
+        if self.signature is not None:
+            data["identity"] = self.identity()
         recorded = reproducer.of(self.source.text)
         if recorded is not None:
             data["reproducer"] = {"pipeline": recorded.pipeline, "passes": recorded.passes()}

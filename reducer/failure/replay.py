@@ -83,13 +83,32 @@ class Replay:
         outcome = classify(run, self.stage)
         if outcome in (Outcome.DIAGNOSTIC, Outcome.UNKNOWN_FAILURE) and not self.parses(text):
             outcome = Outcome.INVALID_INPUT
-        # A hang has no failing pass to find, and probing would wait out the timeout a second time.
-        probe = find_pass and outcome.is_failure and outcome is not Outcome.TIMEOUT
-        # The probe is a second run with MLIR's crash recovery on; where that hangs (seen under qemu-user) it must
-        # not cost the whole timeout: it gets ten times the plain run, at least PROBE_SECONDS.
-        cap = max(PROBE_SECONDS, 10 * run.seconds)
-        pass_name = self.failing_pass(text, cap) if probe else None
-        return Observation(outcome, sigmod.compute(self.stage, outcome, run, pass_name), run)
+        sig = sigmod.compute(self.stage, outcome, run)
+        # A bare crash (no message) is told apart by the pass it dies in, so every such run finds it: from the
+        # pipeline when a single pass is pinned, else by a probe. A hang has no failing pass to find, and probing
+        # would wait out the timeout a second time.
+        bare = sig is not None and sig.bare
+        probe = (find_pass or bare) and outcome.is_failure and outcome is not Outcome.TIMEOUT
+        pass_name = self.pinned_pass() if probe else None
+        if probe and pass_name is None:
+            # The probe is a second run with MLIR's crash recovery on; where that hangs (seen under qemu-user) it
+            # must not cost the whole timeout: it gets ten times the plain run, at least PROBE_SECONDS.
+            pass_name = self.failing_pass(text, max(PROBE_SECONDS, 10 * run.seconds))
+        if pass_name is not None:
+            sig = sigmod.compute(self.stage, outcome, run, pass_name)
+        return Observation(outcome, sig, run)
+
+    def pinned_pass(self) -> str | None:
+        """The pass a single-pass pipeline runs (`--pass-pipeline=builtin.module(X)`): whatever crashes, it is X.
+        Only for a tool whose failing pass is named by its local reproducer (the same spelling); one that names it
+        in a note uses the pass's own name, which a pipeline does not spell."""
+        if self.pipeline is None or len(self.pipeline) != 1 or not self.stage.pass_from_local_reproducer:
+            return None
+        flag = self.pipeline[0]
+        if flag.startswith("--pass-pipeline="):
+            names = sigmod.pipeline_passes(flag.split("=", 1)[1])
+            return names[0] if len(names) == 1 else None
+        return None
 
     def parses(self, text: str) -> bool:
         """True when the tool parses and verifies `text` with no pass run."""
@@ -165,6 +184,21 @@ def _refuse_unparsed_pipeline(replay: Replay, run: RunResult) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """How stable a signature's frames were over the runs that showed it: the id never rests on them, but how
+    strictly a later run is compared does."""
+
+    runs: int  # runs that showed the signature
+    printed: int  # of them, runs whose stack dump had frames
+    identical: int  # runs whose top frames were the most common top frames
+    common: list[str]  # top frames present in every run that printed frames
+
+    @property
+    def stable(self) -> bool:
+        return self.printed == self.runs and self.identical == self.runs
+
+
 @dataclass
 class Tally:
     """How often each signature (or a pass) came back over repeated runs."""
@@ -173,13 +207,25 @@ class Tally:
     counts: collections.Counter[str]
     signatures: dict[str, Signature]
     outcomes: collections.Counter[str]
+    stacks: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # id -> every run's frames
 
     @property
     def dominant(self) -> Signature | None:
+        """The commonest signature, its frames those common to every run of it that printed frames."""
         if not self.counts:
             return None
         sig_id, _ = self.counts.most_common(1)[0]
-        return self.signatures[sig_id]
+        sig = self.signatures[sig_id]
+        evidence = self.evidence(sig)
+        return sig if evidence is None or not evidence.printed else sigmod.with_frames(sig, evidence.common)
+
+    def evidence(self, sig: Signature) -> Evidence | None:
+        stacks = self.stacks.get(sig.id)
+        if not stacks:
+            return None
+        tops = collections.Counter(s[: sigmod.TOP_FRAMES] for s in stacks if s)
+        identical = tops.most_common(1)[0][1] if tops else 0
+        return Evidence(len(stacks), sum(1 for s in stacks if s), identical, sigmod.common_frames(stacks))
 
     def rate(self, sig: Signature | None) -> float:
         if sig is None:
@@ -199,6 +245,7 @@ def tally(
     outcomes: collections.Counter[str] = collections.Counter()
     sigs: dict[str, Signature] = {}
     first: dict[str, Observation] = {}
+    stacks: dict[str, list[tuple[str, ...]]] = {}
     last: Observation | None = None
     t0 = time.monotonic()
     done = 0
@@ -213,10 +260,11 @@ def tally(
         if obs.signature is not None:
             sid = obs.signature.id
             counts[sid] += 1
+            stacks.setdefault(sid, []).append(obs.signature.stack or tuple(obs.signature.frames))
             if sid not in sigs:
                 sigs[sid] = obs.signature
                 first[sid] = obs
-    result = Tally(done, counts, sigs, outcomes)
+    result = Tally(done, counts, sigs, outcomes, stacks)
     dom = result.dominant
     assert last is not None
     return result, (first[dom.id] if dom is not None else last)

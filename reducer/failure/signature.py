@@ -8,7 +8,7 @@ frontend's findings.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from reducer.failure.classify import first_error_line
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from reducer.stage.table import StageSpec
 
 TOP_FRAMES = 5
+# How ids are made; 2: a bare crash is its signal and failing pass (1 hashed its frames, which vary by run).
+ID_SCHEME = 2
+# The outcomes whose ids scheme 2 changed: a stored id of an older scheme is recomputed or re-checked.
+RESCHEMED = ("signal", "self-caught-crash")
+# Frames a run keeps as evidence: enough to reach below a crash site that varies.
+EVIDENCE_FRAMES = 16
 
 # --- key message ---------------------------------------------------------------------------
 
@@ -71,10 +77,20 @@ def pass_from_reproducer(text: str) -> str | None:
     return innermost_pass(recorded) if recorded is not None else None
 
 
+def pipeline_passes(pipeline: str) -> list[str]:
+    """`builtin.module(func.func(X{opts}),Y)` -> [X, Y]: the passes of a textual pipeline, nesting dropped."""
+    bare = pipeline
+    while True:  # options may nest braces
+        stripped = re.sub(r"\{[^{}]*\}", "", bare)
+        if stripped == bare:
+            break
+        bare = stripped
+    return [n for n in re.split(r"[(),\s]+", bare) if n and n not in ("builtin.module", "func.func")]
+
+
 def innermost_pass(pipeline: str) -> str | None:
     """`builtin.module(func.func(X{opts}))` -> X: the pass a textual pipeline ends in."""
-    bare = re.sub(r"\{[^{}]*\}", "", pipeline)
-    names = [n for n in re.split(r"[(),\s]+", bare) if n and n not in ("builtin.module", "func.func")]
+    names = pipeline_passes(pipeline)
     return names[-1] if names else None
 
 
@@ -167,12 +183,32 @@ class Signature:
     failing_pass: str | None = None
     frames: list[str] = field(default_factory=list)
     detail: str = ""  # the first `error:` line beside an assertion: a readable title
+    # More of this run's stack than `frames` keeps (never stored): the evidence a candidate shows.
+    stack: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def bare(self) -> bool:
+        """A crash with no message: what it is rests on the stage, the signal and the pass it dies in."""
+        return not self.message and self.outcome in _CRASHES
 
     @property
     def id(self) -> str:
-        """Short stable id of the default match: stage, class, key message (frames if none)."""
+        """Short stable id of the default match: stage, class and key message; for a bare crash, its signal
+        and failing pass. Frames of a release build vary from run to run (or vanish), so they are evidence, not
+        identity; only a bare crash with no known pass falls back on them."""
+        if self.bare and self.failing_pass:
+            return digest(f"{self.stage}|{self.outcome}|{self.detail}|pass:{self.failing_pass}")
         basis = self.message if self.message else "|".join(self.frames)
         return digest(f"{self.stage}|{self.outcome}|{basis}")
+
+    @property
+    def rests_on(self) -> list[str]:
+        """What the id is made of, in words (check prints it)."""
+        if self.message:
+            return ["stage", "outcome", "message"]
+        if self.bare and self.failing_pass:
+            return ["stage", "outcome", "signal", "failing pass"]
+        return ["stage", "outcome", "frames"]
 
     @property
     def strict_id(self) -> str:
@@ -205,6 +241,7 @@ class Signature:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
+        del data["stack"]
         data["id"] = self.id
         data["strict_id"] = self.strict_id
         data["title"] = self.title
@@ -221,6 +258,9 @@ class Signature:
             detail=str(data.get("detail", "")),
         )
         return sig
+
+
+_CRASHES = frozenset({Outcome.SIGNAL.value, Outcome.SELF_CAUGHT_CRASH.value})
 
 
 def _shorten(text: str, width: int) -> str:
@@ -253,7 +293,42 @@ def compute(stage: StageSpec, outcome: Outcome, run: RunResult, pass_name: str |
         failing_pass=pass_name or failing_pass(stderr),
         frames=top_frames(stderr),
         detail=detail,
+        stack=tuple(top_frames(stderr, EVIDENCE_FRAMES)),
     )
+
+
+def with_frames(sig: Signature, frames: list[str]) -> Signature:
+    return replace(sig, frames=list(frames))
+
+
+def common_frames(stacks: list[tuple[str, ...]] | list[list[str]], count: int = TOP_FRAMES) -> list[str]:
+    """The top frames present in every stack that printed frames (in the first one's order): what a crash
+    whose stack varies from run to run still always shows. Stacks with no frames say nothing either way."""
+    printed = [list(s) for s in stacks if s]
+    if not printed:
+        return []
+    shared = set(printed[0]).intersection(*map(set, printed[1:]))
+    return [f for f in printed[0] if f in shared][:count]
+
+
+def _module(frame: str) -> str | None:
+    """`bishengir-compile+0x3b1f` -> its module; a symbol name belongs to no one module."""
+    m = re.match(r"^(\S+)\+0x[0-9a-fA-F]+$", frame)
+    return m.group(1) if m else None
+
+
+def frames_agree(anchor: list[str], stack: tuple[str, ...] | list[str], strict: bool = False) -> bool:
+    """Whether a run's stack is consistent with the frames a bug always shows (`anchor`): a stack with no
+    frames, or only frames of another binary (a pass-level replay runs another tool), is no evidence against
+    it; otherwise it must share one anchor frame (`strict`: all of them)."""
+    if not anchor:
+        return True
+    modules = {_module(f) for f in anchor}
+    comparable = {f for f in stack if _module(f) is None or _module(f) in modules}
+    if not comparable:
+        return True
+    hits = comparable.intersection(anchor)
+    return hits == set(anchor) if strict else bool(hits)
 
 
 def _signal_name(signum: int) -> str:
@@ -279,11 +354,25 @@ class Expectation:
         return cls(sig.id, sig, strict)
 
     def met_by(self, sig: Signature | None) -> bool:
+        """Same bug: the same id; for a bare crash, the same stage, signal and failing pass. The expected
+        frames (those common to every run that printed any) are evidence: a run whose stack shows none of them
+        (`strict`: not all of them) is another crash; a run that printed no frames is judged without them."""
         if sig is None:
             return False
-        if self.strict and self.signature is not None:
-            return sig.strict_id == self.signature.strict_id
-        return sig.id == self.id
+        expected = self.signature
+        if expected is None:
+            return sig.id == self.id
+        stack = sig.stack or tuple(sig.frames)
+        if expected.bare:
+            same = (sig.stage, sig.outcome, sig.detail) == (expected.stage, expected.outcome, expected.detail)
+            if not sig.bare or not same:
+                return False
+            if expected.failing_pass and sig.failing_pass != expected.failing_pass:
+                return False
+            return frames_agree(expected.frames, stack, self.strict)
+        if sig.id != self.id:
+            return False
+        return frames_agree(expected.frames, stack, strict=True) if self.strict else True
 
     def strictly(self, strict: bool) -> Expectation:
         return Expectation(self.id, self.signature, strict)

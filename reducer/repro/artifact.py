@@ -18,6 +18,8 @@ from typing import Any
 from reducer.capture.record import RECORD
 from reducer.errors import InputError, ReducerError
 from reducer.failure.signature import Signature
+from reducer.proc import atomic
+from reducer.safety.lit_safe import json_line
 from reducer.stage import table as stages
 from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
@@ -220,3 +222,22 @@ def provenance(path: Path, text: str | None = None) -> Artifact:
         except OSError:
             text = ""
     return Artifact(path, text)
+
+
+def rewrite_header(artifact: Artifact, fields: dict[str, object]) -> None:
+    """The header line with `fields` changed; every other byte of the file (RUN lines, IR) stays as it is."""
+    assert artifact.header is not None
+    _, _, rest = artifact.text.partition("\n")
+    atomic.write_text(artifact.path, HEADER + json_line({**artifact.header, **fields}) + "\n" + rest)
+
+
+def refresh_ids(path: Path, sig: Signature, write: bool) -> str | None:
+    """The id a repro's header holds when this reducer computes another from the same fields (a bare crash's id
+    hashed its frames before `signature.ID_SCHEME` 2), else None; with `write`, the header gets today's ids."""
+    artifact = Artifact(path, path.read_text(errors="replace"), neighbours=False)
+    stored = (artifact.header or {}).get("id")
+    if not stored or stored == sig.id:
+        return None
+    if write:
+        rewrite_header(artifact, {"id": sig.id, "strict_id": sig.strict_id, "title": sig.title})
+    return str(stored)

@@ -24,9 +24,9 @@ from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation, Signature
 from reducer.proc import atomic, locks, outputs
-from reducer.repro.artifact import HEADER, Artifact, FoundWith, sidecar_path, strip_header
+from reducer.repro.artifact import HEADER, Artifact, FoundWith, refresh_ids, rewrite_header, sidecar_path, strip_header
 from reducer.repro.lit_setup import ensure_config
-from reducer.safety.lit_safe import check_pattern, ir_body, json_line
+from reducer.safety.lit_safe import PINNED_FROM_REPRODUCER, check_pattern, ir_body, json_line
 from reducer.safety.redact import Redactor
 from reducer.safety.shell import shell_line
 from reducer.stage import reproducer
@@ -182,12 +182,20 @@ def run_line(
 
 
 def _pinned_pass(sig: Signature, options: Options, spec: StageSpec, env: RunEnv) -> list[str]:
-    """A crash with no message matches any crash: pin the pass it dies in (MLIR's crash reproducer names it)."""
-    if Outcome(sig.outcome) is not Outcome.SIGNAL or sig.message or not sig.failing_pass:
+    """A crash with no message matches any crash: pin the pass it dies in (MLIR's crash reproducer names it).
+
+    A tool that notes the failing pass on stderr is checked there; one that does not (bishengir-compile) writes
+    a local reproducer whose recorded pipeline ends in that pass.
+    """
+    if not sig.bare or not sig.failing_pass:
         return []
-    if spec.pass_from_local_reproducer:
-        return []  # the tool prints no "failed while executing" note
     flag = "--mlir-pass-pipeline-crash-reproducer=%t.reproducer"
+    if spec.pass_from_local_reproducer:
+        local = _tool_command(spec, options, env, flag, "--mlir-pass-pipeline-local-reproducer",
+                              "--mlir-disable-threading")
+        # The pass is the pipeline's last name: followed by its options or the pipeline's closing parens.
+        pinned = check_pattern('pipeline: "') + "{{.*}}" + check_pattern(sig.failing_pass) + "{{[{)]}}"
+        return [f"// RUN: not {local}", f"// RUN: {PINNED_FROM_REPRODUCER}", f"// PINNED: {pinned}"]
     return [
         f"// RUN: not {_tool_command(spec, options, env, flag)} 2>&1 | FileCheck %s --check-prefix=PINNED",
         f"// PINNED: {check_pattern(f'Pipeline failed while executing [`{sig.failing_pass}`')}",
@@ -222,9 +230,7 @@ def record_releases(repro: Artifact, releases: dict[str, str], verdict: str) -> 
     """Write the releases tried (`reducer matrix --record`) into a repro's header; the rest stays as it is."""
     assert repro.header is not None
     found = FoundWith(releases=releases, verdict=verdict)
-    _, _, rest = repro.text.partition("\n")
-    header = {**repro.header, **found.fields("releases", "verdict")}
-    atomic.write_text(repro.path, HEADER + json_line(header) + "\n" + rest)
+    rewrite_header(repro, found.fields("releases", "verdict"))
 
 
 def slug(sig: Signature) -> str:
@@ -333,6 +339,7 @@ class RecheckEntry:
     outcome: str  # the replay's outcome class, or "broken"
     moved_to: Path | None
     problem: str = ""  # why a broken repro could not be judged
+    old_id: str | None = None  # the id its header held, when an older reducer made it another way
 
 
 def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
@@ -345,6 +352,7 @@ def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
     entries = [RecheckEntry(path, "-", False, "broken", None, why) for path, why in broken]
     for repro in repros:
         sig_id = repro.signature.id
+        old_id = refresh_ids(repro.path, repro.signature, write=move)
         if not _has_ops(repro.ir):
             entries.append(RecheckEntry(repro.path, sig_id, False, "broken", None, "the file holds no IR"))
             continue
@@ -359,7 +367,7 @@ def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
             fixed = render(repro.signature, repro.ir, "", repro.options, fixed_note=note, env=repro.env)
             atomic.write_text(moved, fixed)
             repro.path.unlink()
-        entries.append(RecheckEntry(repro.path, sig_id, same, obs.outcome.value, moved, problem))
+        entries.append(RecheckEntry(repro.path, sig_id, same, obs.outcome.value, moved, problem, old_id))
     return entries
 
 

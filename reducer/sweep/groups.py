@@ -114,7 +114,8 @@ def apply_reductions(group: Group, entries: list[dict[str, Any]]) -> None:
     for entry in entries:
         buckets.setdefault(_cause_key(entry), []).append(entry)
     causes = [_cause(group, bucket) for bucket in buckets.values()]
-    causes.sort(key=lambda c: (-len(c.kernels), c.example.get("bytes", 0)))
+    # A cause with a repro first: the group shows what it found, not a kernel whose reduction failed.
+    causes.sort(key=lambda c: (c.status == NOT_REDUCED, -len(c.kernels), c.example.get("bytes", 0)))
     group.causes = causes
     if not causes:
         return

@@ -28,6 +28,9 @@ from reducer.sweep.state import STATE, State
 from reducer.sweep.tasks import CheckJob, ReduceDone, ReduceJob, check_job, reduce_job, toolchain_identity
 from reducer.sweep.triage import SweepResult, write_triage
 
+# A group whose reductions all ended with no repro tries the next kernel of the group, this many times.
+RETRY_ROUNDS = 2
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -211,8 +214,28 @@ class Sweep:
             for *_, group, _rep in todo:
                 group.note = group.note or "--no-reduce"
             return
-        if not todo:
-            return
+        for _ in range(RETRY_ROUNDS + 1):
+            if not todo or self.stop.is_set():
+                return
+            self._reduce_round(executor, todo, state)
+            todo = self._retries(groups, state)
+
+    def _retries(self, groups: list[Group], state: State) -> list[tuple[int, int, Group, dict[str, Any]]]:
+        """A group none of whose reductions gave a repro tries its next kernel (each failure is in triage.md)."""
+        todo = []
+        for group in groups:
+            done = state.reductions_of(group.id)
+            if not done or any(e.get("status") in (NEW, KNOWN) for e in done):
+                continue
+            tried = {e.get("kernel") for e in done}
+            untried = [rep for rep in group.representatives(len(group.by_kernel)) if rep["kernel"] not in tried]
+            if untried:
+                todo.append((0, untried[0]["bytes"], group, untried[0]))
+        return todo
+
+    def _reduce_round(
+        self, executor: Executor, todo: list[tuple[int, int, Group, dict[str, Any]]], state: State
+    ) -> None:
         todo.sort(key=lambda t: (t[0], t[1]))
         capacity = executor.capacity
         parallel = min(len(todo), capacity)
@@ -293,6 +316,7 @@ class Sweep:
         }
         if done.text is None:
             entry["status"] = NOT_REDUCED
+            entry["note"] = entry.get("note") or "the reduction ended with no result and gave no reason"
             return entry
         try:
             options = Options.from_mapping(rep["options"])

@@ -26,6 +26,8 @@ class State:
                 except ValueError:
                     continue  # a line cut short by a kill: that work is simply done again
                 if entry.get("kind") == "check":
+                    if _stale_id(entry):
+                        continue  # its id was made by an older scheme: checked again
                     self.checks[entry["key"]] = entry
                 elif entry.get("kind") == "reduce":
                     self.reductions[reduction_key(entry)] = entry
@@ -43,6 +45,13 @@ class State:
 
     def reductions_of(self, sig_id: str) -> list[dict[str, Any]]:
         return [e for e in self.reductions.values() if e.get("id") == sig_id]
+
+
+def _stale_id(entry: dict[str, Any]) -> bool:
+    """A crash checked by a reducer whose ids hashed frames (they vary by run): its id would not match today's."""
+    from reducer.failure.signature import ID_SCHEME, RESCHEMED
+
+    return entry.get("outcome") in RESCHEMED and entry.get("id_scheme", 1) < ID_SCHEME
 
 
 def reduction_key(entry: dict[str, Any]) -> str:

@@ -54,6 +54,7 @@ def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
     """Replay one file once; the small dict that goes into the state file (plus the worker's toolchain)."""
     from reducer.failure.check import check_file
     from reducer.failure.outcome import Outcome
+    from reducer.failure.signature import ID_SCHEME
     from reducer.stage import table as stages
     from reducer.stage.options import Options
     from reducer.stage.source import Source
@@ -75,6 +76,7 @@ def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
             outcome=report.outcome.value,
             failure=report.outcome.is_failure,
             id=sig.id if sig else None,
+            id_scheme=ID_SCHEME,
             title=sig.title if sig else report.outcome.label,
         )
     entry["seconds"] = round(time.monotonic() - t0, 3)
