@@ -73,7 +73,19 @@ _PIPELINE_FAILED = re.compile(r"Failures have been detected while processing an 
 
 
 def first_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:
-    """The first `error:` diagnostic that names something specific (not a wrapper, not start-up noise)."""
+    """The first `error:` diagnostic that names something specific (not a wrapper, not start-up noise); else the
+    first wrapper."""
+    specific, wrapper = _error_lines(stderr, spec)
+    return specific or wrapper
+
+
+def specific_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:
+    """The first `error:` diagnostic that names something specific; None when only wrappers (a crash caught by
+    the pass manager says just "Failures have been detected") or nothing was printed."""
+    return _error_lines(stderr, spec)[0]
+
+
+def _error_lines(stderr: str, spec: StageSpec | None) -> tuple[str | None, str | None]:
     wrappers = [s.wrapper_errors for s in ([spec] if spec else all_stages()) if s.wrapper_errors is not None]
     fallback = None
     for line in stderr.splitlines():
@@ -82,5 +94,5 @@ def first_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:
         if _PIPELINE_FAILED.search(line) or any(w.search(line) for w in wrappers):
             fallback = fallback or line.strip()
             continue
-        return line.strip()
-    return fallback
+        return line.strip(), fallback
+    return None, fallback

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reducer.errors import CommandLineRejected
 from reducer.failure import signature as sigmod
-from reducer.failure.classify import classify
+from reducer.failure.classify import classify, specific_error_line
 from reducer.failure.outcome import Outcome
 from reducer.failure.signature import Signature
 from reducer.stage.options import Options
@@ -27,6 +27,8 @@ _REPRODUCER_RUNS: dict[tuple[object, ...], RunResult] = {}
 _REPRODUCER_LOCK = threading.Lock()
 
 PROBE_SECONDS = 10.0
+# Probes for a bare crash's pass: its id needs one, and a crash that shows in most runs may miss one probe.
+PROBE_TRIES = 3
 
 # The least a run gets once a deadline has passed: enough for a healthy compiler, short for a hang.
 MIN_RUN_SECONDS = 0.5
@@ -93,7 +95,7 @@ class Replay:
         if probe and pass_name is None:
             # The probe is a second run with MLIR's crash recovery on; where that hangs (seen under qemu-user) it
             # must not cost the whole timeout: it gets ten times the plain run, at least PROBE_SECONDS.
-            pass_name = self.failing_pass(text, max(PROBE_SECONDS, 10 * run.seconds))
+            pass_name = self.failing_pass(text, max(PROBE_SECONDS, 10 * run.seconds), crash=bare)
         if pass_name is not None:
             sig = sigmod.compute(self.stage, outcome, run, pass_name)
         return Observation(outcome, sig, run)
@@ -118,7 +120,7 @@ class Replay:
         run = execute(invocation, timeout=self.run_timeout(60.0), env=self.env)
         return run.returncode == 0
 
-    def reproducer(self, text: str, local: bool, cap: float | None = None) -> RunResult:
+    def reproducer(self, text: str, local: bool, cap: float | None = None, fresh: bool = False) -> RunResult:
         """Run with MLIR's crash reproducer on; `files["reproducer.mlir"]` holds it when one was written.
 
         A local reproducer holds the IR just before the failing pass. The last few runs are remembered: the
@@ -126,7 +128,7 @@ class Replay:
         on a heavy kernel).
         """
         if (own := self.recorded(text)) is not self:
-            return own.reproducer(text, local, cap)
+            return own.reproducer(text, local, cap, fresh)
         key = (
             self.stage.name,
             json.dumps(self.options.as_dict(), sort_keys=True, default=str),
@@ -137,7 +139,7 @@ class Replay:
             hashlib.sha1(text.encode()).hexdigest(),
         )
         with _REPRODUCER_LOCK:
-            if key in _REPRODUCER_RUNS:
+            if key in _REPRODUCER_RUNS and not fresh:
                 return _REPRODUCER_RUNS[key]
         inv = reproducer_invocation(self.stage, text, self.options, local=local, pipeline=self.pipeline)
         run = execute(inv, timeout=self.run_timeout(cap), env=self.env)
@@ -148,11 +150,23 @@ class Replay:
                     _REPRODUCER_RUNS.pop(next(iter(_REPRODUCER_RUNS)))
         return run
 
-    def failing_pass(self, text: str, cap: float | None = None) -> str | None:
+    def failing_pass(self, text: str, cap: float | None = None, crash: bool = False) -> str | None:
         """Which pass failed. A top-level note names the pass of the user's pipeline (a local reproducer may
-        name a nested helper such as CSE); a tool that prints no note has its local reproducer tell."""
-        run = self.reproducer(text, local=self.stage.pass_from_local_reproducer, cap=cap)
-        return sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
+        name a nested helper such as CSE); a tool that prints no note has its local reproducer tell.
+
+        For a `crash` with no message, a probe that failed with a diagnostic of its own saw another failure and
+        names that one's pass: it is not taken, and a fresh probe runs, up to PROBE_TRIES (a crash that shows in
+        most runs may miss one probe)."""
+        for attempt in range(PROBE_TRIES if crash else 1):
+            run = self.reproducer(text, local=self.stage.pass_from_local_reproducer, cap=cap, fresh=attempt > 0)
+            if run.timed_out:
+                return None
+            if crash and specific_error_line(run.stderr, self.stage):
+                continue
+            found = sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
+            if found or not crash:
+                return found
+        return None
 
 
 # LLVM's command-line parser, refusing an argument before any pass runs.

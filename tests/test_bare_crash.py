@@ -1,0 +1,179 @@
+"""A deterministic crash with no message is one bug even when its stack is not (issue: bare SIGSEGVs of release
+builds). Unit tests on stderr shapes seen from bishengir-compile 1.2.0; the end-to-end ones run the real binary."""
+
+from __future__ import annotations
+
+import collections
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reducer.failure.outcome import Outcome
+from reducer.failure.replay import Replay, Tally
+from reducer.failure.signature import (
+    Expectation,
+    common_frames,
+    compute,
+    frames_agree,
+    pipeline_passes,
+)
+from reducer.safety.lit_safe import planted
+from reducer.stage.runner import RunResult
+from reducer.stage.table import ADAPTER, BISHENGIR
+from reducer.sweep.state import State
+
+from conftest import ROOT, run_cli
+
+_HEAD = """[ERROR] Cannot find hivmc under $PATH
+PLEASE submit a bug report to https://github.com/llvm/llvm-project/issues/ and include the crash backtrace.
+Stack dump:
+0.\tProgram arguments: /venv/bin/bishengir-compile kernel.ttadapter.mlir -o kernel
+"""
+_HANDLER = [0x5BED615, 0x5BEB11E, 0x5BEDD1B]
+_SHARED = [0x4860B91, 0x4860C62, 0x486182F, 0x3CAFEA4, 0x4EE71ED, 0x4EE42FC, 0x4EC8281]
+
+
+def _dump(top: list[int], below: list[int] = _SHARED) -> str:
+    lines = [f" #{i} 0x00005555{off:08x} (/venv/bin/bishengir-compile+{off:#x})" for i, off in enumerate(_HANDLER)]
+    lines.append(" #3 0x00007ffff7a5a050 (/lib/x86_64-linux-gnu/libc.so.6+0x3c050)")
+    for i, off in enumerate(top + below, start=4):
+        lines.append(f"#{i} 0x00005555{off:08x} (/venv/bin/bishengir-compile+{off:#x})")
+    return _HEAD + "\n".join(lines) + "\n"
+
+
+# The three shapes one deterministic crash printed over 12 runs: two crash sites above a shared path, and none.
+VARIANT_A = _dump([0x3B1FF31])
+VARIANT_B = _dump([0x13BD162, 0x13BCF34, 0x14E2A56, 0x3B202B4])
+NO_FRAMES = _HEAD
+OTHER_BUG = _dump([0x1111111, 0x2222222], [0x3333333, 0x4444444, 0x5555555])
+
+
+def _sig(stderr: str, failing_pass: str | None = "hivm-normalize-matmul"):
+    run = RunResult(-11, "", stderr, 0.1)
+    return compute(BISHENGIR, Outcome.SIGNAL, run, failing_pass)
+
+
+def test_a_bare_crash_is_its_signal_and_failing_pass_whatever_frames_it_printed() -> None:
+    sigs = [_sig(VARIANT_A), _sig(VARIANT_B), _sig(NO_FRAMES)]
+    assert all(s is not None and s.bare for s in sigs)
+    assert len({s.id for s in sigs}) == 1
+    assert sigs[0].rests_on == ["stage", "outcome", "signal", "failing pass"]
+    # Another pass is another bug; with no pass found, frames are all there is (and check says so).
+    assert _sig(VARIANT_A, "hivm-other").id != sigs[0].id
+    assert _sig(VARIANT_A, None).id != _sig(VARIANT_B, None).id
+    assert _sig(VARIANT_A, None).rests_on[-1] == "frames"
+
+
+def test_the_evidence_is_the_frames_every_printing_run_shared() -> None:
+    stacks = [_sig(s).stack for s in (VARIANT_A, VARIANT_B, NO_FRAMES, VARIANT_A)]
+    common = common_frames(stacks)
+    assert common[0] == "bishengir-compile+0x4860b91" and len(common) == 5
+    assert common_frames([(), ()]) == []
+    # A run with no frames, or frames of another binary only (a pass-level replay), is no evidence against.
+    assert frames_agree(common, ())
+    assert frames_agree(common, ("bishengir-opt+0x1f04a61",))
+    assert frames_agree(common, _sig(VARIANT_B).stack)
+    assert not frames_agree(common, _sig(OTHER_BUG).stack)
+    assert not frames_agree(common, _sig(VARIANT_A).stack[:1], strict=True)
+
+
+def test_varying_and_vanishing_frames_meet_the_expectation_and_another_crash_in_the_pass_slips() -> None:
+    counts = collections.Counter({_sig(VARIANT_A).id: 4})
+    stacks = {_sig(VARIANT_A).id: [_sig(s).stack for s in (VARIANT_A, VARIANT_B, NO_FRAMES, VARIANT_A)]}
+    tally = Tally(4, counts, {_sig(VARIANT_A).id: _sig(VARIANT_A)}, collections.Counter(signal=4), stacks)
+    dominant = tally.dominant
+    assert dominant is not None and dominant.frames[0] == "bishengir-compile+0x4860b91"
+    evidence = tally.evidence(dominant)
+    assert evidence is not None and (evidence.printed, evidence.runs, evidence.stable) == (3, 4, False)
+    for strict in (False, True):
+        expect = Expectation.of(dominant, strict)
+        assert expect.met_by(_sig(VARIANT_A)) and expect.met_by(_sig(VARIANT_B)) and expect.met_by(_sig(NO_FRAMES))
+        assert not expect.met_by(_sig(OTHER_BUG))  # same pass, same signal, none of its frames: slipped
+        assert not expect.met_by(_sig(VARIANT_A, "hivm-other"))
+        assert not expect.met_by(_sig(VARIANT_A, None))  # its pass unknown: not shown to be this bug
+    # An id alone (--expect ID, a sweep group) still matches by id.
+    assert Expectation(dominant.id).met_by(_sig(OTHER_BUG))
+
+
+def test_a_pinned_single_pass_names_the_failing_pass_only_where_the_reproducer_spells_it() -> None:
+    assert pipeline_passes("builtin.module(func.func(a{x={1,2}}),b)") == ["a", "b"]
+    one = ("--pass-pipeline=builtin.module(hivm-normalize-matmul)",)
+    assert Replay(BISHENGIR, pipeline=one).pinned_pass() == "hivm-normalize-matmul"
+    assert Replay(BISHENGIR, pipeline=("--pass-pipeline=builtin.module(a,b)",)).pinned_pass() is None
+    # triton-adapter-opt names the pass in a note (`TritonToUnstructure`), not in the pipeline's spelling.
+    assert Replay(ADAPTER, pipeline=("--pass-pipeline=builtin.module(triton-to-unstructure)",)).pinned_pass() is None
+
+
+def test_the_pinned_pass_line_is_ours_only_in_its_exact_form() -> None:
+    base = "// REDUCER-SIGNATURE: {}\n// RUN: not bishengir-compile %s -o %t\n"
+    ours = base + "// RUN: FileCheck %s --check-prefix=PINNED --input-file=%t.reproducer\n\nfunc.func @f() {\n}\n"
+    assert planted(ours) == []
+    hostile = base + "// RUN: FileCheck %s --check-prefix=PINNED --input-file=/etc/passwd\n\nfunc.func @f() {\n}\n"
+    assert planted(hostile)
+
+
+def test_a_sweep_state_of_the_frame_hashing_ids_re_checks_its_crashes(tmp_path: Path) -> None:
+    state = tmp_path / "state.jsonl"
+    lines = [
+        {"kind": "check", "key": "a", "outcome": "signal", "id": "old"},
+        {"kind": "check", "key": "b", "outcome": "signal", "id": "new", "id_scheme": 2},
+        {"kind": "check", "key": "c", "outcome": "diagnostic-error", "id": "same"},
+    ]
+    state.write_text("".join(json.dumps(e) + "\n" for e in lines))
+    assert sorted(State(state).checks) == ["b", "c"]
+
+
+def test_recheck_rewrites_a_header_whose_id_hashed_frames(tmp_path: Path) -> None:
+    repros = tmp_path / "repros"
+    shutil.copytree(ROOT / "repros" / "adapter", repros / "adapter")
+    for extra in repros.glob("adapter/*.mlir"):
+        if not extra.name.startswith("0003-"):
+            extra.unlink()
+    [path] = repros.glob("adapter/*.mlir")
+    head, rest = path.read_text().split("\n", 1)
+    header = json.loads(head.split(": ", 1)[1])
+    header["id"] = "6f38d9e6d0c9"  # what the frame-hashing scheme gave it
+    path.write_text("// REDUCER-SIGNATURE: " + json.dumps(header, sort_keys=True) + "\n" + rest)
+    dry = run_cli("recheck", "--repros", str(repros), "--dry-run")
+    assert "id was 6f38d9e6d0c9" in dry.stdout and "dry run" in dry.stdout
+    assert "6f38d9e6d0c9" in path.read_text()
+    done = run_cli("recheck", "--repros", str(repros))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "header rewritten" in done.stdout
+    text = path.read_text()
+    assert "6f38d9e6d0c9" not in text and text.split("\n", 1)[1] == rest
+
+
+@pytest.mark.parametrize("name", ["0003-sigsegv-in-tritontounstructure.mlir", "0004-sigsegv-in-tritontounstructure.mlir"])
+def test_the_shipped_bare_crashes_keep_their_repros_apart(name: str) -> None:
+    from reducer.repro.suite import all_repros
+
+    repros = {r.path.name: r for r in all_repros(ROOT / "repros")}
+    mine = repros[name]
+    other = repros[next(n for n in ("0003-sigsegv-in-tritontounstructure.mlir",
+                                    "0004-sigsegv-in-tritontounstructure.mlir") if n != name)]
+    assert mine.signature.id == other.signature.id  # one pass, one signal
+    assert not Expectation.of(mine.signature).met_by(other.signature)  # stable frames tell them apart
+
+
+def test_a_group_whose_reductions_gave_no_repro_tries_its_next_kernel(tmp_path: Path) -> None:
+    from reducer.sweep.groups import NEW, NOT_REDUCED, Group, apply_reductions
+    from reducer.sweep.run import Sweep
+
+    group = Group("abc", "title", "signal", "bishengir")
+    for name, size in (("small", 10), ("middle", 20), ("big", 30)):
+        group.by_kernel[name] = {"kernel": name, "path": f"{name}.mlir", "bytes": size, "options": {}}
+    group.example = group.by_kernel["small"]
+    state = State(tmp_path / "state.jsonl")
+    failed = {"kind": "reduce", "id": "abc", "kernel": "small", "status": NOT_REDUCED, "note": "why it failed"}
+    state.append(failed)
+    [(_, _, again, rep)] = Sweep._retries(None, [group], state)  # type: ignore[arg-type]
+    assert again is group and rep["kernel"] == "middle"
+    state.append({"kind": "reduce", "id": "abc", "kernel": "middle", "status": NEW, "repro": "r.mlir", "ops": "9 -> 3"})
+    assert Sweep._retries(None, [group], state) == []  # type: ignore[arg-type]
+    # The group shows what it found; the failed kernel's reason stays with its own cause.
+    apply_reductions(group, state.reductions_of("abc"))
+    assert group.status == NEW and group.repro == "r.mlir"
+    assert [c.note for c in group.causes if c.status == NOT_REDUCED] == ["why it failed"]
