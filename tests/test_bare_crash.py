@@ -6,6 +6,8 @@ from __future__ import annotations
 import collections
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,14 +148,15 @@ def test_recheck_rewrites_a_header_whose_id_hashed_frames(tmp_path: Path) -> Non
     assert "6f38d9e6d0c9" not in text and text.split("\n", 1)[1] == rest
 
 
-@pytest.mark.parametrize("name", ["0003-sigsegv-in-tritontounstructure.mlir", "0004-sigsegv-in-tritontounstructure.mlir"])
+BARE_REPROS = ("0003-sigsegv-in-tritontounstructure.mlir", "0004-sigsegv-in-tritontounstructure.mlir")
+
+
+@pytest.mark.parametrize("name", BARE_REPROS)
 def test_the_shipped_bare_crashes_keep_their_repros_apart(name: str) -> None:
     from reducer.repro.suite import all_repros
 
     repros = {r.path.name: r for r in all_repros(ROOT / "repros")}
-    mine = repros[name]
-    other = repros[next(n for n in ("0003-sigsegv-in-tritontounstructure.mlir",
-                                    "0004-sigsegv-in-tritontounstructure.mlir") if n != name)]
+    mine, other = repros[name], repros[next(n for n in BARE_REPROS if n != name)]
     assert mine.signature.id == other.signature.id  # one pass, one signal
     assert not Expectation.of(mine.signature).met_by(other.signature)  # stable frames tell them apart
 
@@ -177,3 +180,70 @@ def test_a_group_whose_reductions_gave_no_repro_tries_its_next_kernel(tmp_path: 
     apply_reductions(group, state.reductions_of("abc"))
     assert group.status == NEW and group.repro == "r.mlir"
     assert [c.note for c in group.causes if c.status == NOT_REDUCED] == ["why it failed"]
+
+
+# --- end to end, on the real bishengir-compile 1.2.0 (our own kernels: examples/kernels/nested_dot_if_*.py) -------
+
+STABLE = ROOT / "examples" / "ir" / "nested_dot_if_sigsegv.ttadapter"
+VARYING = ROOT / "examples" / "ir" / "nested_dot_if_rowmajor.ttadapter"
+LIT = [str(Path(sys.executable).with_name("lit"))]
+
+
+@pytest.mark.slow
+def test_every_single_run_of_a_crash_whose_frames_vary_gets_one_id() -> None:
+    from reducer.stage.source import load
+
+    source = load(VARYING)
+    replay = Replay(source.stage)
+    crashes = [o.signature for o in (replay.observe(source.text, find_pass=True) for _ in range(8))
+               if o.outcome is Outcome.SIGNAL]
+    assert crashes, "the fixture no longer crashes"
+    assert {s.id for s in crashes} == {crashes[0].id}
+    assert {s.failing_pass for s in crashes} == {"hivm-normalize-matmul"}
+    check = run_cli("check", str(VARYING), "--runs", "6", "--json")
+    data = json.loads(check.stdout)
+    if data["outcome"] == "signal":
+        assert data["identity"]["rests_on"] == ["stage", "outcome", "signal", "failing pass"]
+        assert data["id"] == crashes[0].id
+
+
+@pytest.mark.slow
+def test_bisection_finds_the_failing_pass_where_no_local_reproducer_is_asked() -> None:
+    from reducer.failure.bisect import bisect
+    from reducer.failure.isolate import _from_bisection
+    from reducer.stage.source import load
+
+    source = load(STABLE)
+    replay = Replay(source.stage)
+    found = bisect(replay, source.text, "SIGSEGV")
+    assert found is not None and found.pass_name == "hivm-normalize-matmul" and found.runs <= 12
+    sig = replay.observe(source.text).signature
+    assert sig is not None
+    level = _from_bisection(replay, source.text, Expectation.of(sig))
+    assert level is not None and level.pipeline == found.pipeline
+    assert level.replay.observe(level.text).signature.failing_pass == "hivm-normalize-matmul"  # pinned, no probe
+    assert bisect(replay, source.text, "SIGABRT") is None  # it dies of SIGSEGV, never of that
+
+
+@pytest.mark.slow
+def test_a_bare_bishengir_crash_reduces_to_a_repro_that_pins_its_pass(tmp_path: Path) -> None:
+    out = tmp_path / "out.mlir"
+    done = run_cli("reduce", str(STABLE), "-o", str(out), "--max-time", "240")
+    assert done.returncode == 0, done.stdout + done.stderr
+    sidecar = json.loads(out.with_name("out.mlir.json").read_text())
+    assert sidecar["signature"]["failing_pass"] == "hivm-normalize-matmul"
+    assert sidecar["output"]["ops"] <= 20 and sidecar["slipped"] is not None
+    repros = tmp_path / "repros"
+    saved = run_cli("save", str(out), "--repros", str(repros))
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    [repro] = repros.glob("bishengir/*.mlir")
+    text = repro.read_text()
+    assert "// RUN: FileCheck %s --check-prefix=PINNED --input-file=%t.reproducer" in text
+    assert 'PINNED: pipeline: "{{.*}}hivm-normalize-matmul{{[{)]}}' in text
+    for _ in range(3):
+        lit = subprocess.run([*LIT, "-q", str(repros)], capture_output=True, text=True, timeout=300)
+        assert lit.returncode == 0, lit.stdout + lit.stderr
+    # The pin can fail: the same crash pinned to another pass does not pass.
+    repro.write_text(text.replace("hivm-normalize-matmul{{", "hivm-infer-mem-scope{{"))
+    lit = subprocess.run([*LIT, "-q", str(repros)], capture_output=True, text=True, timeout=300)
+    assert lit.returncode != 0

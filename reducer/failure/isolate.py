@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from reducer.failure.bisect import bisect
 from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation, reproducer_pipeline
 from reducer.stage.runner import execute
@@ -40,6 +41,8 @@ def isolate(replay: Replay, text: str, expected: Expectation) -> PassLevel | Non
     if found is None and replay.stage.pass_flags is not None:
         # A tool whose pipeline is internal has no suffix to scan.
         found = _from_suffix_scan(replay, text, expected)
+    if found is None and expected.signature is not None and expected.signature.bare:
+        found = _from_bisection(replay, text, expected)
     return found
 
 
@@ -76,4 +79,16 @@ def _from_suffix_scan(replay: Replay, text: str, expected: Expectation) -> PassL
         candidate = replace(replay, pipeline=suffix)
         if _holds(candidate, prefix.output_text, expected):
             return PassLevel(prefix.output_text, candidate, suffix, "pipeline suffix")
+    return None
+
+
+def _from_bisection(replay: Replay, text: str, expected: Expectation) -> PassLevel | None:
+    """A bare crash the local reproducer cannot place: the whole-pipeline reproducer, bisected by prefix."""
+    assert expected.signature is not None
+    found = bisect(replay, text, expected.signature.detail)
+    if found is None:
+        return None
+    candidate = replace(replay, pipeline=found.pipeline)
+    if _holds(candidate, found.before, expected):
+        return PassLevel(found.before, candidate, found.pipeline, f"pipeline bisection ({found.runs} runs)")
     return None

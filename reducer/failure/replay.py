@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reducer.errors import CommandLineRejected
 from reducer.failure import signature as sigmod
+from reducer.failure.bisect import bisect
 from reducer.failure.classify import classify, specific_error_line
 from reducer.failure.outcome import Outcome
 from reducer.failure.signature import Signature
@@ -95,7 +96,8 @@ class Replay:
         if probe and pass_name is None:
             # The probe is a second run with MLIR's crash recovery on; where that hangs (seen under qemu-user) it
             # must not cost the whole timeout: it gets ten times the plain run, at least PROBE_SECONDS.
-            pass_name = self.failing_pass(text, max(PROBE_SECONDS, 10 * run.seconds), crash=bare)
+            crash = sig.detail if sig is not None and bare else None
+            pass_name = self.failing_pass(text, max(PROBE_SECONDS, 10 * run.seconds), crash=crash)
         if pass_name is not None:
             sig = sigmod.compute(self.stage, outcome, run, pass_name)
         return Observation(outcome, sig, run)
@@ -150,13 +152,28 @@ class Replay:
                     _REPRODUCER_RUNS.pop(next(iter(_REPRODUCER_RUNS)))
         return run
 
-    def failing_pass(self, text: str, cap: float | None = None, crash: bool = False) -> str | None:
+    def whole_reproducer(self, text: str) -> str | None:
+        """The crash reproducer of the whole failing pipeline (threads on, as the stage runs), when one is written."""
+        return self.reproducer(text, local=False).files.get(REPRODUCER)
+
+    def run_pipeline(self, ir: str, pipeline: tuple[str, ...], keep_output: bool = False) -> RunResult:
+        """One raw run of `pipeline` on `ir` in the tool that registers the stage's passes: no signature, no probe."""
+        invocation = stage_invocation(self.stage, ir, self.options, pipeline=pipeline, keep_output=keep_output,
+                                      tool=self.tool)
+        return execute(invocation, timeout=self.run_timeout(), env=self.env)
+
+    def bare_crash(self, run: RunResult) -> str | None:
+        """The signal name of a run that died with no message, else None."""
+        sig = sigmod.compute(self.stage, classify(run, self.stage), run)
+        return sig.detail if sig is not None and sig.bare else None
+
+    def failing_pass(self, text: str, cap: float | None = None, crash: str | None = None) -> str | None:
         """Which pass failed. A top-level note names the pass of the user's pipeline (a local reproducer may
         name a nested helper such as CSE); a tool that prints no note has its local reproducer tell.
 
-        For a `crash` with no message, a probe that failed with a diagnostic of its own saw another failure and
-        names that one's pass: it is not taken, and a fresh probe runs, up to PROBE_TRIES (a crash that shows in
-        most runs may miss one probe)."""
+        For a `crash` with no message (its signal name), a probe that failed with a diagnostic of its own saw
+        another failure and names that one's pass: it is not taken, and a fresh probe runs, up to PROBE_TRIES (a
+        crash that shows in most runs may miss one probe); then the recorded pipeline is bisected (`bisect`)."""
         for attempt in range(PROBE_TRIES if crash else 1):
             run = self.reproducer(text, local=self.stage.pass_from_local_reproducer, cap=cap, fresh=attempt > 0)
             if run.timed_out:
@@ -166,6 +183,9 @@ class Replay:
             found = sigmod.failing_pass(run.stderr) or sigmod.pass_from_reproducer(run.files.get(REPRODUCER, ""))
             if found or not crash:
                 return found
+        if crash and self.stage.pass_from_local_reproducer and self.pipeline is None:
+            bisected = bisect(self, text, crash)
+            return bisected.pass_name if bisected is not None else None
         return None
 
 

@@ -47,9 +47,47 @@ class Recorded:
                 token += ch
         return found
 
+    def steps(self) -> list[str]:
+        """The pipeline as single passes, each under the op anchors that nest it, in order (`builtin.module(a,
+        func.func(b,c))` -> `a`, `func.func(b)`, `func.func(c)`): any prefix is a pipeline of its own."""
+        found: list[str] = []
+        anchors: list[str] = []
+        braces, token = 0, ""
+        for ch in self.pipeline:
+            braces += {"{": 1, "}": -1}.get(ch, 0)
+            if braces or ch not in "(),":
+                token += ch
+                continue
+            name, token = token.strip(), ""
+            if ch == "(":
+                anchors.append(name)
+                continue
+            if name:
+                found.append(_nest(anchors[1:], name))  # the outermost anchor is the module the tool runs on
+            if ch == ")" and anchors:
+                anchors.pop()
+        return found
+
     def attach(self, text: str) -> str:
         """`text` (IR, with or without a trailer) ending in this trailer."""
         return strip(text).rstrip("\n") + "\n\n" + self.trailer.strip() + "\n"
+
+
+def step_pass(step: str) -> str:
+    """`func.func(x{opt=1})` -> `x`: the pass one step of `Recorded.steps` runs, as a pipeline names it."""
+    name = step
+    while True:  # options may nest braces
+        bare = re.sub(r"\{[^{}]*\}", "", name)
+        if bare == name:
+            break
+        name = bare
+    return name.rstrip(")").rsplit("(", 1)[-1].strip()
+
+
+def _nest(anchors: list[str], name: str) -> str:
+    for anchor in reversed(anchors):
+        name = f"{anchor}({name})"
+    return name
 
 
 def pipeline_text(text: str) -> str | None:
