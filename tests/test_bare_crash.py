@@ -247,3 +247,14 @@ def test_a_bare_bishengir_crash_reduces_to_a_repro_that_pins_its_pass(tmp_path: 
     repro.write_text(text.replace("hivm-normalize-matmul{{", "hivm-infer-mem-scope{{"))
     lit = subprocess.run([*LIT, "-q", str(repros)], capture_output=True, text=True, timeout=300)
     assert lit.returncode != 0
+
+
+def test_a_run_whose_probe_found_no_pass_still_counts_as_the_crash_reproducing() -> None:
+    placed, unplaced, other = _sig(VARIANT_A), _sig(VARIANT_B, None), _sig(OTHER_BUG, None)
+    counts = collections.Counter({placed.id: 3, unplaced.id: 1})
+    tally = Tally(4, counts, {placed.id: placed, unplaced.id: unplaced}, collections.Counter(signal=4))
+    assert tally.rate(placed) == 1.0  # 4/4: it crashed every run, whatever the probe said
+    assert not Expectation.of(placed).met_by(unplaced)  # but a candidate must show the pass
+    counts[other.id] = 1
+    tally = Tally(5, counts, {placed.id: placed, unplaced.id: unplaced, other.id: other}, collections.Counter(signal=5))
+    assert tally.shown(placed) == 4  # none of its frames: another crash

@@ -118,7 +118,7 @@ def render_check(report: CheckReport) -> str:
             ("id rests on", _rests_on(report)),
         ]
     if report.tally.runs > 1:
-        rate = f"{report.tally.counts.get(sig.id, 0)}/{report.tally.runs}" if sig else "-"
+        rate = f"{report.tally.shown(sig)}/{report.tally.runs}" if sig else "-"
         label = "FLAKY" if report.flaky else "deterministic"
         rows.append(("repeat", f"{rate} runs ({label}); outcomes {dict(report.tally.outcomes)}"))
         if sig is not None and (evidence := report.tally.evidence(sig)) is not None:
@@ -135,7 +135,7 @@ def _no_message(sig: Signature) -> str:
 def _rests_on(report: CheckReport) -> str:
     sig = report.signature
     assert sig is not None
-    shown, runs = report.tally.counts.get(sig.id, 0), report.tally.runs
+    shown, runs = report.tally.counts.get(sig.id, 0), report.tally.runs  # the id's own runs: what it rests on
     parts = []
     for part in sig.rests_on:
         value = {"stage": sig.stage, "outcome": sig.outcome, "message": "message", "signal": sig.detail,

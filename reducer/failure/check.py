@@ -65,7 +65,7 @@ class CheckReport:
         """What the id rests on and how stable each part was over the runs (the frames only refine it)."""
         sig = self.signature
         assert sig is not None
-        shown = self.tally.counts.get(sig.id, 0)
+        shown = self.tally.shown(sig)
         evidence = self.tally.evidence(sig)
         parts: dict[str, object] = {"rests_on": sig.rests_on, "runs": self.tally.runs, "same_id": shown}
         if evidence is not None:

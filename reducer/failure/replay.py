@@ -264,7 +264,16 @@ class Tally:
     def rate(self, sig: Signature | None) -> float:
         if sig is None:
             return 0.0
-        return self.counts.get(sig.id, 0) / self.runs if self.runs else 0.0
+        return self.shown(sig) / self.runs if self.runs else 0.0
+
+    def shown(self, sig: Signature) -> int:
+        """Runs that showed `sig`'s bug. For a bare crash, also the runs whose probe named no pass (their ids
+        fell back on frames) when nothing they showed says it is another crash: whether a crash reproduces is
+        its outcome's question, never its evidence's."""
+        if not sig.bare:
+            return self.counts.get(sig.id, 0)
+        return sum(n for sid, n in self.counts.items() if sid == sig.id or sigmod.unplaced_same_crash(sig,
+                   self.signatures[sid]))
 
 
 def tally(

@@ -340,6 +340,14 @@ def _signal_name(signum: int) -> str:
         return f"signal {signum}"
 
 
+def unplaced_same_crash(expected: Signature, sig: Signature) -> bool:
+    """A bare crash whose pass was not found (its probe did not crash) that nothing tells from `expected`: the
+    same stage, class and signal, and frames that agree. Counts towards how often a crash reproduces; never
+    towards interestingness, where the pass must be shown."""
+    same = (sig.stage, sig.outcome, sig.detail) == (expected.stage, expected.outcome, expected.detail)
+    return sig.bare and same and sig.failing_pass is None and frames_agree(expected.frames, sig.stack or sig.frames)
+
+
 @dataclass(frozen=True)
 class Expectation:
     """The one signature comparison: "this failure is that bug". An id alone matches the default id; a
