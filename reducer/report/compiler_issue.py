@@ -282,10 +282,11 @@ def bundle_notes(facts: ReportFacts) -> str:
         f"`{sig.failing_pass or 'unknown'}`",
         "- Key message (numbers, SSA names and paths masked):",
         "",
-        fence(sig.message or "(none: the frames identify this crash)", "text"),
+        fence(sig.message or _no_message(sig), "text"),
         "",
         "- Top frames (after the signal handler and the abort path; offsets into the stripped binary, see its "
-        "GNU build-id and sha256 in the issue):",
+        "GNU build-id and sha256 in the issue; for a crash with no message, those every run that printed frames "
+        "shared: a release build's stack varies from run to run):",
         "",
         fence("\n".join(sig.frames) or "(no stack dump)", "text"),
         "",
@@ -306,3 +307,9 @@ def bundle_notes(facts: ReportFacts) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _no_message(sig: Signature) -> str:
+    if sig.bare and sig.failing_pass:
+        return f"(none: a {sig.detail or 'crash'} in {sig.failing_pass}; the signal and that pass identify it)"
+    return "(none: the frames identify this crash)"
