@@ -258,3 +258,28 @@ def test_a_run_whose_probe_found_no_pass_still_counts_as_the_crash_reproducing()
     counts[other.id] = 1
     tally = Tally(5, counts, {placed.id: placed, unplaced.id: unplaced, other.id: other}, collections.Counter(signal=5))
     assert tally.shown(placed) == 4  # none of its frames: another crash
+
+
+def _entry(path: str, stderr: str, kernel: str) -> dict:
+    sig = _sig(stderr)
+    return {"failure": True, "id": sig.id, "title": sig.title, "outcome": sig.outcome, "stage": sig.stage,
+            "kernel": kernel, "path": path, "bytes": len(path), "signature": sig.to_dict(), "stack": list(sig.stack)}
+
+
+def test_a_sweep_splits_bare_crashes_of_one_pass_only_where_their_frames_share_nothing() -> None:
+    from reducer.sweep.groups import group_checks
+
+    varying = [_entry("a.mlir", VARIANT_A, "k1"), _entry("b.mlir", VARIANT_B, "k2"), _entry("c.mlir", NO_FRAMES, "k3")]
+    [one] = group_checks(varying)
+    assert one.id == one.sig_id and one.kernels == {"k1", "k2", "k3"}
+    assert one.signature is not None and one.signature.frames[0] == "bishengir-compile+0x4860b91"
+    other = _entry("d.mlir", OTHER_BUG, "k4")
+    groups = group_checks([*varying, other])
+    assert [(g.id, sorted(g.kernels)) for g in groups] == [
+        (one.id, ["k1", "k2", "k3"]), (f"{one.id}.2", ["k4"])
+    ]
+    second = groups[1]
+    assert second.sig_id == one.id and other["group"] == second.id
+    # Each group's expectation is its own bug: the other one's repro is not "known" for it.
+    assert second.expectation().met_by(_sig(OTHER_BUG)) and not second.expectation().met_by(_sig(VARIANT_A))
+    assert groups[0].expectation().met_by(_sig(VARIANT_B)) and not groups[0].expectation().met_by(_sig(OTHER_BUG))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from reducer.failure.signature import Expectation, Signature, common_frames
 
 # A group's (or a cause's) status in the triage: what its reduction came to.
 NEW = "new"
@@ -50,6 +52,14 @@ class Group:
     releases: str = ""  # the version matrix's verdict (sweep --matrix), e.g. "fixed in 1.1.0"
     by_kernel: dict[str, dict[str, Any]] = field(default_factory=dict)  # each kernel's smallest failing input
     causes: list[Cause] = field(default_factory=list)  # after reduction: one per distinct repro
+    sig_id: str = ""  # the signature id when `id` is a refined key (`ID.2`); else `id` is it
+    signature: Signature | None = None  # a bare crash's: its frames are those every unit of the group shared
+
+    def expectation(self) -> Expectation:
+        """This group's bug: a bare crash by its pass and the frames its units shared, else by its id."""
+        if self.signature is not None:
+            return Expectation.of(self.signature)
+        return Expectation(self.sig_id or self.id)
 
     def representatives(self, limit: int) -> list[dict[str, Any]]:
         """The inputs to reduce: one per kernel, smallest first, at most `limit`."""
@@ -57,12 +67,25 @@ class Group:
 
 
 def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
-    """One group per signature id; its example is the smallest failing file (and the options it failed with)."""
+    """One group per signature id; its example is the smallest failing file (and the options it failed with).
+
+    Bare crashes of one id (one pass, one signal) whose frames share nothing are distinct bugs: each set of units
+    whose frames overlap is a group of its own, keyed `ID`, `ID.2`... (units that printed no frames join the
+    largest). Frames only refine: they never split a group whose units share a frame."""
+    failing = [e for e in entries if e.get("failure") and e.get("id")]
+    keys = _refined_keys(failing)
     groups: dict[str, Group] = {}
-    for e in entries:
-        if not e.get("failure") or not e.get("id"):
-            continue
-        g = groups.setdefault(e["id"], Group(e["id"], e["title"], e["outcome"], e["stage"]))
+    for e in failing:
+        key = keys.get(id(e), e["id"])
+        if key != e["id"]:
+            e["group"] = key  # the unit rows name the group the unit is in
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = Group(key, e["title"], e["outcome"], e["stage"], sig_id=e["id"])
+            if e.get("signature"):
+                members = [m for m in failing if keys.get(id(m), m["id"]) == key]
+                sig = Signature.from_dict(e["signature"])
+                g.signature = replace(sig, frames=common_frames([tuple(m.get("stack") or ()) for m in members]))
         g.kernels.add(e["kernel"])
         g.files += 1
         example = {"kernel": e["kernel"], "path": e["path"], "bytes": e["bytes"], "options": e.get("options") or {}}
@@ -72,6 +95,31 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
         if own is None or (e["bytes"], e["path"]) < (own["bytes"], own["path"]):
             g.by_kernel[e["kernel"]] = example
     return sorted(groups.values(), key=lambda g: (-len(g.kernels), g.id))
+
+
+def _refined_keys(failing: list[dict[str, Any]]) -> dict[int, str]:
+    """`id(entry)` -> group key for bare-crash entries whose id is shared by units with disjoint frames."""
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for e in failing:
+        if e.get("signature"):
+            by_id.setdefault(e["id"], []).append(e)
+    keys: dict[int, str] = {}
+    for sig_id, members in by_id.items():
+        clusters: list[tuple[set[str], list[dict[str, Any]]]] = []
+        for e in sorted(members, key=lambda m: m["path"]):
+            frames = set(e.get("stack") or ())
+            if not frames:
+                continue
+            touching = [c for c in clusters if c[0] & frames]
+            merged = (frames.union(*(c[0] for c in touching)), [e] + [m for c in touching for m in c[1]])
+            clusters = [c for c in clusters if c not in touching] + [merged]
+        if len(clusters) < 2:
+            continue
+        clusters.sort(key=lambda c: (-len(c[1]), min(m["path"] for m in c[1])))
+        for n, (_, units) in enumerate(clusters, 1):
+            for e in units:
+                keys[id(e)] = sig_id if n == 1 else f"{sig_id}.{n}"
+    return keys
 
 
 def _ops_after(entry: dict[str, Any]) -> int:

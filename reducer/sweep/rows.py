@@ -53,8 +53,9 @@ def _row(
     failing = [e for e in checks if e.get("failure")]
     for e in failing:
         row["outcome"], row["stage"] = Outcome.FAILED, e["stage"]
-        if e["id"] not in row["ids"]:
-            row["ids"].append(e["id"])
+        shown = e.get("group") or e["id"]  # `ID.2`: a second bare crash of one pass (sweep/groups.py)
+        if shown not in row["ids"]:
+            row["ids"].append(shown)
     captured = outcome_of(record) if record is not None else None
     known = ((record or {}).get("incompatibility") or {}).get("name")
     if record is not None and captured in (Outcome.FRONTEND_ERROR, Outcome.INCOMPLETE) and not failing:

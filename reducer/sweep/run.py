@@ -195,15 +195,16 @@ class Sweep:
         its first reduction before any gets its second; then each group's reductions are merged into causes."""
         from reducer.repro.suite import all_repros
 
-        known = {r.signature.id: r.path for r in all_repros(self.req.repros)} if self.req.repros.exists() else {}
+        suite = all_repros(self.req.repros) if self.req.repros.exists() else []
         todo: list[tuple[int, int, Group, dict[str, Any]]] = []
         for group in groups:
             done = state.reductions_of(group.id)
             # A repro deleted or moved since: the suite decides (known elsewhere, or reduce again).
             done = [e for e in done if not (e.get("repro") and not Path(e["repro"]).is_file())]
             reps = group.representatives(self.req.kernels_per_signature)
-            if not done and group.id in known and not self.req.reduce_known:
-                group.status, group.repro = KNOWN, str(known[group.id])
+            known = _repro_of(group, suite)
+            if not done and known is not None and not self.req.reduce_known:
+                group.status, group.repro = KNOWN, str(known)
                 continue
             have = {e.get("kernel") or group.example["kernel"] for e in done}
             missing = [rep for rep in reps if rep["kernel"] not in have]
@@ -293,8 +294,8 @@ class Sweep:
             return None
         out = self.req.out / "reduced" / Path(f"{group.id}-{rep['kernel']}.mlir").name
         return ReduceJob(
-            group.id, rep["kernel"], rep["path"], group.stage, rep["options"], text, jobs, self.req.timeout,
-            self.req.max_time_per_bug, str(out), in_place=local,
+            group.sig_id or group.id, rep["kernel"], rep["path"], group.stage, rep["options"], text, jobs,
+            self.req.timeout, self.req.max_time_per_bug, str(out), in_place=local, group=group.id,
         )
 
     def _record(self, group: Group, rep: dict[str, Any], job: ReduceJob, done: ReduceDone) -> dict[str, Any]:
@@ -334,7 +335,6 @@ class Sweep:
 
     def _matrix(self, groups: list[Group]) -> None:
         """Each group's verdict over the releases, from its example (with the options it failed with)."""
-        from reducer.failure.signature import Expectation
         from reducer.release.matrix import run_matrix, verdict
         from reducer.release.releases import available
         from reducer.stage import table as stages
@@ -349,7 +349,7 @@ class Sweep:
             self.status(f"matrix: {group.id} on {len(listed[spec.wheel])} releases of {spec.wheel}")
             ir = Path(group.example["path"]).read_text(errors="replace")
             options = Options.from_mapping(group.example.get("options") or {})
-            rows = run_matrix(spec, listed[spec.wheel], ir, options, RunEnv(), Expectation(group.id), self.req.timeout)
+            rows = run_matrix(spec, listed[spec.wheel], ir, options, RunEnv(), group.expectation(), self.req.timeout)
             group.releases = verdict(rows)
 
     def _mark_fixed(self, groups: list[Group]) -> None:
@@ -358,16 +358,20 @@ class Sweep:
 
         if not self.req.repros.exists():
             return
-        fixed = {
-            r.signature.id: r.path
-            for r in all_repros(self.req.repros, include_fixed=True)
-            if "fixed" in r.path.relative_to(self.req.repros).parts
-        }
-        current = {r.signature.id: r.path for r in all_repros(self.req.repros)}
+        every = all_repros(self.req.repros, include_fixed=True)
+        fixed = [r for r in every if "fixed" in r.path.relative_to(self.req.repros).parts]
+        current = [r for r in every if r not in fixed]
         for group in groups:
-            if group.id in fixed and group.id not in current:
-                group.status, group.repro = FIXED, str(fixed[group.id])
+            was_fixed = _repro_of(group, fixed)
+            if was_fixed is not None and _repro_of(group, current) is None:
+                group.status, group.repro = FIXED, str(was_fixed)
                 group.note = "its repro is marked fixed, yet this sweep hits it again: a regression or another trigger"
+
+
+def _repro_of(group: Group, repros: list[Any]) -> Path | None:
+    """The repro in `repros` that shows this group's bug (a bare crash: by its pass and frames, not its id alone)."""
+    expected = group.expectation()
+    return next((r.path for r in repros if expected.met_by(r.signature)), None)
 
 
 def _same_toolchain(theirs: dict[str, str]) -> None:

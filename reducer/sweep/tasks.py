@@ -79,6 +79,9 @@ def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
             id_scheme=ID_SCHEME,
             title=sig.title if sig else report.outcome.label,
         )
+        if sig is not None and sig.bare:
+            # Two bare crashes of one pass share an id; the frames each run showed tell them apart in the triage.
+            entry.update(signature=sig.to_dict(), stack=list(sig.stack))
     entry["seconds"] = round(time.monotonic() - t0, 3)
     return entry
 
@@ -96,10 +99,11 @@ class ReduceJob:
     max_time: float | None
     out: str  # where the driver keeps the result
     in_place: bool = False  # a local executor: write `out` as the reduction goes (an interrupted sweep keeps it)
+    group: str = ""  # the triage group's key (`ID.2` for a second bare crash of one pass); default: the id
 
     @property
     def label(self) -> str:
-        return f"{self.sig_id}/{self.kernel}"
+        return f"{self.group or self.sig_id}/{self.kernel}"
 
 
 @dataclass
