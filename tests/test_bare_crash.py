@@ -283,3 +283,29 @@ def test_a_sweep_splits_bare_crashes_of_one_pass_only_where_their_frames_share_n
     # Each group's expectation is its own bug: the other one's repro is not "known" for it.
     assert second.expectation().met_by(_sig(OTHER_BUG)) and not second.expectation().met_by(_sig(VARIANT_A))
     assert groups[0].expectation().met_by(_sig(VARIANT_B)) and not groups[0].expectation().met_by(_sig(OTHER_BUG))
+
+
+@pytest.mark.slow
+def test_a_sweep_keeps_two_bare_crashes_of_one_pass_as_two_signatures_with_two_repros(tmp_path: Path) -> None:
+    from reducer.repro.suite import all_repros, strip_header
+
+    ir = tmp_path / "ir"
+    ir.mkdir()
+    for name in BARE_REPROS:
+        text = strip_header((ROOT / "repros" / "adapter" / name).read_text())
+        (ir / name.replace("-sigsegv-in-tritontounstructure.mlir", ".ttir")).write_text(text)
+    out, repros = tmp_path / "sweep", tmp_path / "repros"
+    done = run_cli("sweep", str(ir), "-o", str(out), "--repros", str(repros), "-j", "2", "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    triage = json.loads((out / "triage.json").read_text())
+    ids = sorted(g["id"] for g in triage["signatures"])
+    assert len(ids) == 2 and ids[1] == ids[0] + ".2", ids
+    assert all(g["status"] == "new" and g["repro"] for g in triage["signatures"]), triage["signatures"]
+    assert len(all_repros(repros)) == 2
+    # Swept again, each group finds its own repro: known, and not the other one's.
+    again = run_cli("sweep", str(ir), "-o", str(tmp_path / "again"), "--repros", str(repros), "-j", "2", "-q")
+    assert again.returncode == 0, again.stdout + again.stderr
+    second = json.loads((tmp_path / "again" / "triage.json").read_text())["signatures"]
+    assert sorted((g["status"], Path(g["repro"]).name) for g in second) == sorted(
+        ("known", Path(g["repro"]).name) for g in triage["signatures"]
+    )

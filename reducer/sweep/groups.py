@@ -98,28 +98,32 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
 
 
 def _refined_keys(failing: list[dict[str, Any]]) -> dict[int, str]:
-    """`id(entry)` -> group key for bare-crash entries whose id is shared by units with disjoint frames."""
+    """`id(entry)` -> group key for bare-crash entries whose id is shared by units with disjoint frames.
+
+    Two units are one bug when either's stack holds one of the other's top frames (the frames near the crash;
+    deeper ones are the pass manager's, common to every crash of the pass)."""
     by_id: dict[str, list[dict[str, Any]]] = {}
     for e in failing:
-        if e.get("signature"):
+        if e.get("signature") and e.get("stack"):
             by_id.setdefault(e["id"], []).append(e)
     keys: dict[int, str] = {}
     for sig_id, members in by_id.items():
-        clusters: list[tuple[set[str], list[dict[str, Any]]]] = []
+        clusters: list[list[dict[str, Any]]] = []
         for e in sorted(members, key=lambda m: m["path"]):
-            frames = set(e.get("stack") or ())
-            if not frames:
-                continue
-            touching = [c for c in clusters if c[0] & frames]
-            merged = (frames.union(*(c[0] for c in touching)), [e] + [m for c in touching for m in c[1]])
-            clusters = [c for c in clusters if c not in touching] + [merged]
+            touching = [c for c in clusters if any(_linked(e, m) for m in c)]
+            clusters = [c for c in clusters if c not in touching] + [[e] + [m for c in touching for m in c]]
         if len(clusters) < 2:
             continue
-        clusters.sort(key=lambda c: (-len(c[1]), min(m["path"] for m in c[1])))
-        for n, (_, units) in enumerate(clusters, 1):
+        clusters.sort(key=lambda c: (-len(c), min(m["path"] for m in c)))
+        for n, units in enumerate(clusters, 1):
             for e in units:
                 keys[id(e)] = sig_id if n == 1 else f"{sig_id}.{n}"
     return keys
+
+
+def _linked(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    top_a, top_b = set(a["signature"].get("frames") or ()), set(b["signature"].get("frames") or ())
+    return bool(top_a & set(b["stack"]) or top_b & set(a["stack"]))
 
 
 def _ops_after(entry: dict[str, Any]) -> int:
