@@ -26,6 +26,8 @@ TOP_FRAMES = 5
 ID_SCHEME = 2
 # The outcomes whose ids scheme 2 changed: a stored id of an older scheme is recomputed or re-checked.
 RESCHEMED = ("signal", "self-caught-crash")
+# Anchor frames a run's stack must hold to agree with them (fewer only when fewer are there to compare).
+AGREEING_FRAMES = 2
 # Frames a run keeps as evidence: enough to reach below a crash site that varies.
 EVIDENCE_FRAMES = 16
 
@@ -320,7 +322,8 @@ def _module(frame: str) -> str | None:
 def frames_agree(anchor: list[str], stack: tuple[str, ...] | list[str], strict: bool = False) -> bool:
     """Whether a run's stack is consistent with the frames a bug always shows (`anchor`): a stack with no
     frames, or only frames of another binary (a pass-level replay runs another tool), is no evidence against
-    it; otherwise it must share one anchor frame (`strict`: all of them)."""
+    it; otherwise it must hold two anchor frames (`strict`: all of them). One is not enough: a shallow crash's top
+    frames reach the pattern driver, which every crash in the pass passes through."""
     if not anchor:
         return True
     modules = {_module(f) for f in anchor}
@@ -328,7 +331,9 @@ def frames_agree(anchor: list[str], stack: tuple[str, ...] | list[str], strict: 
     if not comparable:
         return True
     hits = comparable.intersection(anchor)
-    return hits == set(anchor) if strict else bool(hits)
+    if strict:
+        return hits == set(anchor)
+    return len(hits) >= min(AGREEING_FRAMES, len(set(anchor)), len(comparable))
 
 
 def _signal_name(signum: int) -> str:

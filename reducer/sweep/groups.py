@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reducer.failure.signature import Expectation, Signature, common_frames
+from reducer.failure.signature import Expectation, Signature, common_frames, frames_agree
 
 # A group's (or a cause's) status in the triage: what its reduction came to.
 NEW = "new"
@@ -100,8 +100,8 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
 def _refined_keys(failing: list[dict[str, Any]]) -> dict[int, str]:
     """`id(entry)` -> group key for bare-crash entries whose id is shared by units with disjoint frames.
 
-    Two units are one bug when either's stack holds one of the other's top frames (the frames near the crash;
-    deeper ones are the pass manager's, common to every crash of the pass)."""
+    Two units are one bug when either's stack agrees with the other's top frames (`frames_agree`: the frames near
+    the crash; deeper ones are the pass manager's, common to every crash of the pass)."""
     by_id: dict[str, list[dict[str, Any]]] = {}
     for e in failing:
         if e.get("signature") and e.get("stack"):
@@ -122,8 +122,8 @@ def _refined_keys(failing: list[dict[str, Any]]) -> dict[int, str]:
 
 
 def _linked(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    top_a, top_b = set(a["signature"].get("frames") or ()), set(b["signature"].get("frames") or ())
-    return bool(top_a & set(b["stack"]) or top_b & set(a["stack"]))
+    top_a, top_b = list(a["signature"].get("frames") or ()), list(b["signature"].get("frames") or ())
+    return bool(top_a and top_b) and (frames_agree(top_a, b["stack"]) or frames_agree(top_b, a["stack"]))
 
 
 def _ops_after(entry: dict[str, Any]) -> int:
