@@ -309,3 +309,14 @@ def test_a_sweep_keeps_two_bare_crashes_of_one_pass_as_two_signatures_with_two_r
     assert sorted((g["status"], Path(g["repro"]).name) for g in second) == sorted(
         ("known", Path(g["repro"]).name) for g in triage["signatures"]
     )
+
+
+def test_whichever_crash_site_the_expectation_was_taken_from_the_other_still_agrees() -> None:
+    deep, shallow = _sig(VARIANT_B), _sig(VARIANT_A)  # one run each: B's top reaches the shared path at its 5th
+    assert Expectation.of(deep).met_by(shallow) and Expectation.of(shallow).met_by(deep)
+    # Kept through a repro header (the stack travels with a bare crash's signature).
+    assert Expectation.of(type(deep).from_dict(deep.to_dict())).met_by(shallow)
+    # One shared frame deep in the pattern driver is not the same crash (repros 0003 and 0004 share one).
+    driver = [0x4860B91, 0x7000001, 0x7000002, 0x7000003, 0x7000004, 0x7000005]
+    other = _sig(_dump([0x6000001, 0x6000002, 0x6000003, 0x6000004], driver))
+    assert not Expectation.of(deep).met_by(other) and not Expectation.of(other).met_by(deep)

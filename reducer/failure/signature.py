@@ -243,7 +243,9 @@ class Signature:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        del data["stack"]
+        data["stack"] = list(self.stack)
+        if not (self.bare and self.stack):
+            del data["stack"]  # evidence of a bare crash only: a message says enough
         data["id"] = self.id
         data["strict_id"] = self.strict_id
         data["title"] = self.title
@@ -258,6 +260,7 @@ class Signature:
             failing_pass=data.get("failing_pass") or None,  # type: ignore[arg-type]
             frames=list(data.get("frames") or []),  # type: ignore[arg-type]
             detail=str(data.get("detail", "")),
+            stack=tuple(data.get("stack") or ()),  # type: ignore[arg-type]
         )
         return sig
 
@@ -350,7 +353,16 @@ def unplaced_same_crash(expected: Signature, sig: Signature) -> bool:
     same stage, class and signal, and frames that agree. Counts towards how often a crash reproduces; never
     towards interestingness, where the pass must be shown."""
     same = (sig.stage, sig.outcome, sig.detail) == (expected.stage, expected.outcome, expected.detail)
-    return sig.bare and same and sig.failing_pass is None and frames_agree(expected.frames, sig.stack or sig.frames)
+    return sig.bare and same and sig.failing_pass is None and stacks_agree(expected, sig)
+
+
+def stacks_agree(expected: Signature, sig: Signature, strict: bool = False) -> bool:
+    """`frames_agree` either way round: the run's stack holds the expected top frames, or the expected stack (when
+    known) holds the run's. A crash whose site varies shows a shallower or a deeper top each run; whichever one
+    the expectation was taken from, the other still shares the path below it."""
+    if frames_agree(expected.frames, sig.stack or tuple(sig.frames), strict):
+        return True
+    return not strict and bool(expected.stack) and bool(sig.frames) and frames_agree(sig.frames, expected.stack)
 
 
 @dataclass(frozen=True)
@@ -375,17 +387,16 @@ class Expectation:
         expected = self.signature
         if expected is None:
             return sig.id == self.id
-        stack = sig.stack or tuple(sig.frames)
         if expected.bare:
             same = (sig.stage, sig.outcome, sig.detail) == (expected.stage, expected.outcome, expected.detail)
             if not sig.bare or not same:
                 return False
             if expected.failing_pass and sig.failing_pass != expected.failing_pass:
                 return False
-            return frames_agree(expected.frames, stack, self.strict)
+            return stacks_agree(expected, sig, self.strict)
         if sig.id != self.id:
             return False
-        return frames_agree(expected.frames, stack, strict=True) if self.strict else True
+        return stacks_agree(expected, sig, strict=True) if self.strict else True
 
     def strictly(self, strict: bool) -> Expectation:
         return Expectation(self.id, self.signature, strict)
