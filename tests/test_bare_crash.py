@@ -12,15 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from reducer.failure.evidence import common_frames, frames_agree
 from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Replay, Tally
-from reducer.failure.signature import (
-    Expectation,
-    common_frames,
-    compute,
-    frames_agree,
-    pipeline_passes,
-)
+from reducer.failure.signature import Expectation, compute, pipeline_passes
 from reducer.safety.lit_safe import planted
 from reducer.stage.runner import RunResult
 from reducer.stage.table import ADAPTER, BISHENGIR

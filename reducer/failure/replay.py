@@ -15,6 +15,7 @@ from reducer.errors import CommandLineRejected
 from reducer.failure import signature as sigmod
 from reducer.failure.bisect import bisect
 from reducer.failure.classify import classify, specific_error_line
+from reducer.failure.evidence import TOP_FRAMES, common_frames, unplaced_same_crash
 from reducer.failure.outcome import Outcome
 from reducer.failure.signature import Signature
 from reducer.stage.options import Options
@@ -257,9 +258,9 @@ class Tally:
         stacks = self.stacks.get(sig.id)
         if not stacks:
             return None
-        tops = collections.Counter(s[: sigmod.TOP_FRAMES] for s in stacks if s)
+        tops = collections.Counter(s[: TOP_FRAMES] for s in stacks if s)
         identical = tops.most_common(1)[0][1] if tops else 0
-        return Evidence(len(stacks), sum(1 for s in stacks if s), identical, sigmod.common_frames(stacks))
+        return Evidence(len(stacks), sum(1 for s in stacks if s), identical, common_frames(stacks))
 
     def rate(self, sig: Signature | None) -> float:
         if sig is None:
@@ -272,7 +273,7 @@ class Tally:
         its outcome's question, never its evidence's."""
         if not sig.bare:
             return self.counts.get(sig.id, 0)
-        return sum(n for sid, n in self.counts.items() if sid == sig.id or sigmod.unplaced_same_crash(sig,
+        return sum(n for sid, n in self.counts.items() if sid == sig.id or unplaced_same_crash(sig,
                    self.signatures[sid]))
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reducer.failure.signature import Expectation, Signature, common_frames, frames_agree
+from reducer.failure.evidence import common_frames, frames_agree
+from reducer.failure.signature import Expectation, Signature
 
 # A group's (or a cause's) status in the triage: what its reduction came to.
 NEW = "new"
