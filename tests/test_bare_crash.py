@@ -177,7 +177,7 @@ def test_a_group_whose_reductions_gave_no_repro_tries_its_next_kernel(tmp_path: 
     assert [c.note for c in group.causes if c.status == NOT_REDUCED] == ["why it failed"]
 
 
-# --- end to end, on the real bishengir-compile 1.2.0 (our own kernel: examples/kernels/nested_dot_if_sigsegv.py) -------
+# --- end to end, on the real bishengir-compile 1.2.0 (our own kernel: examples/kernels/nested_dot_if_sigsegv.py) ---
 
 STABLE = ROOT / "examples" / "ir" / "nested_dot_if_sigsegv.ttadapter"
 VARYING = ROOT / "examples" / "ir" / "nested_dot_if_rowmajor.ttadapter"
