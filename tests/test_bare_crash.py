@@ -258,7 +258,7 @@ def test_a_run_whose_probe_found_no_pass_still_counts_as_the_crash_reproducing()
 def _entry(path: str, stderr: str, kernel: str) -> dict:
     sig = _sig(stderr)
     return {"failure": True, "id": sig.id, "title": sig.title, "outcome": sig.outcome, "stage": sig.stage,
-            "kernel": kernel, "path": path, "bytes": len(path), "signature": sig.to_dict(), "stack": list(sig.stack)}
+            "kernel": kernel, "path": path, "bytes": len(path), "signature": sig.to_dict()}
 
 
 def test_a_sweep_splits_bare_crashes_of_one_pass_only_where_their_frames_share_nothing() -> None:

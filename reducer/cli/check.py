@@ -71,7 +71,8 @@ def check(
         expectation = parse_expectation(expect, strict) if expect else None
         spec, opts, env = replay_setup(file, stage, target, npu_options, env_items)
         source = load(file, spec)
-        # As an interestingness test (--expect) every millisecond counts: skip the failing-pass probe.
+        # As an interestingness test (--expect) every millisecond counts: skip the failing-pass probe (a bare
+        # crash still probes: its id is its pass).
         report = check_file(source, opts, runs=runs, timeout=timeout, env=env,
                             explore_knobs=runs > 1 and expectation is None, find_pass=expectation is None)
         if as_json:
@@ -136,12 +137,10 @@ def _rests_on(report: CheckReport) -> str:
     sig = report.signature
     assert sig is not None
     shown, runs = report.tally.counts.get(sig.id, 0), report.tally.runs  # the id's own runs: what it rests on
-    parts = []
-    for part in sig.rests_on:
-        value = {"stage": sig.stage, "outcome": sig.outcome, "message": "message", "signal": sig.detail,
-                 "failing pass": sig.failing_pass, "frames": "top frames"}[part]
-        parts.append(f"{part} {value} ({shown}/{runs} runs)" if part != "message" else f"message ({shown}/{runs} runs)")
-    return "; ".join(parts)
+    values = {"stage": sig.stage, "outcome": sig.outcome, "signal": sig.detail, "failing pass": sig.failing_pass,
+              "frames": "top frames"}
+    return "; ".join(" ".join(filter(None, (part, values.get(part)))) + f" ({shown}/{runs} runs)"
+                     for part in sig.rests_on)
 
 
 def _frames_seen(evidence: Evidence) -> str:

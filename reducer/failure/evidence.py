@@ -25,9 +25,12 @@ def common_frames(stacks: list[tuple[str, ...]] | list[list[str]], count: int = 
     return [f for f in printed[0] if f in shared][:count]
 
 
+_MODULE_FRAME = re.compile(r"^(\S+)\+0x[0-9a-fA-F]+$")
+
+
 def _module(frame: str) -> str | None:
     """`bishengir-compile+0x3b1f` -> its module; a symbol name belongs to no one module."""
-    m = re.match(r"^(\S+)\+0x[0-9a-fA-F]+$", frame)
+    m = _MODULE_FRAME.match(frame)
     return m.group(1) if m else None
 
 

@@ -99,8 +99,8 @@ class Replay:
             # must not cost the whole timeout: it gets ten times the plain run, at least PROBE_SECONDS.
             crash = sig.detail if sig is not None and bare else None
             pass_name = self.failing_pass(text, max(PROBE_SECONDS, 10 * run.seconds), crash=crash)
-        if pass_name is not None:
-            sig = sigmod.compute(self.stage, outcome, run, pass_name)
+        if pass_name is not None and sig is not None:
+            sig = replace(sig, failing_pass=pass_name)
         return Observation(outcome, sig, run)
 
     def pinned_pass(self) -> str | None:
@@ -252,7 +252,7 @@ class Tally:
         sig_id, _ = self.counts.most_common(1)[0]
         sig = self.signatures[sig_id]
         evidence = self.evidence(sig)
-        return sig if evidence is None or not evidence.printed else sigmod.with_frames(sig, evidence.common)
+        return sig if evidence is None or not evidence.printed else replace(sig, frames=evidence.common)
 
     def evidence(self, sig: Signature) -> Evidence | None:
         stacks = self.stacks.get(sig.id)

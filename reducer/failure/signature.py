@@ -8,7 +8,7 @@ frontend's findings.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from reducer.failure.classify import first_error_line
@@ -79,12 +79,7 @@ def pass_from_reproducer(text: str) -> str | None:
 
 def pipeline_passes(pipeline: str) -> list[str]:
     """`builtin.module(func.func(X{opts}),Y)` -> [X, Y]: the passes of a textual pipeline, nesting dropped."""
-    bare = pipeline
-    while True:  # options may nest braces
-        stripped = re.sub(r"\{[^{}]*\}", "", bare)
-        if stripped == bare:
-            break
-        bare = stripped
+    bare = reproducer.strip_options(pipeline)
     return [n for n in re.split(r"[(),\s]+", bare) if n and n not in ("builtin.module", "func.func")]
 
 
@@ -241,8 +236,9 @@ class Signature:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        data["stack"] = list(self.stack)
-        if not (self.bare and self.stack):
+        if self.bare and self.stack:
+            data["stack"] = list(self.stack)
+        else:
             del data["stack"]  # evidence of a bare crash only: a message says enough
         data["id"] = self.id
         data["strict_id"] = self.strict_id
@@ -298,10 +294,6 @@ def compute(stage: StageSpec, outcome: Outcome, run: RunResult, pass_name: str |
         detail=detail,
         stack=tuple(top_frames(stderr, EVIDENCE_FRAMES)),
     )
-
-
-def with_frames(sig: Signature, frames: list[str]) -> Signature:
-    return replace(sig, frames=list(frames))
 
 
 def _signal_name(signum: int) -> str:

@@ -35,17 +35,7 @@ class Recorded:
     def passes(self) -> list[str]:
         """The passes the pipeline runs, options included (`triton-to-linalg{named-ops=false ...}`), without the
         op anchors that nest them (`builtin.module(...)`, `func.func(...)`)."""
-        found: list[str] = []
-        braces, token = 0, ""
-        for ch in self.pipeline:
-            braces += {"{": 1, "}": -1}.get(ch, 0)
-            if braces == 0 and ch in "(),":
-                if ch != "(" and token.strip():
-                    found.append(token.strip())
-                token = ""  # `(` follows an op anchor: not a pass
-            else:
-                token += ch
-        return found
+        return [_unnest(step) for step in self.steps()]
 
     def steps(self) -> list[str]:
         """The pipeline as single passes, each under the op anchors that nest it, in order (`builtin.module(a,
@@ -73,15 +63,25 @@ class Recorded:
         return strip(text).rstrip("\n") + "\n\n" + self.trailer.strip() + "\n"
 
 
+def strip_options(pipeline: str) -> str:
+    """A textual pipeline without its passes' `{...}` options (which may nest braces)."""
+    while True:
+        bare = re.sub(r"\{[^{}]*\}", "", pipeline)
+        if bare == pipeline:
+            return bare
+        pipeline = bare
+
+
 def step_pass(step: str) -> str:
     """`func.func(x{opt=1})` -> `x`: the pass one step of `Recorded.steps` runs, as a pipeline names it."""
-    name = step
-    while True:  # options may nest braces
-        bare = re.sub(r"\{[^{}]*\}", "", name)
-        if bare == name:
-            break
-        name = bare
-    return name.rstrip(")").rsplit("(", 1)[-1].strip()
+    return _unnest(strip_options(step))
+
+
+def _unnest(step: str) -> str:
+    """`func.func(x{opt=1})` -> `x{opt=1}`: a step without the op anchors around it."""
+    while (m := re.fullmatch(r"[\w.]+\((.*)\)", step.strip(), re.S)) is not None:
+        step = m.group(1)
+    return step.strip()
 
 
 def _nest(anchors: list[str], name: str) -> str:

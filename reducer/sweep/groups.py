@@ -76,6 +76,7 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
     failing = [e for e in entries if e.get("failure") and e.get("id")]
     keys = _refined_keys(failing)
     groups: dict[str, Group] = {}
+    stacks: dict[str, list[tuple[str, ...]]] = {}  # a bare-crash group's units' stacks
     for e in failing:
         key = keys.get(id(e), e["id"])
         if key != e["id"]:
@@ -84,9 +85,9 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
         if g is None:
             g = groups[key] = Group(key, e["title"], e["outcome"], e["stage"], sig_id=e["id"])
             if e.get("signature"):
-                members = [m for m in failing if keys.get(id(m), m["id"]) == key]
-                sig = Signature.from_dict(e["signature"])
-                g.signature = replace(sig, frames=common_frames([tuple(m.get("stack") or ()) for m in members]))
+                g.signature = Signature.from_dict(e["signature"])
+        if g.signature is not None:
+            stacks.setdefault(key, []).append(_stack(e))
         g.kernels.add(e["kernel"])
         g.files += 1
         example = {"kernel": e["kernel"], "path": e["path"], "bytes": e["bytes"], "options": e.get("options") or {}}
@@ -95,7 +96,15 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
         own = g.by_kernel.get(e["kernel"])
         if own is None or (e["bytes"], e["path"]) < (own["bytes"], own["path"]):
             g.by_kernel[e["kernel"]] = example
+    for key, seen in stacks.items():
+        g = groups[key]
+        assert g.signature is not None
+        g.signature = replace(g.signature, frames=common_frames(seen))
     return sorted(groups.values(), key=lambda g: (-len(g.kernels), g.id))
+
+
+def _stack(entry: dict[str, Any]) -> tuple[str, ...]:
+    return tuple((entry.get("signature") or {}).get("stack") or ())
 
 
 def _refined_keys(failing: list[dict[str, Any]]) -> dict[int, str]:
@@ -105,14 +114,15 @@ def _refined_keys(failing: list[dict[str, Any]]) -> dict[int, str]:
     the crash; deeper ones are the pass manager's, common to every crash of the pass)."""
     by_id: dict[str, list[dict[str, Any]]] = {}
     for e in failing:
-        if e.get("signature") and e.get("stack"):
+        if _stack(e):
             by_id.setdefault(e["id"], []).append(e)
     keys: dict[int, str] = {}
     for sig_id, members in by_id.items():
         clusters: list[list[dict[str, Any]]] = []
         for e in sorted(members, key=lambda m: m["path"]):
             touching = [c for c in clusters if any(_linked(e, m) for m in c)]
-            clusters = [c for c in clusters if c not in touching] + [[e] + [m for c in touching for m in c]]
+            apart = [c for c in clusters if all(c is not t for t in touching)]
+            clusters = apart + [[e] + [m for c in touching for m in c]]
         if len(clusters) < 2:
             continue
         clusters.sort(key=lambda c: (-len(c), min(m["path"] for m in c)))
@@ -124,7 +134,7 @@ def _refined_keys(failing: list[dict[str, Any]]) -> dict[int, str]:
 
 def _linked(a: dict[str, Any], b: dict[str, Any]) -> bool:
     top_a, top_b = list(a["signature"].get("frames") or ()), list(b["signature"].get("frames") or ())
-    return bool(top_a and top_b) and (frames_agree(top_a, b["stack"]) or frames_agree(top_b, a["stack"]))
+    return bool(top_a and top_b) and (frames_agree(top_a, _stack(b)) or frames_agree(top_b, _stack(a)))
 
 
 def _ops_after(entry: dict[str, Any]) -> int:

@@ -81,7 +81,7 @@ def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
         )
         if sig is not None and sig.bare:
             # Two bare crashes of one pass share an id; the frames each run showed tell them apart in the triage.
-            entry.update(signature=sig.to_dict(), stack=list(sig.stack))
+            entry.update(signature=sig.to_dict())  # with its stack
     entry["seconds"] = round(time.monotonic() - t0, 3)
     return entry
 
