@@ -80,7 +80,7 @@ def _patch(name: str, module: Any) -> None:
         module.JITFunction.run = _capturing_run
         module.JITFunction._reducer_capture = True
     elif name == "triton.runtime.autotuner" and not getattr(module.Autotuner, "_reducer_capture", False):
-        module.Autotuner.__init__ = _without_benchmarker(module.Autotuner.__init__)
+        module.Autotuner.__init__ = without_benchmarker(module.Autotuner.__init__)
         module.Autotuner._bench = _compile_only_bench
         module.Autotuner.prune_configs = _every_config
         module.Autotuner._reducer_capture = True
@@ -91,7 +91,7 @@ def _no_bench(kernel_call: Any, quantiles: Any = None, **_: Any) -> list[float]:
     return [1.0, 1.0, 1.0]
 
 
-def _without_benchmarker(init: Any) -> Any:
+def without_benchmarker(init: Any) -> Any:
     """`Autotuner.__init__` asks the active driver for a benchmarker; with no device there is no driver."""
     import functools
     import inspect
@@ -217,6 +217,11 @@ def _capture_once(
         "kernel": self.fn.__name__,
         "qualname": f"{self.fn.__module__}.{self.fn.__qualname__}",
         "source": source_of(self.fn),
+        # Where the kernel can be imported again (the fit search re-specialises it in a process of its own).
+        "module": self.fn.__module__,
+        "fn_qualname": self.fn.__qualname__,
+        "import_path": [p for p in sys.path if isinstance(p, str)],
+        "cwd": os.getcwd(),
         "target": target,
         "pid": os.getpid(),
         **_CONFIG,

@@ -40,11 +40,17 @@ class CompileRecord:
     returncode: int | None = None
     missing_tool: str | None = None  # a stage stopped at a tool our wheels should ship: the setup, not a bug
     exception: BaseException | None = field(default=None, repr=False)  # what the compile raised, to raise it again
+    stop_before: str | None = None  # a stage's name: the compile ends once that stage's input is recorded
+    stopped: bool = False  # it did (the backend may wrap the exception that ends it)
 
     @property
     def is_failure(self) -> bool:
         """True for a real compiler failure; a missing hivmc after a clean MLIR pipeline is not one."""
         return self.outcome is Outcome.FAILED
+
+
+class _Stopped(Exception):
+    """Raised in place of running the stage a compile was asked to stop before (its input is recorded)."""
 
 
 class _FakeNPUUtils:
@@ -163,6 +169,9 @@ def _recording_stage(ext: str, stage: Callable[[Any, Any], Any], record: Compile
     """Wrap one stage: keep its text output, and on failure keep the subprocess's stderr and exit status."""
 
     def run(src: Any, metadata: Any) -> Any:
+        if record.stop_before is not None and _stage_name(ext) == record.stop_before:
+            record.stopped = True
+            raise _Stopped(ext)
         try:
             out = stage(src, metadata)
         except subprocess.CalledProcessError as exc:
@@ -211,17 +220,20 @@ def compile_for_ascend(
     target: str = DEFAULT_TARGET,
     options: dict[str, Any] | None = None,
     attrs: Any = None,
+    stop_before: str | None = None,
 ) -> CompileRecord:
     """Compile ``fn`` for ``GPUTarget("npu", target, 0)`` and record each stage's IR and the outcome.
 
     Constexpr arguments may be left out of ``signature``: they are added as ``"constexpr"``. ``attrs`` is
     a launch's own specialisation (divisibility etc.), as `reducer capture` computes it from real arguments.
+    With ``stop_before`` (a stage's name) the compile ends, as passed, once that stage's input is recorded: the
+    fit search runs the stage itself.
     """
     import triton
     from triton.backends.compiler import GPUTarget
 
     name = getattr(fn, "__name__", None) or getattr(getattr(fn, "fn", None), "__name__", "kernel")
-    record = CompileRecord(kernel_name=name, target=target)
+    record = CompileRecord(kernel_name=name, target=target, stop_before=stop_before)
     full_signature = dict(signature)
     for key in constants:
         full_signature.setdefault(key, "constexpr")
@@ -234,10 +246,16 @@ def compile_for_ascend(
                 src = triton.compiler.ASTSource(fn, full_signature, dict(constants), attrs)
                 triton.compile(src, target=GPUTarget("npu", target, 0), options=options)
             except Exception as exc:
+                if record.stopped:  # the stage we stopped before: its input is recorded, nothing failed
+                    return _classified(record)
                 record.exception = exc
                 if record.failed_stage is None:
                     record.failed_stage = FRONTEND_STAGE
                     record.error = f"{type(exc).__name__}: {exc}"
+    return _classified(record)
+
+
+def _classified(record: CompileRecord) -> CompileRecord:
     _classify(record)
     return record
 

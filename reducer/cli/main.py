@@ -10,6 +10,7 @@ import click
 from reducer.cli.about import doctor, passes
 from reducer.cli.capture import capture
 from reducer.cli.check import check
+from reducer.cli.fit import fit
 from reducer.cli.matrix import matrix
 from reducer.cli.reduce import reduce
 from reducer.cli.report import report
@@ -25,7 +26,7 @@ def main() -> None:
     procs.install_cleanup()
 
 
-for _command in (doctor, check, reduce, save, recheck, export_test, passes, capture, sweep, report, matrix):
+for _command in (doctor, check, reduce, save, recheck, export_test, passes, capture, sweep, fit, report, matrix):
     main.add_command(_command)
 
 

@@ -56,3 +56,12 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode())
+
+
+def append_line(path: Path, line: str) -> None:
+    """One whole line at the end of `path` in a single write: a reader sees it all or, after a crash, at worst a
+    torn last line it can skip."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fh.write(line.rstrip("\n") + "\n")
+        fh.flush()

@@ -1,0 +1,217 @@
+"""The fit search for one unit that hit a resource limit.
+
+1. The unit as captured is specialised again and run: it must still hit the limit (its bits are the baseline).
+2. The smallest specialisation (every power-of-two parameter at the floor): if even that overflows, no config
+   fits, and the finding is a compiler-bug candidate (`anomaly`).
+3. An autotuned kernel: every config of its list, to say which fit.
+4. The lattice, nearest first, `jobs` at a time; a candidate at least as big as one that overflowed is skipped
+   (memory grows with the tile). It stops at the first fit once nothing nearer is left undecided, or at the
+   time budget (the smallest then stands as the fit).
+5. The structurally equivalent forms (`anomaly`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reducer.fit import anomaly
+from reducer.fit.candidates import Candidate, is_block_name, nearest_first, smallest, tunables
+from reducer.fit.recipe import NoSource, Recipe
+from reducer.fit.respecialise import Respecialiser
+from reducer.fit.result import Fit, FitResult
+from reducer.fit.verdict import FITS, OVERFLOWS, Verdict, VerdictCache
+from reducer.stage.options import Options
+
+DEFAULT_FIT_SECONDS = 120.0
+
+
+@dataclass
+class FitRequest:
+    recipe: Recipe
+    out: Path  # the unit's fit folder: candidates' inputs, the fitting one kept as `fit.<kind>`
+    jobs: int = 1
+    budget: float = DEFAULT_FIT_SECONDS
+    timeout: float = 120.0  # one stage run
+    cache: VerdictCache | None = None
+    status: Callable[[str], None] = field(default=lambda _text: None)
+
+
+@dataclass
+class _Tried:
+    candidate: Candidate
+    verdict: Verdict | None
+    error: str | None = None
+    path: Path | None = None
+
+
+class FitSearch:
+    def __init__(self, request: FitRequest) -> None:
+        self.req = request
+        self.recipe = request.recipe
+        self.user = tunables(self.recipe.constants)
+        self.options = Options.from_mapping({**self.recipe.options, "target": self.recipe.target},
+                                            ignore_unknown=True)
+        self.cache = request.cache or VerdictCache(None, {})
+        self.result = FitResult(self.recipe.kernel)
+        self.tried: list[_Tried] = []
+        self.t0 = time.monotonic()
+
+    def run(self) -> FitResult:
+        out = self.req.out
+        out.mkdir(parents=True, exist_ok=True)
+        hits0 = self.cache.hits
+        try:
+            with Respecialiser(self.recipe, out / "candidates") as worker:
+                (out / "candidates").mkdir(exist_ok=True)
+                worker.start()
+                self._search(worker)
+        except NoSource as err:
+            self.result.reason = f"no source: {err}"
+        self.result.seconds = time.monotonic() - self.t0
+        self.result.cache_hits = self.cache.hits - hits0
+        self.result.tried = len([t for t in self.tried if t.verdict is not None or t.error])
+        self.result.tried_log = [_log(t) for t in self.tried]
+        return self.result
+
+    def _search(self, worker: Respecialiser) -> None:
+        base = self.attempt(worker, Candidate((), 0))
+        if base.verdict is None or base.verdict.status != OVERFLOWS:
+            self.result.reason = _not_reproduced(base)
+            if base.verdict is not None and base.verdict.status == FITS:
+                self._keep_fit(base)  # the limit is gone as captured (another toolchain, another source)
+            return
+        self.result.limit_from(base.verdict)
+        if not self.user:
+            self.result.reason = "no power-of-two compile-time parameter above the floor to shrink"
+        else:
+            low = self.attempt(worker, smallest(self.user))
+            if low.verdict is not None and low.verdict.status == OVERFLOWS:
+                self.result.reason = f"the smallest specialisation tried ({low.candidate.label(self.user)}) overflows"
+                self.result.anomaly = anomaly.smallest_overflows(low.candidate.label(self.user), low.verdict)
+            elif low.verdict is not None and low.verdict.status == FITS:
+                self._autotune(worker)
+                self._lattice(worker, low)
+            else:
+                self.result.reason = f"the smallest specialisation does not compile: {_why(low)}"
+        if self.result.anomaly is None:
+            self.result.anomaly = anomaly.equivalent_form(self, worker)
+
+    # --- candidates -----------------------------------------------------------------------
+
+    def attempt(self, worker: Respecialiser, candidate: Candidate, options: dict[str, Any] | None = None,
+             variant: str | None = None, constants: dict[str, Any] | None = None) -> _Tried:
+        path, error = worker.compile(constants if constants is not None else candidate.constants, options, variant)
+        if path is None:
+            tried = _Tried(candidate, None, error)
+        else:
+            verdict = self.cache.judge(self.recipe.stage, self.options, path.read_text(), self.req.timeout)
+            tried = _Tried(candidate, verdict, None, path)
+        if error != "absent":
+            self.tried.append(tried)
+            self.req.status(f"fit {self.recipe.kernel}: {candidate.label(self.user)}: {_why(tried)}")
+        return tried
+
+    def _lattice(self, worker: Respecialiser, low: _Tried) -> None:
+        """Nearest first, `jobs` at a time; the best fit once every nearer candidate is decided."""
+        overflowed = [t.candidate for t in self.tried if t.verdict is not None and t.verdict.status == OVERFLOWS]
+        best: _Tried | None = None
+        pending = nearest_first(self.user)
+        with ThreadPoolExecutor(max_workers=max(1, self.req.jobs)) as pool:
+            while time.monotonic() - self.t0 < self.req.budget:
+                batch: list[Candidate] = []
+                for c in pending:
+                    if best is not None and c.distance >= best.candidate.distance:
+                        break
+                    if any(c.covers(o, self.user) for o in overflowed):
+                        self.result.implied += 1
+                        continue
+                    batch.append(c)
+                    if len(batch) == max(1, self.req.jobs):
+                        break
+                if not batch:
+                    break
+                for t in pool.map(lambda c: self.attempt(worker, c), batch):
+                    if t.verdict is not None and t.verdict.status == OVERFLOWS:
+                        overflowed.append(t.candidate)
+                    elif t.verdict is not None and t.verdict.status == FITS:
+                        if best is None or t.candidate.distance < best.candidate.distance:
+                            best = t
+        fits = [t for t in self.tried if t.verdict is not None and t.verdict.status == FITS and t.candidate.changes]
+        best = min(fits, key=lambda t: t.candidate.distance, default=best or low)
+        if best is low and time.monotonic() - self.t0 >= self.req.budget:
+            self.result.reason = "time budget spent: the smallest specialisation stands as the fit"
+        self._keep_fit(best)
+
+    def _autotune(self, worker: Respecialiser) -> None:
+        configs = worker.configs
+        if len(configs) < 2:
+            return
+        names = set(self.recipe.constants)
+        fit, over, other = [], [], []
+        for i, config in enumerate(configs):
+            constants = {k: v for k, v in config.items() if k in names}
+            options = {k: v for k, v in config.items() if k not in names and v is not None}
+            t = self.attempt(worker, _candidate_for(self.user, constants), options=options, constants=constants)
+            status = t.verdict.status if t.verdict is not None else None
+            (fit if status == FITS else over if status == OVERFLOWS else other).append(i)
+        self.result.autotune = _autotune_summary(configs, fit, over, other, self.recipe.autotune_index)
+
+    def _keep_fit(self, tried: _Tried) -> None:
+        assert tried.path is not None and tried.verdict is not None
+        kept = self.req.out / f"fit.{self.recipe.stage.input_kind}"
+        shutil.copyfile(tried.path, kept)
+        changes = tried.candidate.constants
+        config = {**self.recipe.params, **changes}
+        requires = tried.verdict.requires_bits if tried.verdict.status == OVERFLOWS else None
+        shrinks = [k for k in changes if not is_block_name(k)]
+        self.result.fit = Fit(config, changes, requires, kept, shrinks)
+        self.result.overflowed_first = sum(1 for t in self.tried if t.verdict is not None and t.verdict.overflowed_first)
+
+
+def _candidate_for(user: dict[str, int], constants: dict[str, Any]) -> Candidate:
+    import math
+
+    changes = tuple((k, v) for k, v in constants.items() if k in user and v != user[k])
+    halvings = sum(abs(int(math.log2(user[k] / v))) for k, v in changes if isinstance(v, int) and v > 0)
+    return Candidate(changes, halvings)
+
+
+def _autotune_summary(configs: list[dict[str, Any]], fit: list[int], over: list[int], other: list[int],
+                      own: int | None) -> dict[str, Any]:
+    def spell(i: int) -> str:
+        return f"{i + 1}/{len(configs)} " + " ".join(f"{k}={v}" for k, v in configs[i].items() if v is not None)
+
+    sentence = f"{len(fit)} of {len(configs)} configs fit"
+    if over:
+        sentence += f"; these {len(over)} overflow: " + "; ".join(spell(i) for i in over)
+    if other:
+        sentence += f"; {len(other)} fail otherwise"
+    return {"configs": len(configs), "fit": fit, "overflow": over, "other": other, "own": own,
+            "sentence": sentence}
+
+
+def _why(t: _Tried) -> str:
+    if t.verdict is None:
+        return f"does not reach the stage ({t.error})"
+    if t.verdict.status == OVERFLOWS:
+        return f"overflows ({t.verdict.requires_bits} bits)"
+    return t.verdict.status if t.verdict.status == FITS else f"fails otherwise: {t.verdict.title}"
+
+
+def _not_reproduced(base: _Tried) -> str:
+    if base.verdict is None:
+        return f"the unit as captured no longer compiles to its failing stage: {base.error}"
+    if base.verdict.status == FITS:
+        return "the unit as captured fits with the installed compilers"
+    return f"the unit as captured fails otherwise: {base.verdict.title}"
+
+
+def _log(t: _Tried) -> dict[str, Any]:
+    return {"changes": t.candidate.constants, "result": _why(t),
+            "seconds": t.verdict.seconds if t.verdict is not None else None}
