@@ -64,6 +64,9 @@ class CapturedIR:
 
 def _walk(root: Path) -> Iterator[Path]:
     for folder, dirs, files in os.walk(root):
+        if "fit.json" in files:  # a fit search's own output (its candidates): not the user's kernels
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "sweep")
         for name in sorted(files):
             if stages.for_file(name) is not None:

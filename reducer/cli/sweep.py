@@ -77,6 +77,9 @@ if TYPE_CHECKING:
 @click.option("--no-reduce", is_flag=True, help="Classify and group only.")
 @click.option("--reduce-known", is_flag=True, help="Reduce signatures that already have a repro too.")
 @click.option("--matrix", "with_matrix", is_flag=True, help="Also replay each group on every compiler release.")
+@click.option("--no-fit", is_flag=True, help="No fit search for the units that hit a resource limit.")
+@click.option("--fit-time", type=SECONDS, default=120.0, show_default=True,
+              help="Seconds one unit's fit search may take.")
 @npu_flag
 @fail_on_option
 @click.option("--json", "as_json", is_flag=True, help="Print triage.json instead of the summary.")
@@ -95,6 +98,8 @@ def sweep(
     no_reduce: bool,
     reduce_known: bool,
     with_matrix: bool,
+    no_fit: bool,
+    fit_time: float,
     npu: bool | None,
     fail_on: str | None,
     as_json: bool,
@@ -132,7 +137,7 @@ def sweep(
         request = SweepRequest(
             root=path, out=dest, repros=repros, options=options, jobs=jobs or os.cpu_count() or 1, timeout=timeout,
             max_time_per_bug=max_time_per_bug, kernels_per_signature=kernels_per_signature, reduce=not no_reduce,
-            reduce_known=reduce_known, matrix=with_matrix, ray=ray_address,
+            reduce_known=reduce_known, matrix=with_matrix, ray=ray_address, fit=not no_fit, fit_time=fit_time,
         )
         code, triage = _sweep(request, quiet=quiet, as_json=as_json)
         if code != exitcodes.OK or triage is None:
@@ -194,9 +199,26 @@ def _sweep_summary(data: dict[str, Any], dest: Path) -> str:
         f"{s['resumed']} from the state file, {s['checked'] - s['replayed']} passed in the capture), "
         f"{s['signatures']} signatures ({status}), {s['frontend_errors']} frontend errors, {s['seconds']}s"
     )
+    out += _limits_summary(data)
     if s.get("executor", "local") != "local":
         out.append(f"ran on {s['executor']} (connected in {s.get('executor_setup', 0)}s)")
     if s.get("lost"):
         out.append(f"{s['lost']} tasks were lost with their workers and not recorded: run the sweep again to do them")
     out.append(f"triage: {dest / 'triage.md'} (.json, .html)")
     return "\n".join(out)
+
+
+def _limits_summary(data: dict[str, Any]) -> list[str]:
+    """The units that hit a resource limit: not bugs; what fits, and the fit search's time per unit."""
+    limits = data.get("resource_limits") or []
+    if not limits:
+        return []
+    fit = data["summary"].get("fit") or {}
+    rows = [(r["kernel"], r["config"][:30], r["suggestion"][:90]) for r in limits]
+    per = fit.get("seconds_per_unit")
+    timing = f", {per}s per unit searched (at most {fit.get('seconds_max')}s)" if per is not None else ""
+    return [
+        f"\n{len(limits)} units hit a resource limit (the config's to fix, not compiler bugs; "
+        f"{fit.get('fits', 0)} with a fit, {fit.get('anomalies', 0)} anomalous{timing}):",
+        text_table(rows, ("kernel", "config", "suggestion")),
+    ]

@@ -67,8 +67,8 @@ class FitSearch:
         out.mkdir(parents=True, exist_ok=True)
         hits0 = self.cache.hits
         try:
-            with Respecialiser(self.recipe, out / "candidates") as worker:
-                (out / "candidates").mkdir(exist_ok=True)
+            with Respecialiser(self.recipe, out / ".candidates") as worker:
+                (out / ".candidates").mkdir(exist_ok=True)
                 worker.start()
                 self._search(worker)
         except NoSource as err:
@@ -160,7 +160,7 @@ class FitSearch:
             t = self.attempt(worker, _candidate_for(self.user, constants), options=options, constants=constants)
             status = t.verdict.status if t.verdict is not None else None
             (fit if status == FITS else over if status == OVERFLOWS else other).append(i)
-        self.result.autotune = _autotune_summary(configs, fit, over, other, self.recipe.autotune_index)
+        self.result.autotune = _autotune_summary(configs, names, fit, over, other, self.recipe.autotune_index)
 
     def _keep_fit(self, tried: _Tried) -> None:
         assert tried.path is not None and tried.verdict is not None
@@ -171,7 +171,7 @@ class FitSearch:
         requires = tried.verdict.requires_bits if tried.verdict.status == OVERFLOWS else None
         shrinks = [k for k in changes if not is_block_name(k)]
         self.result.fit = Fit(config, changes, requires, kept, shrinks)
-        self.result.overflowed_first = sum(1 for t in self.tried if t.verdict is not None and t.verdict.overflowed_first)
+        self.result.overflowed_first = sum(1 for t in self.tried if t.verdict and t.verdict.overflowed_first)
 
 
 def _candidate_for(user: dict[str, int], constants: dict[str, Any]) -> Candidate:
@@ -182,10 +182,10 @@ def _candidate_for(user: dict[str, int], constants: dict[str, Any]) -> Candidate
     return Candidate(changes, halvings)
 
 
-def _autotune_summary(configs: list[dict[str, Any]], fit: list[int], over: list[int], other: list[int],
-                      own: int | None) -> dict[str, Any]:
-    def spell(i: int) -> str:
-        return f"{i + 1}/{len(configs)} " + " ".join(f"{k}={v}" for k, v in configs[i].items() if v is not None)
+def _autotune_summary(configs: list[dict[str, Any]], names: set[str], fit: list[int], over: list[int],
+                      other: list[int], own: int | None) -> dict[str, Any]:
+    def spell(i: int) -> str:  # by its slot and its compile-time parameters, as capture names it
+        return f"{i + 1}/{len(configs)} " + " ".join(f"{k}={v}" for k, v in configs[i].items() if k in names)
 
     sentence = f"{len(fit)} of {len(configs)} configs fit"
     if over:

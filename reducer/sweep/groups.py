@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reducer.failure.evidence import common_frames, frames_agree
+from reducer.failure.outcome import Outcome
 from reducer.failure.signature import Expectation, Signature
 
 # A group's (or a cause's) status in the triage: what its reduction came to.
@@ -55,6 +56,7 @@ class Group:
     causes: list[Cause] = field(default_factory=list)  # after reduction: one per distinct repro
     sig_id: str = ""  # the signature id when `id` is a refined key (`ID.2`); else `id` is it
     signature: Signature | None = None  # a bare crash's: its frames are those every unit of the group shared
+    anomaly: str | None = None  # a resource limit the fit search found anomalous: why it is a bug candidate
 
     def expectation(self) -> Expectation:
         """This group's bug: a bare crash by its pass and the frames its units shared, else by its id."""
@@ -73,7 +75,7 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
     Bare crashes of one id (one pass, one signal) whose frames share nothing are distinct bugs: each set of units
     whose frames overlap is a group of its own, keyed `ID`, `ID.2`... (units that printed no frames join the
     largest). Frames only refine: they never split a group whose units share a frame."""
-    failing = [e for e in entries if e.get("failure") and e.get("id")]
+    failing = [e for e in entries if e.get("failure") and e.get("id") and is_bug(e)]
     keys = _refined_keys(failing)
     groups: dict[str, Group] = {}
     stacks: dict[str, list[tuple[str, ...]]] = {}  # a bare-crash group's units' stacks
@@ -88,6 +90,7 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
                 g.signature = Signature.from_dict(e["signature"])
         if g.signature is not None:
             stacks.setdefault(key, []).append(_stack(e))
+        g.anomaly = g.anomaly or e.get("anomaly")
         g.kernels.add(e["kernel"])
         g.files += 1
         example = {"kernel": e["kernel"], "path": e["path"], "bytes": e["bytes"], "options": e.get("options") or {}}
@@ -101,6 +104,12 @@ def group_checks(entries: list[dict[str, Any]]) -> list[Group]:
         assert g.signature is not None
         g.signature = replace(g.signature, frames=common_frames(seen))
     return sorted(groups.values(), key=lambda g: (-len(g.kernels), g.id))
+
+
+def is_bug(entry: dict[str, Any]) -> bool:
+    """A check entry that is a compiler-bug candidate: any failure but a resource limit, which is one only when the
+    fit search found it anomalous (the user's config is not to blame)."""
+    return entry.get("outcome") != Outcome.RESOURCE_LIMIT or bool(entry.get("anomaly"))
 
 
 def _stack(entry: dict[str, Any]) -> tuple[str, ...]:

@@ -103,6 +103,28 @@ def _versions_table(data: dict[str, Any]) -> str:
     return markdown_table(["kernel", "why", "units", "rejected", "findings", "example"], rows)
 
 
+# Why a resource limit is not a compiler bug, and what the anomaly rule is: the same words in every format.
+LIMITS_NOTE = (
+    "The kernel's config needs more on-chip memory than the target has (`ub overflow`, `cc overflow`...): the "
+    "user's to fix, not a compiler bug, never reported upstream. Each was specialised again with smaller "
+    "power-of-two compile-time parameters (and its autotune list): the suggestion is the nearest config that fits, "
+    "and `fit input` is that config's input to the failing stage, to recompile by hand. An ANOMALY is a "
+    "compiler-bug candidate, grouped with the signatures above: even the smallest specialisation overflows, or a "
+    "structurally equivalent form of the kernel (`tl.range` for `tl.static_range`) fits at the same config."
+)
+
+
+def _limits_table(data: dict[str, Any]) -> str:
+    rows = []
+    for r in data.get("resource_limits") or []:
+        need = f"{r['requires_bits']} / {r['available_bits']} bits ({r['ratio']}x)" if r.get("ratio") else "-"
+        seconds = f"{r['seconds']:.1f}s" if r.get("seconds") is not None else "-"
+        rows.append([r["kernel"], r["config"], r.get("kind") or "-", need, r["suggestion"],
+                     markdown_link(r.get("fit_ir"), r.get("fit_link")), r.get("tried", 0), seconds])
+    return markdown_table(["kernel", "config", "space", "requires / available", "suggestion", "fit input", "tried",
+                           "search"], rows)
+
+
 def _unit_table(data: dict[str, Any]) -> str:
     rows = [
         [u["kernel"], u["config"], u["outcome"], u["stage"], ", ".join(u["ids"]) or "-",
@@ -125,6 +147,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         ]
     if data.get("versions"):
         out += ["", "## Version incompatibilities", "", VERSIONS_NOTE, "", _versions_table(data)]
+    if data.get("resource_limits"):
+        out += ["", "## Resource limits", "", LIMITS_NOTE, "", _limits_table(data)]
     out += ["", "## Compile units", "", _unit_table(data)]
     return "\n".join(out) + "\n"
 
@@ -169,7 +193,8 @@ def _style() -> Markup:
 
 
 def render_html(data: dict[str, Any]) -> str:
-    return _page().render(data, style=_style(), versions=data.get("versions") or [], versions_note=VERSIONS_NOTE)
+    return _page().render(data, style=_style(), versions=data.get("versions") or [], versions_note=VERSIONS_NOTE,
+                          limits=data.get("resource_limits") or [], limits_note=LIMITS_NOTE)
 
 
 def render_json(data: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from reducer.capture.frontend import finding_of, version_incompatibility
 from reducer.capture.record import config_label, failed_where, outcome_of
 from reducer.failure.outcome import Outcome
+from reducer.sweep.groups import is_bug
 
 
 def unit_rows(by_path: dict[str, dict[str, Any]], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -50,7 +51,10 @@ def _row(
         "note": "",
         "source": (record or {}).get("source"),
     }
-    failing = [e for e in checks if e.get("failure")]
+    failing = [e for e in checks if e.get("failure") and is_bug(e)]
+    limits = [e for e in checks if e.get("failure") and not is_bug(e)]
+    if limits and not failing:  # the kernel's config is too large for the target: the user's to fix
+        row["outcome"], row["stage"] = Outcome.RESOURCE_LIMIT, limits[0]["stage"]
     for e in failing:
         row["outcome"], row["stage"] = Outcome.FAILED, e["stage"]
         shown = e.get("group") or e["id"]  # `ID.2`: a second bare crash of one pass (sweep/groups.py)
@@ -81,7 +85,8 @@ def _row(
 
 # A kernel shows the worst outcome of its units, in this order.
 _WORST = [
-    Outcome.PASSED, Outcome.NOT_CHECKED, Outcome.UNREADABLE, Outcome.INCOMPLETE, Outcome.FRONTEND_ERROR, Outcome.FAILED
+    Outcome.PASSED, Outcome.NOT_CHECKED, Outcome.UNREADABLE, Outcome.INCOMPLETE, Outcome.FRONTEND_ERROR,
+    Outcome.RESOURCE_LIMIT, Outcome.FAILED,
 ]
 
 

@@ -20,6 +20,7 @@ from reducer.stage.options import Options
 from reducer.stage.run_env import RunEnv
 from reducer.stage.table import StageSpec
 from reducer.sweep.executor import Executor, TaskLost
+from reducer.sweep.fits import fit_summary, run_fits, with_fits
 from reducer.sweep.groups import FIXED, KNOWN, NEW, NOT_REDUCED, Group, apply_reductions, group_checks
 from reducer.sweep.ray_executor import open_executor
 from reducer.sweep.reuse import captured_pass
@@ -60,6 +61,8 @@ class SweepRequest:
     reduce: bool = True
     reduce_known: bool = False
     matrix: bool = False  # replay each group's example on every release of its compiler
+    fit: bool = True  # the fit search for every unit that hit a resource limit
+    fit_time: float = 120.0  # seconds one unit's fit search may take
     ray: str | None = None  # a Ray cluster's address (or `auto`) to run the tasks on; None: threads here
 
 
@@ -166,24 +169,31 @@ class Sweep:
                 f"{entry['outcome']}"
             )
         keys = {u.key for u in units}
-        entries = [state.checks[k] for k in keys if k in state.checks]
+        records = read_records(req.root)
+        fits = run_fits(
+            [state.checks[k] for k in keys if k in state.checks], records, req.out, enabled=req.fit, jobs=req.jobs,
+            budget=req.fit_time, timeout=req.timeout, status=self.status, stop=self.stop,
+        )
+        # A resource limit the fit search found anomalous is a compiler-bug candidate: grouped like any bug.
+        checks = {k: dict(e, anomaly=fits.anomalies[k]) if k in fits.anomalies else e for k, e in state.checks.items()}
+        entries = [checks[k] for k in keys if k in checks]
         groups = group_checks(entries)
         if not self.stop.is_set():
             self._reduce_all(executor, groups, state, reduce=req.reduce)
         self._mark_fixed(groups)
         if req.matrix and not self.stop.is_set():
             self._matrix(groups)
-        records = read_records(req.root)
         by_path = {}
         for u in units:
-            if u.key in state.checks:
+            if u.key in checks:
                 for path in (u.path, *u.copies):
-                    by_path[str(path)] = state.checks[u.key]
-        rows = unit_rows(by_path, records)
+                    by_path[str(path)] = checks[u.key]
+        rows = with_fits(unit_rows(by_path, records), fits)
         frontend = frontend_findings(records)
         result = SweepResult(
             req.out, len(units), resumed, done, kernel_rows(rows), groups, frontend, time.monotonic() - t0, rows,
             replayed=done - settled, lost=self.lost, executor=executor.name, executor_setup=self.setup,
+            fits=fit_summary(fits),
         )
         write_triage(result, str(req.root), req.options)
         return result
@@ -321,7 +331,8 @@ class Sweep:
             return entry
         try:
             options = Options.from_mapping(rep["options"])
-            saved = save_repro(out, self.req.repros, options, stages.get(group.stage), by_cause=True)
+            saved = save_repro(out, self.req.repros, options, stages.get(group.stage), by_cause=True,
+                               anomaly=group.anomaly)
             entry.update(status=NEW if saved.status == "new" else KNOWN, repro=str(saved.path), note=saved.message)
         except ReducerError as err:
             entry.update(status=NOT_REDUCED, note=err.one_line())

@@ -32,6 +32,7 @@ class SweepResult:
     lost: int = 0  # tasks whose worker died past Ray's retries: not recorded, so the next run does them
     executor: str = "local"
     executor_setup: float = 0.0
+    fits: dict[str, Any] = field(default_factory=dict)  # the fit phase's figures (sweep/fits.fit_summary)
 
 
 def _link(path: str | None, base: Path) -> str | None:
@@ -61,6 +62,8 @@ def _summary(result: SweepResult) -> dict[str, Any]:
         "lost": result.lost,
         "executor": result.executor,
         "executor_setup": round(result.executor_setup, 2),
+        "resource_limits": sum(1 for row in result.rows if row["outcome"] == Outcome.RESOURCE_LIMIT),
+        "fit": result.fits,
     }
 
 
@@ -132,6 +135,25 @@ def _versions(rows: list[dict[str, Any]], base: Path) -> list[dict[str, Any]]:
     return [kernels[name] for name in sorted(kernels)]
 
 
+def _limits(rows: list[dict[str, Any]], out: Path, base: Path) -> list[dict[str, Any]]:
+    """One entry per unit that hit a resource limit (not a compiler bug unless anomalous): what fits."""
+    found = []
+    for row in rows:
+        r = row.get("resource")
+        if r is None:
+            continue
+        fit = r.get("fit") or {}
+        found.append({
+            "kernel": row["kernel"], "config": row["config"], "folder": row["folder"],
+            "folder_link": _link(row["folder"], base), "kind": r.get("kind"), "requires_bits": r.get("requires_bits"),
+            "available_bits": r.get("available_bits"), "ratio": r.get("ratio"),
+            "suggestion": r.get("summary") or f"none fits: {r.get('reason')}", "tried": r.get("tried", 0),
+            "fit_ir": fit.get("ir"), "fit_link": _link(str(out / fit["ir"]), base) if fit.get("ir") else None,
+            "seconds": r.get("seconds"), "anomaly": (r.get("anomaly") or {}).get("rule"),
+        })
+    return found
+
+
 def triage_data(result: SweepResult, root: str, options: Options, links_from: Path | None = None) -> dict[str, Any]:
     """The document every format renders; links resolve from `links_from` (default: the sweep's folder)."""
     base = links_from or result.out
@@ -143,6 +165,7 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
         "signatures": [_signature(g, base) for g in result.groups],
         "frontend": [_finding(f, base) for f in result.frontend if not f.version],
         "versions": _versions(result.rows, base),
+        "resource_limits": _limits(result.rows, result.out, base),
         "kernels": list(result.kernels.values()),
         "units": [dict(row, folder_link=_link(row["folder"], base)) for row in result.rows],
     }
