@@ -214,11 +214,15 @@ def _limits_summary(data: dict[str, Any]) -> list[str]:
     if not limits:
         return []
     fit = data["summary"].get("fit") or {}
-    rows = [(r["kernel"], r["config"][:30], r["suggestion"][:90]) for r in limits]
+    units: dict[tuple[str, str], int] = {}  # one line per kernel and suggestion: autotune slots share one
+    for r in limits:
+        units[(r["kernel"], r["suggestion"])] = units.get((r["kernel"], r["suggestion"]), 0) + 1
+    rows = [(kernel, str(n), text[:100]) for (kernel, text), n in units.items()]
     per = fit.get("seconds_per_unit")
     timing = f", {per}s per unit searched (at most {fit.get('seconds_max')}s)" if per is not None else ""
     return [
         f"\n{len(limits)} units hit a resource limit (the config's to fix, not compiler bugs; "
-        f"{fit.get('fits', 0)} with a fit, {fit.get('anomalies', 0)} anomalous{timing}):",
-        text_table(rows, ("kernel", "config", "suggestion")),
+        f"{fit.get('fits', 0)} of {fit.get('searches', 0)} fit searches found a config that fits, "
+        f"{fit.get('anomalies', 0)} anomalous{timing}):",
+        text_table(rows, ("kernel", "units", "suggestion")),
     ]

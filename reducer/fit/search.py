@@ -184,12 +184,17 @@ def _candidate_for(user: dict[str, int], constants: dict[str, Any]) -> Candidate
 
 def _autotune_summary(configs: list[dict[str, Any]], names: set[str], fit: list[int], over: list[int],
                       other: list[int], own: int | None) -> dict[str, Any]:
-    def spell(i: int) -> str:  # by its slot and its compile-time parameters, as capture names it
-        return f"{i + 1}/{len(configs)} " + " ".join(f"{k}={v}" for k, v in configs[i].items() if k in names)
+    def spell(i: int) -> str:  # its compile-time parameters, else the launch options that tell it apart
+        shown = [k for k in configs[i] if k in names] or [k for k in ("num_warps", "num_stages") if k in configs[i]]
+        return " ".join(f"{k}={configs[i][k]}" for k in shown)
 
     sentence = f"{len(fit)} of {len(configs)} configs fit"
     if over:
-        sentence += f"; these {len(over)} overflow: " + "; ".join(spell(i) for i in over)
+        slots: dict[str, list[int]] = {}
+        for i in over:
+            slots.setdefault(spell(i), []).append(i + 1)
+        sentence += f"; these {len(over)} overflow: " + "; ".join(
+            f"{text} (slot{'s' if len(ids) > 1 else ''} {','.join(map(str, ids))})" for text, ids in slots.items())
     if other:
         sentence += f"; {len(other)} fail otherwise"
     return {"configs": len(configs), "fit": fit, "overflow": over, "other": other, "own": own,

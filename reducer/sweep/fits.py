@@ -19,7 +19,9 @@ FIT_DIR = "fit"
 
 @dataclass
 class FitPhase:
-    by_folder: dict[str, dict[str, Any]] = field(default_factory=dict)  # unit folder -> its `resource` field
+    # The checked file -> its `resource` field: every unit whose input is that file (autotune configs that differ
+    # only in launch options compile to the same input) shares the search.
+    by_path: dict[str, dict[str, Any]] = field(default_factory=dict)
     anomalies: dict[str, str] = field(default_factory=dict)  # check entry key -> the anomaly's detail
     seconds: dict[str, float] = field(default_factory=dict)  # unit folder -> seconds its search took
 
@@ -61,12 +63,12 @@ def run_fits(
         record = _unit_of(entry, records)
         limit = dict(entry.get("resource") or {})
         if record is None:
-            phase.by_folder[str(Path(entry["path"]).parent)] = {**limit, "fit": None, "reason": "no source", "tried": 0}
+            phase.by_path[entry["path"]] = {**limit, "fit": None, "reason": "no source", "tried": 0}
             continue
         folder = str(record["folder"])
         if not enabled or stop.is_set():
             why = "--no-fit" if not enabled else "the sweep was stopped before its fit search"
-            phase.by_folder[folder] = {**limit, "fit": None, "reason": why, "tried": 0}
+            phase.by_path[entry["path"]] = {**limit, "fit": None, "reason": why, "tried": 0}
             continue
         dest = out / FIT_DIR / Path(folder).name
         found = _reused(dest, Path(entry["path"]))
@@ -78,7 +80,7 @@ def run_fits(
             _mark(dest, Path(entry["path"]))
         else:
             found = _relink(found, dest, out)
-        phase.by_folder[folder] = {**limit, **{k: v for k, v in found.items() if v is not None or k == "fit"}}
+        phase.by_path[entry["path"]] = {**limit, **{k: v for k, v in found.items() if v is not None or k == "fit"}}
         phase.seconds[folder] = float(found.get("seconds") or 0.0)
         if found.get("anomaly"):
             phase.anomalies[entry["key"]] = found["anomaly"]["detail"]
@@ -122,10 +124,10 @@ def _relink(found: dict[str, Any], dest: Path, out: Path) -> dict[str, Any]:
 
 def fit_summary(phase: FitPhase) -> dict[str, Any]:
     """The summary's resource-limit figures: units, fits, none, no source, anomalies, seconds per unit."""
-    values = list(phase.by_folder.values())
+    values = list(phase.by_path.values())
     seconds = sorted(phase.seconds.values())
     return {
-        "units": len(values),
+        "searches": len(values),
         "fits": sum(1 for v in values if v.get("fit")),
         "none_fits": sum(1 for v in values if not v.get("fit") and str(v.get("reason", "")).startswith("the smallest")),
         "no_source": sum(1 for v in values if str(v.get("reason", "")).startswith("no source")),
@@ -139,7 +141,7 @@ def fit_summary(phase: FitPhase) -> dict[str, Any]:
 def with_fits(rows: list[dict[str, Any]], phase: FitPhase) -> list[dict[str, Any]]:
     """Each resource-limit unit's row with its `resource` field, and the suggestion as its note."""
     for row in rows:
-        found = phase.by_folder.get(row["folder"])
+        found = next((phase.by_path[f] for f in row["files"] if f in phase.by_path), None)
         if found is not None and row["outcome"] in (Outcome.RESOURCE_LIMIT, Outcome.FAILED):
             row["resource"] = found
             row["note"] = "; ".join(p for p in (row["note"], found.get("summary") or found.get("reason")) if p)
