@@ -34,6 +34,10 @@ class ParseError(InputError):
     hint = "convert it with the stage tool's `--mlir-print-op-generic` first"
 
 
+class NotACompilerBug(InputError):
+    """A resource limit (the kernel's config does not fit the target) given to a command that files compiler bugs."""
+
+
 class SignatureFileError(InputError):
     """An `--expect` argument that is neither a signature id nor a readable signature file."""
 

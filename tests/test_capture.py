@@ -275,6 +275,8 @@ def test_on_an_ascend_host_the_dumps_triton_writes_are_captured_and_swept(
     assert result.exit_code == 0, result.output
     triage = json.loads((out / "triage.json").read_text())
     owner = {k: g["id"] for g in triage["signatures"] for k in g["kernels"]}
-    # The same signatures as the compile-only capture of these kernels (the adapter's zero stride, bishengir's UB).
-    assert owner == {"repeat_row": "29bc26900f9e", "fused_elementwise": "6e00435dca06"}
+    # The same findings as the compile-only capture of these kernels: the adapter's zero stride is a bug,
+    # bishengir's UB overflow a resource limit (no signature group).
+    assert owner == {"repeat_row": "29bc26900f9e"}
+    assert [(r["kernel"], r["kind"]) for r in triage["resource_limits"]] == [("fused_elementwise", "ub")]
     assert triage["summary"]["units"] == 3 and triage["summary"]["files"] == 5

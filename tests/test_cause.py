@@ -37,7 +37,7 @@ def test_skeleton_keeps_what_the_repro_is_about() -> None:
 
 
 def _group() -> Group:
-    g = Group("s" * 12, "ub overflow", "diagnostic-error", "bishengir")
+    g = Group("s" * 12, "ub overflow", "resource-limit", "bishengir")
     for name, size in (("argmax", 100), ("mm_a", 200), ("mm_b", 300), ("other", 400)):
         g.kernels.add(name)
         g.by_kernel[name] = {"kernel": name, "path": f"{name}.ttadapter", "bytes": size, "options": {}}

@@ -15,6 +15,7 @@ INTENDED = {
     errors.InputError: exitcodes.BAD_INPUT,
     errors.ParseError: exitcodes.BAD_INPUT,
     errors.SignatureFileError: exitcodes.BAD_INPUT,
+    errors.NotACompilerBug: exitcodes.BAD_INPUT,  # a resource limit given to report or export-test
     errors.NotInteresting: exitcodes.BAD_INPUT,
     errors.FlakyFailure: exitcodes.BAD_INPUT,
     errors.DeadlineReached: exitcodes.BAD_INPUT,

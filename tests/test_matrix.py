@@ -61,10 +61,10 @@ def test_a_bug_in_every_release_and_a_bug_fixed_later(cache: dict[str, str]) -> 
         assert set(row) >= {"package", "version", "outcome", "id", "same_bug"} and row["package"] == "ascendnpu-ir"
         assert row["outcome"] == SAME and row["same_bug"] is True
     fixed = _matrix(cache, str(example("layernorm_rows_wide.ttadapter.mlir")), "--versions", OLD,
-                    "--expect", "6e00435dca06")  # the ub overflow 1.0.0 shows on this kernel
+                    "--expect", "1a63f94adfa5")  # the ub overflow 1.0.0 shows on this kernel
     assert [r["outcome"] for r in fixed] == [SAME, HEALTHY, HEALTHY]
     text = run_cli("matrix", str(example("layernorm_rows_wide.ttadapter.mlir")), "--versions", OLD, "--expect",
-                   "6e00435dca06", env=cache).stdout
+                   "1a63f94adfa5", env=cache).stdout
     assert "verdict: fixed in 1.1.0" in text
 
 

@@ -63,16 +63,22 @@ def test_triage_rows_name_outcome_and_signature_per_unit(project: dict[str, obje
     assert md.count("\n| _matmul_kernel |") == 6
 
 
-def test_distinct_causes_under_one_signature_get_distinct_repros(project: dict[str, object]) -> None:
+def test_resource_limits_are_not_bugs_and_each_gets_the_config_that_fits(project: dict[str, object]) -> None:
     triage = project["triage"]
-    ub = [g for g in triage["signatures"] if UB_OVERFLOW in g["title"]]
-    assert len(ub) == 1, [g["title"] for g in triage["signatures"]]
-    causes = ub[0]["causes"]
-    assert len(causes) >= 2, causes
-    repros = {c["repro"] for c in causes}
-    assert len(repros) == len(causes) and all(Path(r).is_file() for r in repros)
-    assert len({tuple(c["skeleton"]) for c in causes}) == len(causes)
-    assert sorted(k for c in causes for k in c["kernels"]) == sorted(set(k for c in causes for k in c["kernels"]))
+    assert not [g for g in triage["signatures"] if UB_OVERFLOW in g["title"]]  # not a compiler bug
+    limits = {r["kernel"]: r for r in triage["resource_limits"]}
+    assert set(limits) == {"_bias_transpose_kernel", "_gated_mlp_kernel", "_greedy_argmax_kernel"}
+    units = [u for u in triage["units"] if u["outcome"] == "resource-limit"]
+    assert len(units) == 3 and not any(u["ids"] for u in units)
+    for u in units:
+        r = u["resource"]
+        assert r["kind"] == "ub" and r["requires_bits"] > r["available_bits"] > 0, r
+        assert r["fit"] is not None and r["tried"] >= 2 and r["anomaly"] is None, r
+        assert (project["out"] / r["fit"]["ir"]).is_file()
+        assert set(r["fit"]["changes"]) <= set(r["fit"]["config"])
+    assert limits["_gated_mlp_kernel"]["suggestion"].startswith("fits with B")  # a block size, not the data
+    assert "## Resource limits" in (project["out"] / "triage.md").read_text()
+    assert "units hit a resource limit" in project["output"] and "per unit searched" in project["output"]
     # One bug in two kernels stays one repro.
     nested = [g for g in triage["signatures"] if "_greedy_or_sample_kernel" in g["kernels"]]
     assert len(nested) == 1 and len(nested[0]["causes"]) == 1
@@ -82,7 +88,7 @@ def test_distinct_causes_under_one_signature_get_distinct_repros(project: dict[s
 def test_lit_runs_the_sweeps_repros(project: dict[str, object]) -> None:
     repros = project["repros"]
     saved = sorted(repros.rglob("*.mlir"))
-    assert len(saved) >= 4
+    assert len(saved) >= 2
     done = subprocess.run([LIT, "-sv", str(repros)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Passed: {len(saved)}" in done.stdout or f"Passed : {len(saved)}" in done.stdout, done.stdout

@@ -364,7 +364,7 @@ def test_sidecar_next_to_the_repro_and_default_folder(
 
 def test_bishengir_bug_goes_to_ascendnpu_ir(tmp_path: Path) -> None:
     result = write_report(
-        example("ub_overflow_elementwise.ttadapter.mlir"),
+        example("sort_int64.ttadapter.mlir"),  # a bishengir bug (a ub overflow is none: report refuses it)
         tmp_path / "r",
         original=None,
         sidecar=None,
@@ -373,10 +373,10 @@ def test_bishengir_bug_goes_to_ascendnpu_ir(tmp_path: Path) -> None:
     issue = result.issue.read_text()
     assert result.tracker == "AscendNPU-IR" and "File at https://gitcode.com/Ascend/AscendNPU-IR/issues" in issue
     assert "bishengir-compile repro.mlir \\\n  --target=Ascend910B3" in issue
-    assert "bishengir-opt --hivm-plan-memory pass-level.mlir" in issue
+    assert "bishengir-opt --convert-hfusion-to-hivm pass-level.mlir" in issue
     assert "`bishengir-opt repro.mlir` with no passes exits 0" in issue  # the parse check's own tool
     notes = _unpack(result, tmp_path / "n").joinpath("NOTES.md").read_text()
-    assert "override/<hash>/fused_elementwise.ttadapter" in notes
+    assert "override/<hash>/sort_keys.ttadapter" in notes
     assert "Cannot find hivmc" not in issue.split("<details>")[0]  # noise stays out of the trimmed error
     assert _fences_balanced(issue)
     assert "<N>" in result.signature.title and _stray_tags(issue) == []  # the masked title is escaped

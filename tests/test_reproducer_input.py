@@ -53,7 +53,7 @@ def adapter_repro(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def bishengir_repro(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("bishengir")
-    source = REPROS / "bishengir" / "0014-ub-overflow-requires-bits-while-bits.mlir"
+    source = REPROS / "resource" / "0014-ub-overflow-requires-bits-while-bits.mlir"
     ir = folder / "in.mlir"
     ir.write_text("".join(ln for ln in source.read_text().splitlines(True) if not ln.startswith("//")))
     return make_reproducer(BISHENGIR, ir, Options(multibuffer=False), folder / "r.mlir", local=True)
@@ -77,7 +77,8 @@ def test_bishengir_reproducer_runs_its_pass_on_bishengir_opt(bishengir_repro: Pa
     data = check_json(bishengir_repro)
     assert Path(data["command"][0]).name == "bishengir-opt"
     assert "hivm-plan-memory{" in data["command"][2] and "mem-plan-mode=local-mem-plan" in data["command"][2]
-    assert data["outcome"] == "diagnostic-error" and "ub overflow" in data["signature"]["message"]
+    assert data["outcome"] == "resource-limit" and "ub overflow" in data["signature"]["message"]
+    assert data["class"] == "resource-limit" and data["resource"]["kind"] == "ub"
     # The outcome follows the recorded option: the same IR with another plan mode in the trailer compiles.
     other = tmp_path / "global.mlir"
     other.write_text(bishengir_repro.read_text().replace("mem-plan-mode=local-mem-plan",

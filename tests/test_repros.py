@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from reducer.failure.signature import Expectation
-from reducer.repro.suite import all_repros, read_repro, recheck, save_repro, strip_header
+from reducer.repro.recheck import recheck
+from reducer.repro.suite import all_repros, read_repro, save_repro, strip_header
 from reducer.stage.options import Options
 
 from conftest import ROOT, example, run_cli

@@ -103,7 +103,9 @@ def test_classes_from_exit_status_and_stderr() -> None:
              "returning module before running external compiler\n[ERROR] Failed to run BiShengIR pipeline\n")
     assert classify(_run(hivmc, 1), BISHENGIR) is Outcome.PASSED_MLIR
     ub = '[ERROR] Cannot find hivmc under $PATH\nloc("k.mlir":2:3): error: ub overflow, requires 9 bits\n'
-    assert classify(_run(ub, 1), BISHENGIR) is Outcome.DIAGNOSTIC
+    assert classify(_run(ub, 1), BISHENGIR) is Outcome.RESOURCE_LIMIT  # a capacity diagnostic: the user's config
+    store = '[ERROR] Cannot find hivmc under $PATH\nloc("k.mlir":2:3): error: \'hivm.hir.store\' op failed\n'
+    assert classify(_run(store, 1), BISHENGIR) is Outcome.DIAGNOSTIC
     assert classify(_run(hivmc, 1), ADAPTER) is Outcome.DIAGNOSTIC  # only a stage with that healthy end
 
 
@@ -132,10 +134,11 @@ def test_signal_without_message_is_told_apart_by_frames() -> None:
 def test_same_message_same_id_across_paths_and_numbers() -> None:
     err = ('loc("/tmp/a/kernel.ttadapter.mlir":2:3): error: ub overflow, '
            "requires {} bits while 1572864 bits available!")
-    one = compute(BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(10485760), 1))
-    two = compute(BISHENGIR, Outcome.DIAGNOSTIC, _run(err.format(2374144).replace("/a/", "/b/"), 1))
+    one = compute(BISHENGIR, Outcome.RESOURCE_LIMIT, _run(err.format(10485760), 1))
+    two = compute(BISHENGIR, Outcome.RESOURCE_LIMIT, _run(err.format(2374144).replace("/a/", "/b/"), 1))
     assert one is not None and two is not None and one.id == two.id
-    assert compute(ADAPTER, Outcome.DIAGNOSTIC, _run(err.format(1), 1)).id != one.id  # stage counts
+    assert (one.resource.requires_bits, two.resource.requires_bits) == (10485760, 2374144)  # evidence, not identity
+    assert compute(ADAPTER, Outcome.RESOURCE_LIMIT, _run(err.format(1), 1)).id != one.id  # stage counts
 
 
 @pytest.mark.parametrize("mask", MASKS, ids=[m.name for m in MASKS])

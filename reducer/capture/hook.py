@@ -217,11 +217,7 @@ def _capture_once(
         "kernel": self.fn.__name__,
         "qualname": f"{self.fn.__module__}.{self.fn.__qualname__}",
         "source": source_of(self.fn),
-        # Where the kernel can be imported again (the fit search re-specialises it in a process of its own).
-        "module": self.fn.__module__,
-        "fn_qualname": self.fn.__qualname__,
-        "import_path": [p for p in sys.path if isinstance(p, str)],
-        "cwd": os.getcwd(),
+        **_importable(self.fn),
         "target": target,
         "pid": os.getpid(),
         **_CONFIG,
@@ -269,6 +265,12 @@ def _capture_once(
     unit.kernel = _kernel(self, bound, kwargs, result.ir, options, target)
     unit.error = result.exception if record["outcome"] == Outcome.FRONTEND_ERROR else None
     return unit, bound, known
+
+
+def _importable(fn: Any) -> dict[str, Any]:
+    """Where the kernel can be imported again: the fit search specialises it anew in a process of its own."""
+    return {"module": fn.__module__, "fn_qualname": fn.__qualname__,
+            "import_path": [p for p in sys.path if isinstance(p, str)], "cwd": os.getcwd()}
 
 
 def _launch_rejected(

@@ -118,6 +118,8 @@ def render_check(report: CheckReport) -> str:
             ("frames", ", ".join(sig.frames) or "none"),
             ("id rests on", _rests_on(report)),
         ]
+    if report.resource is not None:
+        rows.append(("resource", _resource(report)))
     if report.tally.runs > 1:
         rate = f"{report.tally.shown(sig)}/{report.tally.runs}" if sig else "-"
         label = "FLAKY" if report.flaky else "deterministic"
@@ -125,6 +127,14 @@ def render_check(report: CheckReport) -> str:
         if sig is not None and (evidence := report.tally.evidence(sig)) is not None:
             rows.append(("frames seen", _frames_seen(evidence)))
     return key_value(rows + _hunt_rows(report))
+
+
+def _resource(report: CheckReport) -> str:
+    """What a resource limit is, and the next step: not a compiler bug, the config is too large for the target."""
+    assert report.resource is not None
+    return (f"{report.resource.describe()}: a resource limit, not a compiler bug (the kernel's config does not "
+            "fit the target: reduce its block sizes); `reducer fit UNIT_FOLDER` on its capture unit finds the "
+            "configs that fit")
 
 
 def _no_message(sig: Signature) -> str:

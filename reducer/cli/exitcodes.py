@@ -6,7 +6,7 @@
    found private data; `recheck`: some repro no longer reproduces
 2  usage error (unknown option, contradictory options, unknown pass)
 3  bad input (missing, empty, binary, not MLIR, wrong stage, does not fail, too flaky, --max-time ran out
-   first), or a release or Ray cluster that cannot be reached
+   first, a resource limit given to `report` or `export-test`), or a release or Ray cluster that cannot be reached
 4  a compiler binary is missing
 5  internal error: a reducer bug (the reduced IR slipped to another bug, redaction left private data, any
    unexpected exception); its line says how to report it, REDUCER_DEBUG=1 shows the traceback

@@ -42,7 +42,7 @@ def fit(unit: Path, out: Path | None, jobs: int, fit_time: float, timeout: float
 
         from reducer.cli.status import StatusLine
         from reducer.errors import InputError
-        from reducer.fit.unit import RESULT, fit_unit
+        from reducer.fit.search import RESULT, fit_unit
 
         if not unit.exists():
             raise InputError(f"{unit}: no such folder", "give a capture's unit folder (it holds record.json)")

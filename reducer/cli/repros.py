@@ -60,7 +60,7 @@ def recheck(repros_dir: Path, dry_run: bool, with_matrix: bool) -> None:
     """Replay every repro with its own options; move the ones fixed in the installed toolchain to repros/fixed/."""
 
     def go() -> int:
-        from reducer.repro.suite import recheck as run_recheck
+        from reducer.repro.recheck import recheck as run_recheck
 
         entries = run_recheck(repros_dir, move=not dry_run)
         changed = 0
@@ -79,7 +79,9 @@ def recheck(repros_dir: Path, dry_run: bool, with_matrix: bool) -> None:
                 state += f"; {_record_matrix(entry.path, record=not dry_run)}"
             if entry.old_id is not None:
                 done = "would be rewritten: dry run" if dry_run else "header rewritten"
-                state += f"; id was {entry.old_id} (an older reducer hashed a bare crash's frames; {done})"
+                state += f"; id was {entry.old_id} ({entry.old_why}; {done})"
+            if entry.refiled_to is not None:
+                state += f"; a resource limit, not a compiler bug: moved to {entry.refiled_to}"
             click.echo(f"{entry.path}  {entry.signature_id}  {state}")
         click.echo(
             f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed, changed or broken"
@@ -125,7 +127,7 @@ def export_test(
         from reducer.errors import NotInteresting
         from reducer.failure.replay import Replay
         from reducer.repro.artifact import load, sidecar_path
-        from reducer.repro.suite import repro_of
+        from reducer.repro.suite import refuse_resource_limit, repro_of
         from reducer.repro.upstream import export_test as export
         from reducer.stage.source import stage_of
 
@@ -142,8 +144,10 @@ def export_test(
                 f"{repro}: now shows {obs.signature.id}, not its header's {saved.signature.id}",
                 "the bug may be fixed: `reducer recheck`",
             )
+        anomaly = saved.anomaly if saved is not None else None
+        refuse_resource_limit(repro, obs.signature, anomaly, "test")
         result = export(spec, text, opts, obs.signature, out_dir,
-                        inputs=(repro, sidecar_path(repro)), timeout=timeout, env=env)
+                        inputs=(repro, sidecar_path(repro)), timeout=timeout, env=env, anomaly=anomaly)
         click.echo(result.message)
         click.echo(str(result.relative))
         return exitcodes.OK

@@ -1,4 +1,5 @@
-"""What a failure is: outcome classes, signatures, replaying a stage, check, pass-level isolation, causes.
+"""What a failure is: outcome classes, resource limits, signatures, replaying a stage, check, pass-level isolation,
+causes.
 
 May import `stage/`, `proc/`, `mlir/`, `safety/` and `reducer.errors`.
 """

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Observation, Replay, Tally, tally
+from reducer.failure.resource import ResourceLimit
 from reducer.failure.signature import Expectation, Signature
 from reducer.stage import reproducer
 from reducer.stage.options import Options
@@ -54,6 +55,18 @@ class CheckReport:
         return self.first.outcome
 
     @property
+    def resource(self) -> ResourceLimit | None:
+        """A resource limit's kind and figures: the kernel's config does not fit, no compiler bug."""
+        return self.signature.resource if self.signature is not None else None
+
+    @property
+    def finding(self) -> str | None:
+        """What a failure is: "compiler-bug" or "resource-limit" (the user's); None when nothing failed."""
+        if self.signature is None:
+            return None
+        return "compiler-bug" if self.outcome.is_bug else "resource-limit"
+
+    @property
     def rate(self) -> float:
         return self.tally.rate(self.signature) if self.signature else 1.0
 
@@ -90,6 +103,8 @@ class CheckReport:
             "tool": {"name": tool.name, "version": tool.version},
             "options": self.options.as_dict(),
             "outcome": self.outcome.value,
+            "class": self.finding,
+            "resource": self.resource.to_dict() if self.resource else None,
             "signature": self.signature.to_dict() if self.signature else None,
             "id": self.signature.id if self.signature else None,
             "runs": self.tally.runs,

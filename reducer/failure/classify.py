@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from reducer.errors import ToolNotFound
 from reducer.failure.outcome import Outcome
+from reducer.failure.resource import is_capacity
 from reducer.stage.table import all_stages, any_noise
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def classify(run: RunResult, spec: StageSpec) -> Outcome:
     if _UNREACHABLE.search(err):
         return Outcome.UNREACHABLE
     if _LLVM_ERROR.search(err):
-        return Outcome.LLVM_ERROR
+        return Outcome.RESOURCE_LIMIT if capacity_line(err, spec) else Outcome.LLVM_ERROR
     if run.signal is not None:
         return Outcome.SIGNAL
     if _STACK_DUMP.search(err):
@@ -43,7 +44,7 @@ def classify(run: RunResult, spec: StageSpec) -> Outcome:
         return Outcome.PASSED_MLIR
     if _ERROR_LINE.search(err):
         # Whether the input itself was invalid is settled by a parse-only run (`Replay.observe`).
-        return Outcome.DIAGNOSTIC
+        return Outcome.RESOURCE_LIMIT if capacity_line(err, spec) else Outcome.DIAGNOSTIC
     return Outcome.UNKNOWN_FAILURE
 
 
@@ -77,6 +78,15 @@ def first_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:
     first wrapper."""
     specific, wrapper = _error_lines(stderr, spec)
     return specific or wrapper
+
+
+def capacity_line(stderr: str, spec: StageSpec | None = None) -> str | None:
+    """The run's key line (what the signature's message is made of) when it is a capacity diagnostic, else None:
+    the `LLVM ERROR:` line when there is one (Triton-Ascend's SIMT check reports its overflow as a fatal error),
+    else the first error line. A crash (assertion, signal) keeps its class whatever this says."""
+    fatal = _LLVM_ERROR.search(stderr)
+    line = stderr[fatal.start():].split("\n", 1)[0].strip() if fatal else first_error_line(stderr, spec)
+    return line if is_capacity(line) else None
 
 
 def specific_error_line(stderr: str, spec: StageSpec | None = None) -> str | None:

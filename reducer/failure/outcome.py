@@ -30,6 +30,9 @@ class Outcome(StrEnum):
     # e.g. bishengir without CANN's hivmc): not a bug.
     PASSED_MLIR = "passed-mlir"
     DIAGNOSTIC = "diagnostic-error"
+    # A capacity diagnostic (`ub overflow, requires N bits while M bits available!`): the kernel's config does not
+    # fit the target's on-chip memory. The user's to fix (smaller blocks), not a compiler bug; still reducible.
+    RESOURCE_LIMIT = "resource-limit"
     ASSERTION = "assertion"
     UNREACHABLE = "unreachable"
     LLVM_ERROR = "llvm-error"
@@ -48,8 +51,14 @@ class Outcome(StrEnum):
 
     @property
     def is_failure(self) -> bool:
-        """Outcomes worth a repro: the compiler misbehaved on input it accepted."""
+        """Outcomes worth a signature (and a repro): the compiler stopped on input it accepted. A resource limit
+        is one (`reduce` keeps its signature), though no bug: `is_bug` tells."""
         return self in _COMPILER_FAILURES
+
+    @property
+    def is_bug(self) -> bool:
+        """A failure that is the compiler's: every failure but a resource limit (the user's config is too large)."""
+        return self.is_failure and self is not Outcome.RESOURCE_LIMIT
 
     @property
     def is_crash(self) -> bool:
@@ -61,14 +70,15 @@ class Outcome(StrEnum):
 
 
 _COMPILER_FAILURES = frozenset(
-    {Outcome.DIAGNOSTIC, Outcome.ASSERTION, Outcome.UNREACHABLE, Outcome.LLVM_ERROR, Outcome.SIGNAL,
-     Outcome.SELF_CAUGHT_CRASH, Outcome.TIMEOUT, Outcome.UNKNOWN_FAILURE, Outcome.FAILED}
+    {Outcome.DIAGNOSTIC, Outcome.RESOURCE_LIMIT, Outcome.ASSERTION, Outcome.UNREACHABLE, Outcome.LLVM_ERROR,
+     Outcome.SIGNAL, Outcome.SELF_CAUGHT_CRASH, Outcome.TIMEOUT, Outcome.UNKNOWN_FAILURE, Outcome.FAILED}
 )
 
 _LABELS = {
     Outcome.PASSED: "passed",
     Outcome.PASSED_MLIR: "passed (MLIR pipeline done; an external step is absent)",
     Outcome.DIAGNOSTIC: "error diagnostic",
+    Outcome.RESOURCE_LIMIT: "resource limit (the kernel's config does not fit the target)",
     Outcome.ASSERTION: "assertion failure",
     Outcome.UNREACHABLE: "UNREACHABLE executed",
     Outcome.LLVM_ERROR: "LLVM ERROR",

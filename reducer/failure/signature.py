@@ -11,10 +11,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from reducer.failure.classify import first_error_line
+from reducer.failure.classify import capacity_line, first_error_line
 from reducer.failure.evidence import TOP_FRAMES, stacks_agree
 from reducer.failure.masks import digest, normalize_message
 from reducer.failure.outcome import Outcome
+from reducer.failure.resource import ResourceLimit, is_capacity, resource_limit
 from reducer.stage import reproducer
 from reducer.stage import table as stages
 
@@ -22,12 +23,22 @@ if TYPE_CHECKING:
     from reducer.stage.runner import RunResult
     from reducer.stage.table import StageSpec
 
-# How ids are made; 2: a bare crash is its signal and failing pass (1 hashed its frames, which vary by run).
-ID_SCHEME = 2
+# How ids are made; 2: a bare crash is its signal and failing pass (1 hashed its frames, which vary by run);
+# 3: a capacity diagnostic (`ub overflow, ...`) is a resource limit, no longer a diagnostic-error.
+ID_SCHEME = 3
 # The outcomes whose ids scheme 2 changed: a stored id of an older scheme is recomputed or re-checked.
 RESCHEMED = ("signal", "self-caught-crash")
 # Frames a run keeps as evidence: enough to reach below a crash site that varies.
 EVIDENCE_FRAMES = 16
+
+
+def stale_id(outcome: str, message: str, scheme: int = 1) -> bool:
+    """Whether an id stored under `scheme` for `outcome` and `message` (or a title holding it) is one this
+    reducer computes differently: it is then recomputed (a repro header) or checked again (a sweep's state)."""
+    if scheme < 2 and outcome in RESCHEMED:
+        return True
+    return scheme < 3 and outcome == Outcome.DIAGNOSTIC.value and is_capacity(message)
+
 
 # --- key message ---------------------------------------------------------------------------
 
@@ -60,7 +71,8 @@ def key_message(outcome: Outcome, stderr: str, spec: StageSpec | None = None) ->
         m = _LLVM_ERROR.search(stderr)
         if m:
             return "LLVM ERROR: " + m.group("msg").strip()
-    line = first_error_line(stderr, spec)
+    line = capacity_line(stderr, spec) if outcome is Outcome.RESOURCE_LIMIT else None
+    line = line or first_error_line(stderr, spec)
     if line is None:
         return ""
     return line[line.index("error: ") + len("error: ") :] if "error: " in line else line
@@ -180,6 +192,8 @@ class Signature:
     detail: str = ""  # the first `error:` line beside an assertion: a readable title
     # More of this run's stack than `frames` keeps (never stored): the evidence a candidate shows.
     stack: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # A resource limit's kind and this run's figures: evidence, not identity (the figures change with the config).
+    resource: ResourceLimit | None = field(default=None, compare=False)
 
     @property
     def bare(self) -> bool:
@@ -240,6 +254,9 @@ class Signature:
             data["stack"] = list(self.stack)
         else:
             del data["stack"]  # evidence of a bare crash only: a message says enough
+        del data["resource"]  # asdict's copy lacks the ratio
+        if self.resource is not None:
+            data["resource"] = self.resource.to_dict()
         data["id"] = self.id
         data["strict_id"] = self.strict_id
         data["title"] = self.title
@@ -247,16 +264,23 @@ class Signature:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Signature:
-        sig = cls(
+        """A stored signature as this reducer makes it: a capacity diagnostic an older one filed as a
+        diagnostic-error (`stale_id`) reads as the resource limit it is, so it matches today's runs."""
+        outcome, message = str(data["outcome"]), str(data.get("message", ""))
+        stored = data.get("resource")
+        resource = ResourceLimit.from_dict(stored) if isinstance(stored, dict) else None
+        if outcome == Outcome.DIAGNOSTIC.value and is_capacity(message):
+            outcome, resource = Outcome.RESOURCE_LIMIT.value, resource or resource_limit(message)
+        return cls(
             stage=str(data["stage"]),
-            outcome=str(data["outcome"]),
-            message=str(data.get("message", "")),
+            outcome=outcome,
+            message=message,
             failing_pass=data.get("failing_pass") or None,  # type: ignore[arg-type]
             frames=list(data.get("frames") or []),  # type: ignore[arg-type]
             detail=str(data.get("detail", "")),
             stack=tuple(data.get("stack") or ()),  # type: ignore[arg-type]
+            resource=resource,
         )
-        return sig
 
 
 _CRASHES = frozenset({Outcome.SIGNAL.value, Outcome.SELF_CAUGHT_CRASH.value})
@@ -285,6 +309,8 @@ def compute(stage: StageSpec, outcome: Outcome, run: RunResult, pass_name: str |
         signame = _signal_name(run.signal)
         message = f"{signame}: {message}" if message else ""
         detail = detail or signame
+    # The key line's kind, with the figures of the last attempt that overflowed it (`resource_limit`).
+    key = resource_limit(raw) if outcome is Outcome.RESOURCE_LIMIT else None
     return Signature(
         stage=stage.name,
         outcome=outcome.value,
@@ -293,6 +319,7 @@ def compute(stage: StageSpec, outcome: Outcome, run: RunResult, pass_name: str |
         frames=top_frames(stderr),
         detail=detail,
         stack=tuple(top_frames(stderr, EVIDENCE_FRAMES)),
+        resource=resource_limit(stderr, key.kind) if key else None,
     )
 
 

@@ -5,5 +5,5 @@
 - `candidates`: the power-of-two parameters and the lattice of smaller specialisations, nearest first.
 - `verdict`: one candidate's stage run (fits / overflows / fails otherwise), cached by its input.
 - `search`: the search for one unit; `anomaly`: when a resource limit is a compiler-bug candidate after all;
-  `result`: what triage.json's `resource` field holds; `unit`: the entry point for a unit folder.
+  `result`: what triage.json's `resource` field holds; `search.fit_unit` is the entry point for a unit folder.
 """

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from reducer.fit.candidates import Candidate
 from reducer.fit.result import Anomaly
-from reducer.fit.verdict import FITS, Verdict
-from reducer.fit.worker import VARIANTS
+from reducer.fit.terms import FITS, VARIANTS
 
 if TYPE_CHECKING:
     from reducer.fit.respecialise import Respecialiser
     from reducer.fit.search import FitSearch
+    from reducer.fit.verdict import Verdict
 
 SMALLEST_OVERFLOWS = "smallest-overflows"
 EQUIVALENT_FORM_FITS = "equivalent-form-fits"

@@ -84,7 +84,7 @@ def recipe_of(folder: Path, record: dict[str, Any]) -> Recipe:
         raise InputError(f"{folder}: the {stage.name} input is missing", "capture the program again")
     kernel = str(record.get("kernel") or "")
     module, qualname = _where(record, kernel)
-    if not module or "<locals>" in qualname or not record.get("signature"):
+    if not module or "<locals>" in f"{module}.{qualname}" or not record.get("signature"):
         raise NoSource(f"{folder}: kernel {kernel} cannot be imported again (defined inside a function, or no source)")
     options = {k: v for k, v in (record.get("npu_options") or {}).items() if k not in ("target", "extra")}
     params = set(record.get("constants") or {})

@@ -20,7 +20,7 @@ class Respecialiser:
 
     def __init__(self, recipe: Recipe, out: Path) -> None:
         self.recipe = recipe
-        self.out = out
+        self.out = out.resolve()  # the worker runs in the captured process's folder
         self.lock = threading.Lock()
         self.count = 0
         self.configs: list[dict[str, Any]] = []

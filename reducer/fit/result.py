@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reducer.fit.verdict import Verdict
+if TYPE_CHECKING:
+    from reducer.fit.verdict import Verdict
 
 
 @dataclass

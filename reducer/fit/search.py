@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -20,15 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reducer.failure.resource import resource_limit
 from reducer.fit import anomaly
 from reducer.fit.candidates import Candidate, is_block_name, nearest_first, smallest, tunables
-from reducer.fit.recipe import NoSource, Recipe
+from reducer.fit.recipe import NoSource, Recipe, read_recipe
 from reducer.fit.respecialise import Respecialiser
 from reducer.fit.result import Fit, FitResult
-from reducer.fit.verdict import FITS, OVERFLOWS, Verdict, VerdictCache
+from reducer.fit.terms import FITS, OVERFLOWS
+from reducer.fit.verdict import Verdict, VerdictCache
+from reducer.proc import atomic
 from reducer.stage.options import Options
 
 DEFAULT_FIT_SECONDS = 120.0
+RESULT = "fit.json"  # the search's result, beside the fitting input `fit.<kind>`
+CACHE = "fit-cache.jsonl"
 
 
 @dataclass
@@ -48,6 +54,14 @@ class _Tried:
     verdict: Verdict | None
     error: str | None = None
     path: Path | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # an autotune config's launch options
+    variant: str | None = None  # a structurally equivalent form of the source (`terms.VARIANTS`)
+
+    def label(self, user: dict[str, int]) -> str:
+        text = self.candidate.label(user)
+        if self.options:
+            text += " with " + " ".join(f"{k}={v}" for k, v in sorted(self.options.items()))
+        return f"{text}, as {self.variant}" if self.variant else text
 
 
 class FitSearch:
@@ -60,6 +74,7 @@ class FitSearch:
         self.cache = request.cache or VerdictCache(None, {})
         self.result = FitResult(self.recipe.kernel)
         self.tried: list[_Tried] = []
+        self.seen: dict[str, _Tried] = {}
         self.t0 = time.monotonic()
 
     def run(self) -> FitResult:
@@ -73,6 +88,10 @@ class FitSearch:
                 self._search(worker)
         except NoSource as err:
             self.result.reason = f"no source: {err}"
+            limit = resource_limit(str(self.recipe.record.get("error") or ""))
+            if limit is not None:  # the capture's own run still says what the unit needs
+                self.result.kind, self.result.requires_bits = limit.kind, limit.requires_bits
+                self.result.available_bits = limit.available_bits
         self.result.seconds = time.monotonic() - self.t0
         self.result.cache_hits = self.cache.hits - hits0
         self.result.tried = len([t for t in self.tried if t.verdict is not None or t.error])
@@ -87,34 +106,48 @@ class FitSearch:
                 self._keep_fit(base)  # the limit is gone as captured (another toolchain, another source)
             return
         self.result.limit_from(base.verdict)
+        self._autotune(worker)
         if not self.user:
             self.result.reason = "no power-of-two compile-time parameter above the floor to shrink"
+            self._keep_nearest(None)
         else:
             low = self.attempt(worker, smallest(self.user))
             if low.verdict is not None and low.verdict.status == OVERFLOWS:
                 self.result.reason = f"the smallest specialisation tried ({low.candidate.label(self.user)}) overflows"
                 self.result.anomaly = anomaly.smallest_overflows(low.candidate.label(self.user), low.verdict)
             elif low.verdict is not None and low.verdict.status == FITS:
-                self._autotune(worker)
                 self._lattice(worker, low)
             else:
                 self.result.reason = f"the smallest specialisation does not compile: {_why(low)}"
+                self._keep_nearest(None)
         if self.result.anomaly is None:
             self.result.anomaly = anomaly.equivalent_form(self, worker)
 
     # --- candidates -----------------------------------------------------------------------
 
     def attempt(self, worker: Respecialiser, candidate: Candidate, options: dict[str, Any] | None = None,
-             variant: str | None = None, constants: dict[str, Any] | None = None) -> _Tried:
-        path, error = worker.compile(constants if constants is not None else candidate.constants, options, variant)
+                variant: str | None = None, constants: dict[str, Any] | None = None) -> _Tried:
+        """Compile one candidate and judge it; one already tried (an autotune config that is also a lattice point)
+        is not compiled again."""
+        constants = constants if constants is not None else candidate.constants
+        whole = [{**self.recipe.constants, **constants}, {**self.recipe.options, **(options or {})}, variant]
+        key = json.dumps(whole, sort_keys=True, default=str)
+        if key in self.seen:
+            return self.seen[key]
+        path, error = worker.compile(constants, options, variant)
         if path is None:
-            tried = _Tried(candidate, None, error)
+            tried = _Tried(candidate, None, error, options=options or {}, variant=variant)
         else:
-            verdict = self.cache.judge(self.recipe.stage, self.options, path.read_text(), self.req.timeout)
-            tried = _Tried(candidate, verdict, None, path)
+            judge_options = self.options
+            if options:  # an autotune config's own NPU options (multibuffer=...) reach the stage too
+                judge_options = Options.from_mapping(
+                    {**self.recipe.options, **options, "target": self.recipe.target}, ignore_unknown=True)
+            verdict = self.cache.judge(self.recipe.stage, judge_options, path.read_text(), self.req.timeout)
+            tried = _Tried(candidate, verdict, None, path, options=options or {}, variant=variant)
+        self.seen[key] = tried
         if error != "absent":
             self.tried.append(tried)
-            self.req.status(f"fit {self.recipe.kernel}: {candidate.label(self.user)}: {_why(tried)}")
+            self.req.status(f"fit {self.recipe.kernel}: {tried.label(self.user)}: {_why(tried)}")
         return tried
 
     def _lattice(self, worker: Respecialiser, low: _Tried) -> None:
@@ -142,11 +175,18 @@ class FitSearch:
                     elif t.verdict is not None and t.verdict.status == FITS:
                         if best is None or t.candidate.distance < best.candidate.distance:
                             best = t
-        fits = [t for t in self.tried if t.verdict is not None and t.verdict.status == FITS and t.candidate.changes]
-        best = min(fits, key=lambda t: t.candidate.distance, default=best or low)
-        if best is low and time.monotonic() - self.t0 >= self.req.budget:
+        if self._keep_nearest(low) is low and time.monotonic() - self.t0 >= self.req.budget:
             self.result.reason = "time budget spent: the smallest specialisation stands as the fit"
-        self._keep_fit(best)
+
+    def _keep_nearest(self, fallback: _Tried | None) -> _Tried | None:
+        """Keep the nearest candidate that fitted (a lattice point or an autotune config), else `fallback`."""
+        fits = [t for t in self.tried if t.verdict is not None and t.verdict.status == FITS
+                and (t.candidate.changes or t.options) and t.variant is None]
+        best = min(fits, key=lambda t: (*t.candidate.distance, len(t.options)), default=fallback)
+        if best is not None:
+            self.result.reason = None
+            self._keep_fit(best)
+        return best
 
     def _autotune(self, worker: Respecialiser) -> None:
         configs = worker.configs
@@ -156,7 +196,8 @@ class FitSearch:
         fit, over, other = [], [], []
         for i, config in enumerate(configs):
             constants = {k: v for k, v in config.items() if k in names}
-            options = {k: v for k, v in config.items() if k not in names and v is not None}
+            own = self.recipe.options  # only what differs from the unit's own launch tells the config apart
+            options = {k: v for k, v in config.items() if k not in names and v is not None and own.get(k) != v}
             t = self.attempt(worker, _candidate_for(self.user, constants), options=options, constants=constants)
             status = t.verdict.status if t.verdict is not None else None
             (fit if status == FITS else over if status == OVERFLOWS else other).append(i)
@@ -166,10 +207,10 @@ class FitSearch:
         assert tried.path is not None and tried.verdict is not None
         kept = self.req.out / f"fit.{self.recipe.stage.input_kind}"
         shutil.copyfile(tried.path, kept)
-        changes = tried.candidate.constants
+        changes = {**tried.candidate.constants, **tried.options}
         config = {**self.recipe.params, **changes}
         requires = tried.verdict.requires_bits if tried.verdict.status == OVERFLOWS else None
-        shrinks = [k for k in changes if not is_block_name(k)]
+        shrinks = [k for k in tried.candidate.constants if not is_block_name(k)]
         self.result.fit = Fit(config, changes, requires, kept, shrinks)
         self.result.overflowed_first = sum(1 for t in self.tried if t.verdict and t.verdict.overflowed_first)
 
@@ -218,5 +259,39 @@ def _not_reproduced(base: _Tried) -> str:
 
 
 def _log(t: _Tried) -> dict[str, Any]:
-    return {"changes": t.candidate.constants, "result": _why(t),
+    return {"changes": t.candidate.constants, "options": t.options, "variant": t.variant, "result": _why(t),
             "seconds": t.verdict.seconds if t.verdict is not None else None}
+
+def fit_unit(
+    folder: Path,
+    out: Path,
+    *,
+    jobs: int = 1,
+    budget: float = DEFAULT_FIT_SECONDS,
+    timeout: float = 120.0,
+    cache: VerdictCache | None = None,
+    status: Callable[[str], None] | None = None,
+) -> FitResult:
+    """The fit search for the unit in `folder`; its files under `out` (`fit.json`, `fit.<kind>`, candidates).
+    A unit with no Python source to specialise again gets a result with `reason` "no source"."""
+    from reducer.stage.toolchain import fingerprint
+
+    try:
+        recipe = read_recipe(folder)
+    except NoSource as err:
+        result = FitResult(folder.name, reason=f"no source: {err}")
+        _write(out, result)
+        return result
+    if cache is None:
+        cache = VerdictCache(out.parent / CACHE, fingerprint(paths=False))
+    request = FitRequest(recipe, out, jobs=jobs, budget=budget, timeout=timeout, cache=cache,
+                         status=status or (lambda _t: None))
+    result = FitSearch(request).run()
+    _write(out, result)
+    return result
+
+
+def _write(out: Path, result: FitResult) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    data = {**result.to_dict(relative_to=out), "kernel": result.kernel, "tried_log": result.tried_log}
+    atomic.write_text(out / RESULT, json.dumps(data, indent=2, sort_keys=True) + "\n")

@@ -12,13 +12,10 @@ from pathlib import Path
 from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Replay
 from reducer.failure.resource import resource_limit
+from reducer.fit.terms import FAILS, FITS, OVERFLOWS
 from reducer.proc import atomic
 from reducer.stage.options import Options
 from reducer.stage.table import StageSpec
-
-FITS = "fits"
-OVERFLOWS = "overflows"
-FAILS = "fails"  # another failure: not this limit (a compiler bug a smaller config walks into, or a hang)
 
 
 @dataclass(frozen=True)

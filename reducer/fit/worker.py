@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# The structurally equivalent forms the anomaly rule compiles: name -> (written, equivalent).
-VARIANTS = {"range-for-static-range": ("tl.static_range(", "tl.range(")}
+from reducer.fit.terms import VARIANTS
 
 
 class LaunchesOff(Exception):
@@ -67,7 +66,8 @@ def load(job: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
         sys.modules[spec.name] = module
         try:
             spec.loader.exec_module(module)
-        except Exception:  # noqa: BLE001 - a script that runs at import: its kernels exist before its launches
+        except (Exception, SystemExit):  # noqa: BLE001 - a script that runs (or exits) at import: its kernels
+            # exist before its launches and its argument parsing
             pass
     else:
         module = importlib.import_module(name)

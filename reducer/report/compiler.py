@@ -26,7 +26,7 @@ from reducer.report.facts import ReportFacts
 from reducer.report.issue import PrivateDataLeft, redacted, render_issue
 from reducer.report.reproduce_script import reproduce_script
 from reducer.repro.artifact import Artifact, FoundWith, load, sidecar_path
-from reducer.repro.suite import render, repro_of
+from reducer.repro.suite import refuse_resource_limit, render, repro_of
 from reducer.repro.upstream import UpstreamTest, build_test
 from reducer.safety.lit_safe import ir_body
 from reducer.safety.redact import Redactor
@@ -70,12 +70,13 @@ class _Input:
     stage: StageSpec
     expected: Expectation | None  # from a repro header: the report must show this bug
     found: FoundWith = FoundWith()  # a repro header's: the releases `reducer matrix --record` tried
+    anomaly: str | None = None  # a repro header's: why a resource limit is a compiler-bug candidate
 
 
 def _read_input(given: Artifact, stage: StageSpec | None) -> _Input:
     repro = repro_of(given)
     if repro is not None:
-        return _Input(repro.ir, repro.stage, Expectation.of(repro.signature), given.found)
+        return _Input(repro.ir, repro.stage, Expectation.of(repro.signature), given.found, repro.anomaly)
     ir = given.ir
     stage = stage or stages.infer(ir)
     if stage is None:
@@ -178,6 +179,8 @@ def _gather(
     stage = read.stage
     ir = ir_body(redactor.text(read.ir))
     obs = _replay(given.path, read, ir, options, attempts, timeout, env)
+    assert obs.signature is not None
+    refuse_resource_limit(given.path, obs.signature, read.anomaly, "issue")
     original_name, original_text = _original(original, redactor)
     here = replace(FoundWith.here(stage, options, env), releases=read.found.releases, verdict=read.found.verdict)
     sig = obs.signature
@@ -194,8 +197,9 @@ def _gather(
         sidecar=sidecar,
         environment=[(k, redactor.text(v)) for k, v in _environment(here)],
         needles=[n for n in needles(sig, obs.run.stderr) if redactor.text(n) == n],
-        test=_upstream_test(stage, ir, options, sig, timeout, env),
+        test=_upstream_test(stage, ir, options, sig, timeout, env, read.anomaly),
         rates=_rates(stage, ir, options, sig, timeout, env),
+        anomaly=read.anomaly,
     )
     return facts, redactor.text(obs.run.stderr)
 
@@ -219,11 +223,11 @@ def _rates(
 
 
 def _upstream_test(
-    stage: StageSpec, ir: str, options: Options, sig: Signature, timeout: float, env: RunEnv
+    stage: StageSpec, ir: str, options: Options, sig: Signature, timeout: float, env: RunEnv, anomaly: str | None
 ) -> UpstreamTest | None:
     """The test ready for the upstream suite, when a single pass shows the bug (else the issue says so)."""
     try:
-        return build_test(stage, ir, options, sig, timeout, env)
+        return build_test(stage, ir, options, sig, timeout, env, anomaly=anomaly)
     except NotInteresting:
         return None
 
@@ -257,9 +261,11 @@ def _bundle(facts: ReportFacts, stderr: str) -> dict[str, str]:
         **found.fields("stage", "tool", "versions", "target", "options"),
         "tracker": facts.stage.tracker,
         "tracker_url": facts.stage.tracker_url,
+        **({"anomaly": facts.anomaly} if facts.anomaly else {}),
     }
     files = {
-        "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options, env=facts.env),
+        "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options, env=facts.env,
+                             anomaly=facts.anomaly),
         "stderr.txt": stderr,
         "reproduce.sh": reproduce_script(facts),
         "signature.json": json.dumps(sig_doc, indent=2, sort_keys=True) + "\n",

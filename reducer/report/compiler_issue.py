@@ -107,12 +107,39 @@ def _actual_lines(stderr: str, stage: StageSpec) -> str:
     return "\n".join(line for line in picked if line)
 
 
-def _expected(stage: StageSpec, outcome: Outcome) -> str:
+def _expected(stage: StageSpec, outcome: Outcome, facts: ReportFacts) -> str:
+    if outcome is Outcome.RESOURCE_LIMIT and facts.anomaly:
+        return _anomaly_expected(facts)
     want = stage.expected
     if outcome is Outcome.DIAGNOSTIC:
         parser = stage.parser or stage.tool
         want += f" The input parses and verifies: `{parser} repro.mlir` with no passes exits 0."
     return want
+
+
+def _anomaly_expected(facts: ReportFacts) -> str:
+    """What should happen instead of a resource limit the fit search found anomalous (`reducer.fit.anomaly`)."""
+    anomaly, limit = facts.anomaly or "", facts.sig.resource
+    space = limit.space if limit else "the target's on-chip memory"
+    if "equivalent" in anomaly:
+        want = (f"The kernel as written fits in {space}, as its structurally equivalent form does: the same "
+                "computation needs the same memory, so the memory plan should not overflow on one form only.")
+    elif "smallest" in anomaly:
+        want = (f"At its smallest specialisation the kernel fits in {space} (or the compiler names the buffer that "
+                "cannot shrink): today no config of this kernel compiles at all.")
+    else:
+        want = f"The kernel fits in {space}."
+    return f"{want} Found by `reducer fit`: {md_escape(anomaly)}."
+
+
+def _anomaly_current(facts: ReportFacts) -> list[str]:
+    """A resource limit is normally the user's config; say why this one is reported."""
+    if not facts.anomaly:
+        return []
+    limit = facts.sig.resource
+    figures = f" ({md_escape(limit.describe())})" if limit else ""
+    return ["", f"The error is a capacity diagnostic{figures}, normally the kernel's config being too large for the "
+                f"target; this one is anomalous: {md_escape(facts.anomaly)}."]
 
 
 def _origin(facts: ReportFacts) -> list[str]:
@@ -173,7 +200,7 @@ def compiler_issue(facts: ReportFacts, stderr: str) -> Issue:
         (CURRENT, _current(facts, stderr)),
         (ENVIRONMENT, [markdown_table(("Component", "Version"), rows)]),
         (STEPS, _steps(facts)),
-        (EXPECTED, [_expected(stage, Outcome(sig.outcome))]),
+        (EXPECTED, [_expected(stage, Outcome(sig.outcome), facts)]),
         (LOG, [fence(error_head(stderr) or "(empty stderr)", "text"), "", FULL_LOG]),
         (NOTES, _notes(facts)),
     ]
@@ -196,6 +223,7 @@ def _current(facts: ReportFacts, stderr: str) -> list[str]:
             for knob, hits, runs in facts.rates
         )
         out += ["", f"It is nondeterministic (heap corruption is likely): it reproduces {shown}."]
+    out += _anomaly_current(facts)
     return out + ["", fence(_actual_lines(stderr, stage) or sig.detail or sig.message or "(no message)", "text")]
 
 

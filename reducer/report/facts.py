@@ -32,6 +32,7 @@ class ReportFacts:
     needles: list[str]
     test: UpstreamTest | None = None  # the single-pass test for the upstream suite
     rates: list[tuple[RunEnv, int, int]] = field(default_factory=list)  # (env, showing, runs): with and without
+    anomaly: str | None = None  # why a resource limit is a compiler-bug candidate (the fit search's finding)
 
     @property
     def stage(self) -> StageSpec:

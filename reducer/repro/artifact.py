@@ -231,13 +231,26 @@ def rewrite_header(artifact: Artifact, fields: dict[str, object]) -> None:
     atomic.write_text(artifact.path, HEADER + json_line({**artifact.header, **fields}) + "\n" + rest)
 
 
-def refresh_ids(path: Path, sig: Signature, write: bool) -> str | None:
-    """The id a repro's header holds when this reducer computes another from the same fields (a bare crash's id
-    hashed its frames before `signature.ID_SCHEME` 2), else None; with `write`, the header gets today's ids."""
+def refresh_ids(path: Path, sig: Signature, write: bool, seen: Signature | None = None) -> tuple[str, str] | None:
+    """(the id a repro's header holds, why it changed) when this reducer computes another from the same fields
+    (`signature.stale_id`), else None; with `write`, the header gets today's ids and outcome, and a resource
+    limit's figures from `seen` (the replay that showed the same bug) or from the header."""
     artifact = Artifact(path, path.read_text(errors="replace"), neighbours=False)
-    stored = (artifact.header or {}).get("id")
+    header = artifact.header or {}
+    stored = header.get("id")
     if not stored or stored == sig.id:
         return None
+    if header.get("outcome") != sig.outcome:
+        why = f"an older reducer filed a {sig.outcome} as a {header.get('outcome')}"
+    else:
+        why = "an older reducer hashed a bare crash's frames"
     if write:
-        rewrite_header(artifact, {"id": sig.id, "strict_id": sig.strict_id, "title": sig.title})
-    return str(stored)
+        fields: dict[str, object] = {"id": sig.id, "strict_id": sig.strict_id, "title": sig.title,
+                                     "outcome": sig.outcome}
+        if header.get("outcome") != sig.outcome and sig.resource is not None:
+            fields["class"] = "compiler-bug" if header.get("anomaly") else "resource-limit"
+        resource = (seen.resource if seen is not None else None) or sig.resource
+        if resource is not None:
+            fields["resource"] = resource.to_dict()
+        rewrite_header(artifact, fields)
+    return str(stored), why

@@ -6,8 +6,13 @@
     // CHECK: <the key message, with what varies replaced by {{.*}}>
     <IR>
 
-When a repro stops failing, `recheck` moves it to repros/fixed/<stage>/ with a RUN line that expects
-success, so the suite then guards the fix.
+A resource limit (`ub overflow`: the kernel's config does not fit the target) is no compiler bug: it is kept
+apart, in repros/resource/ (flat, numbered with the rest), its header saying the kind and the figures. One the
+fit search found anomalous (`anomaly`: even the smallest config overflows, or an equivalent form fits) is a
+compiler-bug candidate and goes to its stage's folder, its header saying why.
+
+When a repro stops failing, `recheck` (`reducer.repro.recheck`) moves it to repros/fixed/<stage>/ with a RUN line
+that expects success, so the suite then guards the fix.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.errors import InputError, NotInteresting
+from reducer.errors import InputError, NotACompilerBug, NotInteresting
 from reducer.failure.cause import skeleton
 from reducer.failure.classify import first_error_line
 from reducer.failure.masks import MASKED, normalize_message
@@ -24,7 +29,7 @@ from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation, Signature
 from reducer.proc import atomic, locks, outputs
-from reducer.repro.artifact import HEADER, Artifact, FoundWith, refresh_ids, rewrite_header, sidecar_path, strip_header
+from reducer.repro.artifact import HEADER, Artifact, FoundWith, rewrite_header, sidecar_path, strip_header
 from reducer.repro.lit_setup import ensure_config
 from reducer.safety.lit_safe import PINNED_FROM_REPRODUCER, check_pattern, ir_body, json_line
 from reducer.safety.redact import Redactor
@@ -36,10 +41,11 @@ from reducer.stage.run_env import DEFAULT_ENV, RunEnv
 from reducer.stage.source import load
 from reducer.stage.table import StageSpec
 from reducer.stage.tool_print import reprint, tool_ops, unwrap_module
-from reducer.stage.toolchain import versions
 
 # The "found with" fields a repro header carries, beside the signature's own.
 HEADER_FIELDS = ("tool_version", "versions", "target", "options")
+# The folder of resource limits with no anomaly, beside the stages' folders.
+RESOURCE_DIR = "resource"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,12 @@ class Repro:
     ir: str
     options: Options  # what the bug was found with: every replay of this repro uses them
     env: RunEnv = DEFAULT_ENV  # the knobs it needs to show (MALLOC_PERTURB_...), likewise
+    anomaly: str | None = None  # why a resource limit is a compiler-bug candidate after all (the fit search's)
+
+    @property
+    def resource_only(self) -> bool:
+        """A resource limit and nothing more: the user's config, no compiler bug to report."""
+        return is_resource_only(self.signature, self.anomaly)
 
     @property
     def stage(self) -> StageSpec:
@@ -80,7 +92,27 @@ def repro_of(artifact: Artifact) -> Repro | None:
         stage = artifact.header.get("stage")
         raise InputError(f"{artifact.path}: unknown stage {stage!r} in the header", "fix or delete the file")
     assert expected is not None
-    return Repro(artifact.path, expected, artifact.ir, found.options or Options(), found.env or DEFAULT_ENV)
+    anomaly = artifact.header.get("anomaly")
+    return Repro(artifact.path, expected, artifact.ir, found.options or Options(), found.env or DEFAULT_ENV,
+                 str(anomaly) if anomaly else None)
+
+
+def is_resource_only(sig: Signature, anomaly: str | None = None) -> bool:
+    """A resource limit with no anomaly: the kernel's config does not fit, the compiler did its job."""
+    return Outcome(sig.outcome) is Outcome.RESOURCE_LIMIT and not anomaly
+
+
+def refuse_resource_limit(where: Path, sig: Signature, anomaly: str | None, what: str) -> None:
+    """NotACompilerBug when `sig` is a resource limit with no anomaly: `what` (an issue, a test) is for bugs."""
+    if not is_resource_only(sig, anomaly):
+        return
+    figures = f" ({sig.resource.describe()})" if sig.resource else ""
+    raise NotACompilerBug(
+        f"{where}: a resource limit{figures}, not a compiler bug: the kernel's config does not fit the target; "
+        f"no {what} written",
+        "reduce the kernel's block sizes until it fits; `reducer fit UNIT_FOLDER` on its capture unit finds the "
+        "configs that fit",
+    )
 
 
 def read_repro(path: Path) -> Repro | None:
@@ -136,7 +168,9 @@ def check_lines(sig: Signature, stderr: str, spec: StageSpec) -> list[str]:
             lines.append("UNREACHABLE executed at {{.*}}" + m.group(1))
     elif outcome is Outcome.LLVM_ERROR:
         lines.append(_filecheck_literal(sig.message))
-    elif outcome in (Outcome.DIAGNOSTIC, Outcome.SELF_CAUGHT_CRASH) and sig.message:
+    elif outcome is Outcome.RESOURCE_LIMIT and sig.message.startswith("LLVM ERROR:"):
+        lines.append(_filecheck_literal(sig.message))
+    elif outcome in (Outcome.DIAGNOSTIC, Outcome.RESOURCE_LIMIT, Outcome.SELF_CAUGHT_CRASH) and sig.message:
         lines.append("error: " + _filecheck_literal(sig.message))
     elif outcome is Outcome.SIGNAL:
         first = first_error_line(stderr, spec)
@@ -161,7 +195,8 @@ def dies_of_signal(sig: Signature, stderr: str) -> bool:
     outcome = Outcome(sig.outcome)
     if outcome is not Outcome.SIGNAL and stages.get(sig.stage).catches_crashes:
         return False  # an assertion in a tool that catches crashes (bishengir's A5 child) still exits 1
-    return outcome.is_crash or (outcome is Outcome.LLVM_ERROR and "Stack dump:" in stderr)
+    fatal = outcome is Outcome.LLVM_ERROR or (outcome is Outcome.RESOURCE_LIMIT and "LLVM ERROR:" in sig.message)
+    return outcome.is_crash or (fatal and "Stack dump:" in stderr)
 
 
 def run_line(
@@ -203,14 +238,16 @@ def _pinned_pass(sig: Signature, options: Options, spec: StageSpec, env: RunEnv)
 
 
 def render(
-    sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "", env: RunEnv = DEFAULT_ENV
+    sig: Signature, ir: str, stderr: str, options: Options, fixed_note: str = "", env: RunEnv = DEFAULT_ENV,
+    anomaly: str | None = None,
 ) -> str:
     spec = stages.get(sig.stage)
     recorded = reproducer.of(ir) is not None
     # The knobs only when there are any: a header without them reads as the default run.
     keys = HEADER_FIELDS + (("env",) if env != DEFAULT_ENV else ())
-    header = {**sig.to_dict(), **FoundWith.here(spec, options, env).fields(*keys)}
+    header = {**sig.to_dict(), **FoundWith.here(spec, options, env).fields(*keys), **_class_fields(sig, anomaly)}
     out = [HEADER + json_line(header), f"// REQUIRES: {spec.tool}"]
+    out += [f"// NOTE: {check_pattern(note)}" for note in _class_notes(sig, anomaly)]
     if fixed_note:
         out.append(f"// NOTE: {check_pattern(fixed_note)}")
         out.append(f"// RUN: {run_line(sig, options, fixed=True, env=env, recorded=recorded)}")
@@ -224,6 +261,22 @@ def render(
     body = ir_body(ir)  # idempotent: whoever calls, no input text reaches a position lit or FileCheck reads
     body = body if body.endswith("\n") else body + "\n"
     return "\n".join(out) + "\n\n" + body
+
+
+def _class_fields(sig: Signature, anomaly: str | None) -> dict[str, str]:
+    """The header's class: a resource limit is the user's config unless the fit search found an anomaly."""
+    fields = {"class": "resource-limit" if is_resource_only(sig, anomaly) else "compiler-bug"}
+    return {**fields, "anomaly": anomaly} if anomaly else fields
+
+
+def _class_notes(sig: Signature, anomaly: str | None) -> list[str]:
+    """What a resource limit's header says for people: no bug (and the figures), or the anomaly that makes it one."""
+    if Outcome(sig.outcome) is not Outcome.RESOURCE_LIMIT:
+        return []
+    figures = f" ({sig.resource.describe()})" if sig.resource else ""
+    if anomaly:
+        return [f"resource limit{figures}, a compiler-bug candidate: {anomaly}"]
+    return [f"resource limit{figures}: the kernel's config does not fit the target; not a compiler bug"]
 
 
 def record_releases(repro: Artifact, releases: dict[str, str], verdict: str) -> None:
@@ -253,9 +306,13 @@ def save_repro(
     stage: StageSpec | None = None,
     env: RunEnv = DEFAULT_ENV,
     by_cause: bool = False,
+    anomaly: str | None = None,
 ) -> SaveResult:
     """Save the IR in `path` (failing `stage` with `options`) as a repro under `root`, keeping one file (the
-    smaller) per signature, or with `by_cause` per signature and op skeleton (`reducer.cause`)."""
+    smaller) per signature, or with `by_cause` per signature and op skeleton (`reducer.cause`).
+
+    A resource limit goes to `root/resource/`; with `anomaly` (why the fit search found it a compiler-bug
+    candidate) it goes to its stage's folder like any bug, the anomaly in its header."""
     source = load(path, stage)
     stage = source.stage
     text = strip_header(source.text)
@@ -284,30 +341,23 @@ def save_repro(
                 f"{path}: the cleaned IR no longer shows signature {sig.id}; not saved",
                 "save the unprinted file with `reducer reduce --save`",
             )
-    content = redactor.text(render(sig, ir, again.run.stderr, options, env=env))
+    anomaly = anomaly if Outcome(sig.outcome) is Outcome.RESOURCE_LIMIT else None  # other bugs need none
+    content = redactor.text(render(sig, ir, again.run.stderr, options, env=env, anomaly=anomaly))
+    folder = root / (RESOURCE_DIR if is_resource_only(sig, anomaly) else stage.name)
+    new = Repro(folder / "new.mlir", sig, ir, options, env, anomaly)
     # Numbering and dedupe read the folder, then write: one save at a time per folder.
     with locks.exclusive(root, wait=True, what="save"):
-        return _store(root, path, stage, sig, ir, options, content, env, by_cause)
+        return _store(root, path, new, content, by_cause)
 
 
-def _store(
-    root: Path,
-    path: Path,
-    stage: StageSpec,
-    sig: Signature,
-    ir: str,
-    options: Options,
-    content: str,
-    env: RunEnv,
-    by_cause: bool = False,
-) -> SaveResult:
-    """Write `content` as the repro of `sig` under `root`, unless a smaller one is there (the lock is held)."""
-    folder = root / stage.name
-    new = Repro(folder / "new.mlir", sig, ir, options, env)
+def _store(root: Path, path: Path, new: Repro, content: str, by_cause: bool = False) -> SaveResult:
+    """Write `content` as the repro `new` (its path names the folder) under `root`, unless a smaller one of the
+    same bug and class is there (the lock is held)."""
+    sig, ir, folder = new.signature, new.ir, new.path.parent
     same = Expectation.of(sig)
     for old in all_repros(root):
-        if not same.met_by(old.signature):
-            continue
+        if not same.met_by(old.signature) or old.resource_only != new.resource_only:
+            continue  # another bug, or the same limit once as the user's config and once as an anomaly
         if by_cause and skeleton(old.ir) != skeleton(ir):
             continue  # the same signature, another cause: a repro of its own
         if new.size < old.size:
@@ -328,61 +378,5 @@ def _store(
     outputs.guard([path, sidecar_path(path)], [dest], "save")
     atomic.write_text(dest, content)
     ensure_config(root)
-    return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title})")
-
-
-@dataclass(frozen=True)
-class RecheckEntry:
-    path: Path
-    signature_id: str
-    reproduces: bool
-    outcome: str  # the replay's outcome class, or "broken"
-    moved_to: Path | None
-    problem: str = ""  # why a broken repro could not be judged
-    old_id: str | None = None  # the id its header held, when an older reducer made it another way
-
-
-def recheck(root: Path, move: bool = True) -> list[RecheckEntry]:
-    """Replay every repro with its own options; move those that now compile cleanly to repros/fixed/<stage>/.
-
-    Only a clean compile counts as fixed: a repro that no longer parses (edited by hand, IR deleted) or that
-    fails another way is reported, never moved. A file that cannot be read is reported and skipped.
-    """
-    repros, broken = scan_repros(root)
-    entries = [RecheckEntry(path, "-", False, "broken", None, why) for path, why in broken]
-    for repro in repros:
-        sig_id = repro.signature.id
-        old_id = refresh_ids(repro.path, repro.signature, write=move)
-        if not _has_ops(repro.ir):
-            entries.append(RecheckEntry(repro.path, sig_id, False, "broken", None, "the file holds no IR"))
-            continue
-        obs = Replay(repro.stage, repro.options, env=repro.env).observe(repro.ir)
-        same = Expectation.of(repro.signature).met_by(obs.signature)
-        problem = "the IR no longer parses or verifies" if obs.outcome is Outcome.INVALID_INPUT else ""
-        moved = None
-        if not same and move and obs.outcome in (Outcome.PASSED, Outcome.PASSED_MLIR):
-            installed = ", ".join(f"{k} {v}" for k, v in versions().items())
-            note = f"fixed: no longer fails with {installed} ({obs.outcome.value})"
-            moved = _free_path(root / "fixed" / repro.stage.name / repro.path.name)
-            fixed = render(repro.signature, repro.ir, "", repro.options, fixed_note=note, env=repro.env)
-            atomic.write_text(moved, fixed)
-            repro.path.unlink()
-        entries.append(RecheckEntry(repro.path, sig_id, same, obs.outcome.value, moved, problem, old_id))
-    return entries
-
-
-def _has_ops(ir: str) -> bool:
-    """Anything besides an empty module: an emptied repro compiles, and that is no fix."""
-    body = re.sub(r"//[^\n]*", "", ir)
-    body = re.sub(r"\bmodule\b(\s+attributes\s*\{[^{}]*\})?\s*\{\s*\}", "", body)
-    return bool(body.strip())
-
-
-def _free_path(path: Path) -> Path:
-    """`path`, or `stem-2`, `stem-3`... when a file is already there: a move never overwrites."""
-    n = 2
-    candidate = path
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        n += 1
-    return candidate
+    kept_apart = "; a resource limit, not a compiler bug: kept apart from the bugs" if new.resource_only else ""
+    return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title}){kept_apart}")

@@ -202,9 +202,11 @@ def _ir_line(rendered: list[str], at: int) -> int | None:
 
 
 def render_test(
-    spec: StageSpec, sig: Signature, single: SinglePass, timeout: float, env: RunEnv = DEFAULT_ENV
+    spec: StageSpec, sig: Signature, single: SinglePass, timeout: float, env: RunEnv = DEFAULT_ENV,
+    anomaly: str | None = None,
 ) -> tuple[str, str]:
-    """(the test's text, its style)."""
+    """(the test's text, its style). A resource limit reaches here only as an anomaly: an XFAIL test of the
+    compile that should fit, saying why it should."""
     if Outcome(sig.outcome) is Outcome.DIAGNOSTIC:
         verified = _verify(spec, single, timeout, env)
         if verified is not None:
@@ -219,6 +221,10 @@ def render_test(
         f"// {spec.parser or spec.tool} fails on this input today; when it is fixed this test XPASSes: remove the",
         "// XFAIL line and check the output.",
     ]
+    if anomaly:
+        space = sig.resource.space if sig.resource else "on-chip memory"
+        note = f"// A capacity diagnostic ({space} overflow), a bug for this reason: {anomaly}"
+        head.append(lit_safe.check_pattern(note))
     return "\n".join(head) + "\n\n" + single.ir.rstrip("\n") + "\n", "xfail"
 
 
@@ -234,12 +240,14 @@ def _taken_by_another(path: Path, sig: Signature) -> bool:
 
 
 def build_test(
-    spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float = 120.0, env: RunEnv = DEFAULT_ENV
+    spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float = 120.0, env: RunEnv = DEFAULT_ENV,
+    anomaly: str | None = None,
 ) -> UpstreamTest:
     """The upstream-format test of `sig` on `ir`, found by replaying (nothing is written)."""
     single = single_pass(spec, lit_safe.ir_body(ir), options, sig, timeout, env)
-    text, style = render_test(spec, sig, single, timeout, env)
+    text, style = render_test(spec, sig, single, timeout, env, anomaly)
     about = {
+        **({"anomaly": anomaly} if anomaly else {}),
         "signature": sig.to_dict(),
         **FoundWith(spec, options, env, versions()).fields("stage", "options", "env", "versions"),
         "single_pass": {"tool": single.tool, "flags": list(single.flags), "how": single.how},
@@ -251,10 +259,10 @@ def build_test(
 
 def export_test(
     spec: StageSpec, ir: str, options: Options, sig: Signature, out_dir: Path, *, inputs: tuple[Path, ...] = (),
-    timeout: float = 120.0, env: RunEnv = DEFAULT_ENV,
+    timeout: float = 120.0, env: RunEnv = DEFAULT_ENV, anomaly: str | None = None,
 ) -> ExportedTest:
     """Write the upstream-format test of `sig` under `out_dir`, at the path it belongs to in the upstream suite."""
-    test = build_test(spec, ir, options, sig, timeout, env)
+    test = build_test(spec, ir, options, sig, timeout, env, anomaly)
     if _taken_by_another(out_dir / test.relative, sig):
         tag = (sig.strict_id if sig.bare else sig.id)[:8]  # same words; a bare crash's id may be shared
         test = replace(test, relative=test.relative.with_name(f"{slug(sig)}-{tag}.mlir"))

@@ -52,7 +52,7 @@ def run_fits(
     status: Callable[[str], None],
     stop: threading.Event,
 ) -> FitPhase:
-    from reducer.fit.unit import fit_unit
+    from reducer.fit.search import fit_unit
     from reducer.fit.verdict import VerdictCache
     from reducer.stage.toolchain import fingerprint
 
@@ -80,10 +80,10 @@ def run_fits(
             _mark(dest, Path(entry["path"]))
         else:
             found = _relink(found, dest, out)
-        phase.by_path[entry["path"]] = {**limit, **{k: v for k, v in found.items() if v is not None or k == "fit"}}
+        phase.by_path[entry["path"]] = {**limit, **{k: v for k, v in found.items() if v is not None or k not in limit}}
         phase.seconds[folder] = float(found.get("seconds") or 0.0)
         if found.get("anomaly"):
-            phase.anomalies[entry["key"]] = found["anomaly"]["detail"]
+            phase.anomalies[entry["key"]] = f"{found['anomaly']['rule']}: {found['anomaly']['detail']}"
     return phase
 
 
@@ -96,7 +96,7 @@ def _sha1(path: Path) -> str:
 
 
 def _mark(dest: Path, source: Path) -> None:
-    from reducer.fit.unit import RESULT
+    from reducer.fit.search import RESULT
     from reducer.proc import atomic
 
     data = json.loads((dest / RESULT).read_text())
@@ -105,7 +105,7 @@ def _mark(dest: Path, source: Path) -> None:
 
 
 def _reused(dest: Path, source: Path) -> dict[str, Any] | None:
-    from reducer.fit.unit import RESULT
+    from reducer.fit.search import RESULT
 
     try:
         data = json.loads((dest / RESULT).read_text())

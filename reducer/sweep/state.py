@@ -48,10 +48,11 @@ class State:
 
 
 def _stale_id(entry: dict[str, Any]) -> bool:
-    """A crash checked by a reducer whose ids hashed frames (they vary by run): its id would not match today's."""
-    from reducer.failure.signature import ID_SCHEME, RESCHEMED
+    """An entry whose id today's reducer makes another way: a crash checked when ids hashed frames (they vary by
+    run), a capacity overflow checked when it was a diagnostic-error (now a resource limit)."""
+    from reducer.failure.signature import stale_id
 
-    return entry.get("outcome") in RESCHEMED and entry.get("id_scheme", 1) < ID_SCHEME
+    return stale_id(str(entry.get("outcome")), str(entry.get("title") or ""), int(entry.get("id_scheme") or 1))
 
 
 def reduction_key(entry: dict[str, Any]) -> str:

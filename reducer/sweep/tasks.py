@@ -69,16 +69,19 @@ def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
             source, Options.from_mapping(job.options), runs=1, timeout=job.timeout, explore_knobs=False
         )
     except ReducerError as err:
-        entry.update(outcome=Outcome.UNREADABLE, id=None, title=err.one_line(), failure=False)
+        entry.update(outcome=Outcome.UNREADABLE, id=None, title=err.one_line(), failure=False, bug=False)
     else:
         sig = report.signature
         entry.update(
             outcome=report.outcome.value,
             failure=report.outcome.is_failure,
+            bug=report.outcome.is_bug,  # False for a resource limit: a failure, but the user's to fix
             id=sig.id if sig else None,
             id_scheme=ID_SCHEME,
             title=sig.title if sig else report.outcome.label,
         )
+        if report.resource is not None:
+            entry.update(resource=report.resource.to_dict())
         if sig is not None and sig.bare:
             # Two bare crashes of one pass share an id; the frames each run showed tell them apart in the triage.
             entry.update(signature=sig.to_dict())  # with its stack
