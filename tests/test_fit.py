@@ -425,3 +425,35 @@ def test_a_script_that_exits_at_import_without_its_arguments_still_fits(tmp_path
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (unit,) = [p.parent for p in (tmp_path / "cap").glob("*/record.json")]
     assert _fit_json(unit, tmp_path / "fit")["fit"] is not None
+
+
+def test_a_dump_without_source_is_a_resource_limit_with_no_fit_and_no_fit_skips_the_search(tmp_path: Path) -> None:
+    # A plain dump folder (no capture record): the unit has its bits, `fit` null and reason "no source".
+    dump = tmp_path / "dump" / "a1b2c3"
+    dump.mkdir(parents=True)
+    text = (ROOT / "examples" / "ir" / "ub_overflow_elementwise.ttadapter.mlir").read_text()
+    (dump / "kernel.ttadapter").write_text(text)
+    out = tmp_path / "sweep"
+    done = run_cli("sweep", str(tmp_path / "dump"), "-o", str(out), "--repros", str(tmp_path / "repros"), "-q")
+    assert done.returncode == 0, done.stderr
+    triage = json.loads((out / "triage.json").read_text())
+    assert not triage["signatures"] and not (tmp_path / "repros").exists()  # not a bug: nothing saved
+    (row,) = [u for u in triage["units"] if u["outcome"] == "resource-limit"]
+    r = row["resource"]
+    assert r["kind"] == "ub" and r["requires_bits"] == 10485760 and r["available_bits"] == 1572864
+    assert r["fit"] is None and r["reason"] == "no source" and r["tried"] == 0
+    assert "units hit a resource limit" in done.stdout
+
+
+@pytest.mark.slow
+def test_sweep_no_fit_keeps_the_limits_apart_without_searching(a2_units: dict[tuple[str, Any], Path],
+                                                                 tmp_path: Path) -> None:
+    capture = next(iter(a2_units.values())).parent
+    out = tmp_path / "sweep"
+    done = run_cli("sweep", str(capture), "-o", str(out), "--repros", str(tmp_path / "repros"), "--no-fit", "-q")
+    assert done.returncode == 0, done.stderr
+    triage = json.loads((out / "triage.json").read_text())
+    limits = [u for u in triage["units"] if u["outcome"] == "resource-limit"]
+    assert len(limits) == 2 and not triage["signatures"]
+    assert all(u["resource"]["fit"] is None and u["resource"]["reason"] == "--no-fit" for u in limits)
+    assert not (out / "fit").exists()

@@ -1,7 +1,7 @@
 """A heavy bishengir case (not in examples/ir, so the tests and the bench stay fast): a fused residual + RMSNorm +
 gated activation + absmax quantisation over ROWS x N_COLS fp32, statically unrolled N_CHUNK times. The adapter's
 linalg is ~4,800 ops; one bishengir-compile 1.2.0 run takes ~50 s (N_CHUNK=64; 11 s at 32, 1.4 s at 8) and fails
-with `ub overflow` (6e00435dca06). Reducing it in minutes needs the pass level to carry the work (issue 15).
+with `ub overflow` (a resource limit, 1a63f94adfa5). Reducing it in minutes needs the pass level to carry the work (issue 15).
 Make its IR with `python examples/make_ir.py unrolled_rmsnorm_gate --out DIR`.
 """
 
