@@ -45,6 +45,10 @@ def equivalent_form(search: FitSearch, worker: Respecialiser) -> Anomaly | None:
                 EQUIVALENT_FORM_FITS,
                 f"as written it requires {search.result.requires_bits} bits while {search.result.available_bits} "
                 f"are available; the same kernel with `{equivalent.rstrip('(')}` instead of `{written.rstrip('(')}` "
-                "fits at the same config",
+                f"fits at the same config{_needs(tried.verdict)}",
             )
     return None
+
+
+def _needs(verdict: Verdict) -> str:
+    return f" ({verdict.requires_bits} bits)" if verdict.requires_bits else ""

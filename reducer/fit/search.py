@@ -209,7 +209,7 @@ class FitSearch:
         shutil.copyfile(tried.path, kept)
         changes = {**tried.candidate.constants, **tried.options}
         config = {**self.recipe.params, **changes}
-        requires = tried.verdict.requires_bits if tried.verdict.status == OVERFLOWS else None
+        requires = tried.verdict.requires_bits  # a fit's: printed only by the A5 binary (else None)
         shrinks = [k for k in tried.candidate.constants if not is_block_name(k)]
         self.result.fit = Fit(config, changes, requires, kept, shrinks)
         self.result.overflowed_first = sum(1 for t in self.tried if t.verdict and t.verdict.overflowed_first)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from reducer.failure.outcome import Outcome
@@ -15,7 +16,7 @@ from reducer.failure.resource import resource_limit
 from reducer.fit.terms import FAILS, FITS, OVERFLOWS
 from reducer.proc import atomic
 from reducer.stage.options import Options
-from reducer.stage.table import StageSpec
+from reducer.stage.table import StageSpec, optional_flags
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,23 @@ class Verdict:
     overflowed_first: bool = False
 
 
+# Bumped when a verdict says more than before (2: a fit's bits on A5): older entries are not reused.
+CACHE_FORMAT = 2
+
+# What the A5 binary prints with `--enable-print-memory-allocated-size` (one line per attempt).
+_ALLOCATED = re.compile(r"Allocated (\w+) size = (\d+) bits")
+
+
 def judge(stage: StageSpec, options: Options, text: str, timeout: float) -> Verdict:
+    if options.compile_on_910_95 and "print_ub_bits" in optional_flags():  # the one binary that prints its usage
+        options = replace(options, extra={**options.extra, "print_ub_bits": "True"})
     obs = Replay(stage, options, timeout=timeout).observe(text)
     limit = resource_limit(obs.run.stderr)
     seconds = round(obs.run.seconds, 3)
     if obs.outcome in (Outcome.PASSED, Outcome.PASSED_MLIR):
-        return Verdict(FITS, obs.outcome.value, seconds=seconds, overflowed_first=limit is not None)
+        used = _ALLOCATED.findall(f"{obs.run.stdout}\n{obs.run.stderr}")  # printed on stdout
+        return Verdict(FITS, obs.outcome.value, int(used[-1][1]) if used else None, None,
+                       used[-1][0].lower() if used else None, seconds=seconds, overflowed_first=limit is not None)
     if limit is not None and not obs.outcome.is_crash and obs.outcome is not Outcome.TIMEOUT:
         return Verdict(OVERFLOWS, obs.outcome.value, limit.requires_bits, limit.available_bits, limit.kind,
                        seconds=seconds)
@@ -49,7 +61,7 @@ class VerdictCache:
 
     def __init__(self, path: Path | None, identity: dict[str, str]) -> None:
         self.path = path
-        self.salt = json.dumps(identity, sort_keys=True)
+        self.salt = json.dumps({**identity, "format": CACHE_FORMAT}, sort_keys=True)
         self.lock = threading.Lock()
         self.known: dict[str, Verdict] = {}
         self.hits = 0

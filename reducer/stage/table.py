@@ -243,9 +243,13 @@ _BISHENGIR_OPTIONAL: dict[str, tuple[str, type]] = {
     "tile_mix_cube_loop": ("--tile-mix-cube-loop", int),
     "limit_auto_multi_buffer_of_local_buffer": ("--limit-auto-multi-buffer-of-local-buffer", str),
     "disable_auto_inject_block_sync": ("--disable-auto-inject-block-sync", bool),
+    # The backend's ENABLE_PRINT_UB_BITS: the A5 binary prints `Allocated UB size = N bits` (the fit search reads it).
+    "print_ub_bits": ("--enable-print-memory-allocated-size", bool),
 }
 # Fields `linalg_to_bin_enable_npu_compile_910_95` never passes (the A2/A3 builder does).
 _NOT_ON_910_95 = frozenset({"sync_solver", "inject_block_all", "disable_auto_inject_block_sync"})
+# Fields only the A5 binary knows (the A2/A3 one refuses the flag).
+_ONLY_ON_910_95 = frozenset({"print_ub_bits"})
 
 
 def _bishengir_flags(opts: Options) -> list[str]:
@@ -260,7 +264,7 @@ def _bishengir_flags(opts: Options) -> list[str]:
     args += [
         f"{flag}={opts.extra[key]}"
         for key, (flag, _) in _BISHENGIR_OPTIONAL.items()
-        if key in opts.extra and not (on95 and key in _NOT_ON_910_95)
+        if key in opts.extra and not (on95 and key in _NOT_ON_910_95) and (on95 or key not in _ONLY_ON_910_95)
     ]
     args.append("--enable-hfusion-compile=true")
     if not on95:
