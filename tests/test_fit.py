@@ -459,3 +459,100 @@ def test_sweep_no_fit_keeps_the_limits_apart_without_searching(a2_units: dict[tu
     assert len(limits) == 2 and not triage["signatures"]
     assert all(u["resource"]["fit"] is None and u["resource"]["reason"] == "--no-fit" for u in limits)
     assert not (out / "fit").exists()
+
+
+# --- the search alone, on a fake compiler: memory grows with the tile ------------------------------------------
+
+
+class _FakeWorker:
+    """Stands in for the worker: a candidate's 'IR' is its constants as JSON."""
+
+    configs: list[dict[str, Any]] = []
+    src = "def k(...):\n    for i in tl.static_range(4):\n        pass\n"
+
+    def __init__(self, recipe: Any, out: Path) -> None:
+        self.recipe, self.out, self.count = recipe, out, 0
+
+    def start(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+
+    def compile(self, constants: dict[str, Any], options: Any = None, variant: Any = None) -> tuple[Path, None]:
+        self.count += 1
+        path = self.out / f"c{self.count}.ttadapter"
+        path.write_text(json.dumps({**self.recipe.constants, **constants, "variant": variant}))
+        return path, None
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _FakeWorker:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+
+class _FakeCache:
+    """Judges a candidate by its tile: the product of its integer constants, against `available`."""
+
+    def __init__(self, available: int, equivalent_fits: bool = False) -> None:
+        self.available, self.equivalent_fits, self.hits, self.runs = available, equivalent_fits, 0, 0
+
+    def judge(self, stage: Any, options: Any, text: str, timeout: float) -> Any:
+        from reducer.fit.verdict import Verdict
+
+        self.runs += 1
+        c = json.loads(text)
+        need = 1
+        for v in c.values():
+            if isinstance(v, int) and not isinstance(v, bool):
+                need *= v
+        if need <= self.available or (c["variant"] and self.equivalent_fits):
+            return Verdict("fits", "passed-mlir")
+        return Verdict("overflows", "resource-limit", need, self.available, "ub")
+
+
+def _search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, constants: dict[str, Any], cache: _FakeCache,
+            jobs: int = 1) -> FitResult:
+    from reducer.fit import search as search_mod
+
+    monkeypatch.setattr(search_mod, "Respecialiser", _FakeWorker)
+    folder = tmp_path / "unit"
+    folder.mkdir()
+    (folder / "k.ttadapter").write_text("module {}")
+    record = _record(constants=constants, files={"ttadapter": "k.ttadapter"}, replay="bishengir",
+                     failed_stage="bishengir")
+    recipe = recipe_of(folder, record)
+    request = search_mod.FitRequest(recipe, tmp_path / "out", jobs=jobs, cache=cache)  # type: ignore[arg-type]
+    return search_mod.FitSearch(request).run()
+
+
+def test_the_search_finds_the_nearest_fit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = _FakeCache(available=64 * 64 * 32)
+    result = _search(tmp_path, monkeypatch, {"BLOCK_M": 128, "BLOCK_N": 128, "BLOCK_K": 64}, cache)
+    assert result.fit is not None and result.anomaly is None
+    # An eighth of the tile fits: one parameter halved three times is nearer than two halved (fewest changes first);
+    # BLOCK_K stops at the floor (64 -> 16 is a quarter), so BLOCK_M, first by name among equals.
+    assert result.fit.changes == {"BLOCK_M": 16}
+    assert result.kind == "ub" and result.requires_bits == 128 * 128 * 64
+    assert result.tried == cache.runs  # each candidate compiled and judged once
+    nearer = [t for t in result.tried_log if t["changes"] and len(t["changes"]) == 1
+              and list(t["changes"].values())[0] > 16 and t["variant"] is None]
+    assert nearer and all(t["result"].startswith("overflows") for t in nearer)  # nothing nearer fits
+
+
+def test_smallest_overflowing_is_an_anomaly_only_when_nothing_else_is_large(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _search(tmp_path, monkeypatch, {"BLOCK": 64, "FLAG": True}, _FakeCache(available=8))
+    assert result.fit is None and result.anomaly is not None and result.anomaly.rule == "smallest-overflows"
+    other = tmp_path / "other"
+    other.mkdir()
+    result = _search(other, monkeypatch, {"BLOCK": 64, "N": 3000}, _FakeCache(available=1000))
+    assert result.fit is None and result.anomaly is None and "N not shrunk" in (result.reason or "")
+
+
+def test_an_equivalent_form_that_fits_is_an_anomaly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _search(tmp_path, monkeypatch, {"BLOCK": 64}, _FakeCache(available=32, equivalent_fits=True))
+    assert result.fit is not None and result.fit.changes == {"BLOCK": 32}
+    assert result.anomaly is not None and result.anomaly.rule == "equivalent-form-fits"

@@ -113,8 +113,12 @@ class FitSearch:
         else:
             low = self.attempt(worker, smallest(self.user))
             if low.verdict is not None and low.verdict.status == OVERFLOWS:
-                self.result.reason = f"the smallest specialisation tried ({low.candidate.label(self.user)}) overflows"
-                self.result.anomaly = anomaly.smallest_overflows(low.candidate.label(self.user), low.verdict)
+                label = low.candidate.label(self.user)
+                self.result.reason = f"the smallest specialisation tried ({label}) overflows"
+                self.result.anomaly = anomaly.smallest_overflows(label, low.verdict, self.recipe.constants)
+                if self.result.anomaly is None:
+                    kept = ", ".join(anomaly.untunable(self.recipe.constants))
+                    self.result.reason += f"; {kept} not shrunk (not a power of two): the config, not the compiler"
             elif low.verdict is not None and low.verdict.status == FITS:
                 self._lattice(worker, low)
             else:
