@@ -286,8 +286,10 @@ def fit_unit(
         result = FitResult(folder.name, reason=f"no source: {err}")
         _write(out, result)
         return result
-    if cache is None:
-        cache = VerdictCache(out.parent / CACHE, fingerprint(paths=False))
+    if cache is None:  # the user's cache folder (REDUCER_CACHE): never a file beside what they named
+        from reducer.release.releases import cache_root
+
+        cache = VerdictCache(cache_root() / CACHE, fingerprint(paths=False))
     request = FitRequest(recipe, out, jobs=jobs, budget=budget, timeout=timeout, cache=cache,
                          status=status or (lambda _t: None))
     result = FitSearch(request).run()
