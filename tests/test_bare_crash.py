@@ -118,7 +118,8 @@ def test_a_sweep_state_of_the_frame_hashing_ids_re_checks_its_crashes(tmp_path: 
         {"kind": "check", "key": "b", "outcome": "signal", "id": "new", "id_scheme": 2},
         {"kind": "check", "key": "c", "outcome": "diagnostic-error", "id": "same"},
     ]
-    state.write_text("".join(json.dumps(e) + "\n" for e in lines))
+    unit = {"kernel": "k", "path": "k.ttir", "stage": "adapter", "bytes": 1, "title": "t"}  # what every entry names
+    state.write_text("".join(json.dumps({**unit, **e}) + "\n" for e in lines))
     assert sorted(State(state).checks) == ["b", "c"]
 
 

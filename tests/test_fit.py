@@ -279,6 +279,14 @@ def _fit_json(unit: Path, out: Path, *extra: str) -> dict[str, Any]:
     return data
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`reducer fit` keeps its verdicts in the user's cache: this module's runs get one of their own, fresh."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REDUCER_CACHE", str(tmp_path_factory.mktemp("reducer-cache")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def a2_units(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, Any], Path]:
     return _capture(tmp_path_factory.mktemp("capture-a2"), TILES)

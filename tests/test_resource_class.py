@@ -140,8 +140,9 @@ def test_the_sweep_state_checks_an_old_capacity_entry_again(tmp_path: Path) -> N
          "title": "bishengir-compile: error diagnostic: 'hivm.hir.store' op only support store ub to gm currently!"},
         {"kind": "check", "key": "new-ub", "outcome": "resource-limit", "id": "y", "id_scheme": 3, "title": title},
     ]
+    unit = {"kernel": "k", "path": "k.ttadapter", "stage": "bishengir", "bytes": 1}  # what every entry names
     path = tmp_path / "state.jsonl"
-    path.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    path.write_text("".join(json.dumps({**unit, **e}) + "\n" for e in entries))
     assert sorted(State(path).checks) == ["new-ub", "store"]
 
 

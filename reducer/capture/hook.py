@@ -12,7 +12,6 @@ import hashlib
 import importlib.machinery
 import json
 import os
-import re
 import sys
 import threading
 import time
@@ -32,6 +31,7 @@ from reducer.capture.record import (
 from reducer.capture.specialise import grid_of, jsonable, launch_grid, npu_options, source_of, specialise
 from reducer.failure.outcome import Outcome
 from reducer.proc import atomic
+from reducer.safety.names import path_component
 
 
 class _PatchAfterImport(importlib.machinery.PathFinder):
@@ -316,12 +316,13 @@ def _run_on_cpu(unit: _Unit, jit: Any, args: tuple[Any, ...], kwargs: dict[str, 
 
 
 def _write_inputs(folder: Path, record: dict[str, Any], ir: dict[str, str]) -> None:
-    """Each stage's input, named like Triton's dumps; its sha1 lets a sweep reuse this compile's outcomes only
-    for files left as written."""
+    """Each stage's input, named like Triton's dumps (the kernel's name made a safe file name: a `__name__` of
+    `../x` stays in the unit's folder, and the record keeps the real one); its sha1 lets a sweep reuse this compile's
+    outcomes only for files left as written."""
     record["files"] = {}
     record["file_sha1"] = {}
     for kind, text in ir.items():
-        name = f"{record['kernel']}.{kind}"
+        name = f"{path_component(record['kernel'])}.{kind}"
         atomic.write_text(folder / name, text)
         record["files"][kind] = name
         record["file_sha1"][kind] = hashlib.sha1(text.encode()).hexdigest()
@@ -382,5 +383,6 @@ def _write(unit: _Unit) -> None:
 
 
 def _folder(out: Path, kernel: str, key: str) -> Path:
-    digest = hashlib.sha1(key.encode()).hexdigest()[:8]
-    return out / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', kernel)}-{digest}"
+    """A unit's folder: the kernel's name as a safe folder name, and a digest of the unit's key."""
+    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return out / f"{path_component(kernel)}-{digest}"

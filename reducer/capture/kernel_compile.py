@@ -22,6 +22,7 @@ from typing import Any
 
 from reducer.capture.record import FRONTEND_STAGE
 from reducer.failure.outcome import Outcome
+from reducer.safety.names import path_component
 from reducer.stage import table as stages
 from reducer.stage.targets import DEFAULT_TARGET, target_defaults
 
@@ -244,6 +245,8 @@ def compile_for_ascend(
         ):
             try:
                 src = triton.compiler.ASTSource(fn, full_signature, dict(constants), attrs)
+                # Triton names its cache files after `__name__` (`../x` would write beside the cache folder).
+                src.name = path_component(src.name)
                 triton.compile(src, target=GPUTarget("npu", target, 0), options=options)
             except Exception as exc:
                 if record.stopped:  # the stage we stopped before: its input is recorded, nothing failed

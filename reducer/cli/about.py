@@ -6,6 +6,7 @@ import click
 
 from reducer.cli import exitcodes
 from reducer.cli.guard import run_guarded
+from reducer.cli.status import echo
 from reducer.errors import ToolNotFound
 from reducer.table import key_value
 
@@ -31,7 +32,7 @@ def doctor() -> None:
                 missing += 1
         sym = find_helper("llvm-symbolizer")
         rows.append(("llvm-symbolizer", sym or "absent (frames still stable: reducer runs with ASLR off)"))
-        click.echo(key_value(rows))
+        echo(key_value(rows))
         return exitcodes.TOOL_MISSING if missing else exitcodes.OK
 
     run_guarded(go)
@@ -45,4 +46,4 @@ def passes() -> None:
     rows = describe()
     width = max(len(n) for n, _ in rows)
     for name, text in rows:
-        click.echo(f"{name:<{width}}  {text}")
+        echo(f"{name:<{width}}  {text}")

@@ -27,7 +27,9 @@ from reducer.cli.options import (
     split_args,
     target_option,
 )
+from reducer.cli.status import echo
 from reducer.errors import InputError, UsageError
+from reducer.safety.names import terminal_line
 from reducer.stage import table as stages
 from reducer.stage.options import Options
 
@@ -36,9 +38,11 @@ if TYPE_CHECKING:
 
 
 def text_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    """Columns padded to their widest cell, for the terminal (capture's and sweep's listings)."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in [header, *rows]]
+    """Columns padded to their widest cell, for the terminal (capture's and sweep's listings); each cell one line
+    (a kernel named with a newline stays in its row)."""
+    cells = [[terminal_line(c) for c in row] for row in [header, *rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     return "\n".join(lines)
 
 
@@ -119,10 +123,16 @@ def capture(
 
 def _capture_folder(path: Path, as_json: bool) -> int:
     from reducer.capture.discovery import discover
+    from reducer.safety.artifacts import Unusable
 
-    found = discover(path)
+    unusable = Unusable()
+    found = discover(path, unusable)
+    for item in unusable.broken:  # reported, never the end of the listing
+        echo(f"reducer: {item.line()}", err=True)
+    for skipped in unusable.skipped:
+        echo(f"reducer: not listed: {skipped.path}: {skipped.why}", err=True)
     if as_json:
-        click.echo(json.dumps([c.to_dict() for c in found], indent=2))
+        echo(json.dumps([c.to_dict() for c in found], indent=2))
         return exitcodes.OK
     if not found:
         raise InputError(
@@ -139,8 +149,8 @@ def _capture_folder(path: Path, as_json: bool) -> int:
         )
         for c in found
     ]
-    click.echo(text_table(rows, ("kernel", "ir", "replays", "captured", "file")))
-    click.echo(
+    echo(text_table(rows, ("kernel", "ir", "replays", "captured", "file")))
+    echo(
         f"\n{len({c.kernel for c in found})} kernels, {len(found)} distinct IR files. "
         f"Next: reducer check FILE, or reducer sweep {path}"
     )
@@ -148,10 +158,17 @@ def _capture_folder(path: Path, as_json: bool) -> int:
 
 
 def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
-    from reducer.capture.logs import looks_like_log, match_log, parse_log, version_mismatches
+    from reducer.capture.logs import (
+        looks_like_log,
+        match_log,
+        parse_log,
+        read_log,
+        search_folders,
+        version_mismatches,
+    )
     from reducer.stage.toolchain import versions
 
-    text = path.read_text(errors="replace")
+    text = read_log(path)  # a regular file of bounded size: a FIFO or /dev/zero is refused at once
     if not looks_like_log(text):
         raise InputError(
             f"{path}: no MLIRCompilationError or stage tag ({', '.join(s.log_tag for s in stages.all_stages())})",
@@ -159,26 +176,26 @@ def _capture_log(path: Path, dumps: tuple[Path, ...], as_json: bool) -> int:
         )
     failures = parse_log(text)
     for line in version_mismatches(text, versions()):
-        click.echo(f"reducer: warning: {line}", err=True)
-    folders = list(dumps) or [p for p in (path.parent,) if p.is_dir()]
+        echo(f"reducer: warning: {line}", err=True)
+    folders = search_folders(path, dumps)
     match_log(failures, folders)
     if as_json:
-        click.echo(json.dumps([f.to_dict() for f in failures], indent=2))
+        echo(json.dumps([f.to_dict() for f in failures], indent=2))
         return exitcodes.OK
     for i, f in enumerate(failures, 1):
         tag = f.to_dict()["tag"]
-        click.echo(f"[{i}] line {f.line}: [{tag}] -> stage {f.stage.name} ({f.stage.tool})")
-        click.echo(f"    kernel:  {f.kernel or 'unknown (no launch line in the traceback)'}")
-        click.echo(f"    message: {f.message or '(none)'}")
+        echo(f"[{i}] line {f.line}: [{tag}] -> stage {f.stage.name} ({f.stage.tool})")
+        echo(f"    kernel:  {f.kernel or 'unknown (no launch line in the traceback)'}")
+        echo(f"    message: {f.message or '(none)'}")
         if f.cache_dir:
-            click.echo(f"    cache:   {f.cache_dir}")
+            echo(f"    cache:   {f.cache_dir}")
         if f.matches:
             for m in f.matches:
-                click.echo(f"    IR:      {m.path}  ({m.kernel}, replays {m.stage.name})")
-            click.echo(f"    next:    reducer check {f.matches[0].path}")
+                echo(f"    IR:      {m.path}  ({m.kernel}, replays {m.stage.name})")
+            echo(f"    next:    reducer check {f.matches[0].path}")
         else:
             where = ", ".join(str(d) for d in folders) or "nowhere"
-            click.echo(
+            echo(
                 f"    IR:      not found in {where}; rerun with TRITON_KERNEL_DUMP=1 TRITON_ALWAYS_COMPILE=1 "
                 "and pass --dump DIR, or use `reducer capture -- COMMAND`"
             )
@@ -205,7 +222,7 @@ def _capture_command(
 
 def _list_captured(run: CaptureRun, as_json: bool) -> None:
     if as_json:
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "out": str(run.out),
@@ -238,19 +255,19 @@ def _list_captured(run: CaptureRun, as_json: bool) -> None:
             )
         )
     if rows:
-        click.echo(text_table(rows, ("kernel", "outcome", "stage", "config", "folder", "files")))
+        echo(text_table(rows, ("kernel", "outcome", "stage", "config", "folder", "files")))
     counts: dict[str, int] = {}
     for k in run.kernels:
         counts[str(k.get("outcome"))] = counts.get(str(k.get("outcome")), 0) + 1
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no kernel launched"
-    click.echo(
+    echo(
         f"\ncaptured {compile_units(run.kernels)} ({summary}) in {run.seconds:.1f}s, mode {run.mode}; "
         f"command exit {run.returncode}"
     )
-    click.echo(f"written to {run.out} (index.json)" + (f". Next: reducer sweep {run.out}" if run.kernels else ""))
+    echo(f"written to {run.out} (index.json)" + (f". Next: reducer sweep {run.out}" if run.kernels else ""))
     if run.returncode != 0 and run.kernels:
         # The command stopped early: launches after that point were never captured.
-        click.echo(
+        echo(
             f"reducer: warning: the command exited {run.returncode}; launches after its error were not "
             "captured (see its output above)",
             err=True,
@@ -267,15 +284,15 @@ def _dump_summary(run: Any) -> None:
     rows = [
         (kernel, _rel(folder, run.out), ", ".join(sorted(files))) for (kernel, folder), files in sorted(units.items())
     ]
-    click.echo(text_table(rows, ("kernel", "folder", "files")))
+    echo(text_table(rows, ("kernel", "folder", "files")))
     kernels = len({kernel for kernel, _folder in units})
-    click.echo(
+    echo(
         f"\ncaptured {len(units)} compile units of {kernels} kernel{'s' if kernels != 1 else ''} "
         f"({len(run.kernels)} IR files) in {run.seconds:.1f}s, mode {run.mode}; command exit {run.returncode}"
     )
-    click.echo(f"written to {run.out} (index.json). Next: reducer sweep {run.out} (replays each stage)")
+    echo(f"written to {run.out} (index.json). Next: reducer sweep {run.out} (replays each stage)")
     if run.returncode != 0:
-        click.echo(f"reducer: warning: the command exited {run.returncode}; later launches were not captured", err=True)
+        echo(f"reducer: warning: the command exited {run.returncode}; later launches were not captured", err=True)
 
 
 def compile_units(records: list[dict]) -> str:

@@ -18,6 +18,7 @@ from reducer.cli.options import (
     target_option,
     timeout_option,
 )
+from reducer.cli.status import echo
 from reducer.stage import reproducer
 from reducer.table import key_value
 
@@ -76,16 +77,16 @@ def check(
         report = check_file(source, opts, runs=runs, timeout=timeout, env=env,
                             explore_knobs=runs > 1 and expectation is None, find_pass=expectation is None)
         if as_json:
-            click.echo(json.dumps(report.to_dict(), indent=2, sort_keys=True))
+            echo(json.dumps(report.to_dict(), indent=2, sort_keys=True))
         else:
-            click.echo(render_check(report))
+            echo(render_check(report))
         if expectation is not None:
             # With --runs N a flaky bug counts when it showed up at least once.
             met = any(expectation.met_by(sig) for sig in report.tally.signatures.values())
             return exitcodes.OK if met else exitcodes.NOT_INTERESTING
         if report.outcome.value == "timeout":
             tool = report.source.stage.tool
-            click.echo(
+            echo(
                 f"reducer: error: {tool} did not finish within {timeout:g}s (a hang?); "
                 "raise --timeout if it is only slow",
                 err=True,

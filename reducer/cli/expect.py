@@ -29,18 +29,24 @@ def parse_expectation(arg: str, strict: bool = False) -> Expectation:
             f"--expect {arg}: neither a 12-digit signature id nor a file",
             "pass the id printed by `reducer check` or a signature.json",
         )
-    text = path.read_text(errors="replace")
+    from reducer.stage.source import read_regular
+
+    text = read_regular(path).decode("utf-8", "replace")  # bounded: a signature file is small
     data = _signature_file(text) or _repro_header(text)
     if data is None:
         raise SignatureFileError(f"--expect {arg}: no signature JSON found in the file", "use `reducer check --json`")
-    return Expectation.of(Signature.from_dict(data), strict)
+    try:
+        return Expectation.of(Signature.from_dict(data), strict)
+    except (TypeError, ValueError, KeyError, AttributeError) as err:  # the right keys holding the wrong types
+        raise SignatureFileError(f"--expect {arg}: the signature in the file is malformed ({type(err).__name__})",
+                                 "use `reducer check --json`") from None
 
 
 def _signature_file(text: str) -> dict[str, Any] | None:
     """A signature as JSON, bare or as the `signature` of `reducer check --json`."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the decoder goes: not a signature
         return None
     if isinstance(data, dict) and isinstance(data.get("signature"), dict):
         data = data["signature"]

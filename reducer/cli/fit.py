@@ -11,6 +11,7 @@ import click
 from reducer.cli import exitcodes
 from reducer.cli.guard import run_guarded
 from reducer.cli.options import timeout_option
+from reducer.cli.status import echo
 from reducer.table import key_value
 
 if TYPE_CHECKING:
@@ -55,9 +56,9 @@ def fit(unit: Path, out: Path | None, jobs: int, fit_time: float, timeout: float
         if result.kind is None and result.fit is None:
             raise InputError(f"{unit}: {result.reason}", "fit a unit whose compile hit a resource limit")
         if as_json:
-            click.echo((dest / RESULT).read_text().rstrip())
+            echo((dest / RESULT).read_text().rstrip())
         else:
-            click.echo(render_fit(result, dest))
+            echo(render_fit(result, dest))
         return exitcodes.OK
 
     run_guarded(go)

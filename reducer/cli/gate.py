@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from reducer.cli import exitcodes
+from reducer.cli.status import echo
 
 FAIL_ON = ("new", "any")
 
@@ -68,15 +69,15 @@ def decide(end: CommandEnd | None, *, environment: list[str], failures: list[str
     `end` is None for a sweep of a folder (no command ran); `failures` is what `--fail-on` selected."""
     if environment:
         more = f" (and {len(environment) - 1} more)" if len(environment) > 1 else ""
-        click.echo(f"reducer: error: environment: {environment[0]}{more}", err=True)
+        echo(f"reducer: error: environment: {environment[0]}{more}", err=True)
         return exitcodes.TOOL_MISSING
     never = no_launch_line(end) if end is not None else None
     if never:
-        click.echo(f"reducer: error: {never}", err=True)
+        echo(f"reducer: error: {never}", err=True)
         return exitcodes.NO_LAUNCH
     if failures:
         shown = ", ".join(failures[:8]) + (" ..." if len(failures) > 8 else "")
-        click.echo(f"reducer: --fail-on {fail_on}: {len(failures)} compiler failure signatures: {shown}", err=True)
+        echo(f"reducer: --fail-on {fail_on}: {len(failures)} compiler failure signatures: {shown}", err=True)
         return exitcodes.NOT_INTERESTING
     if end is None:
         return exitcodes.OK

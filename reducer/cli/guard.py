@@ -10,9 +10,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import click
-
 from reducer.cli import exitcodes
+from reducer.cli.status import echo
 from reducer.errors import (
     ClusterError,
     DeadlineReached,
@@ -71,13 +70,13 @@ def run_guarded(fn: Callable[[], int]) -> None:
         code = fn()
     except KeyboardInterrupt as err:
         procs.ignore_interrupts()  # a second Ctrl-C must not turn the goodbye into a traceback
-        click.echo(message(err), err=True)
+        echo(message(err), err=True)
         code = exit_code(err)
     except Exception as err:
         code = exit_code(err)
         if code == exitcodes.INTERNAL and os.environ.get("REDUCER_DEBUG"):
             raise  # a reducer bug, and its traceback was asked for
-        click.echo(message(err), err=True)
+        echo(message(err), err=True)
     sys.exit(code)
 
 
@@ -109,10 +108,10 @@ def run_interruptibly(fn: Callable[[], object], stop: Any) -> bool:
             if len(came) > seen:
                 stop.set()
                 if seen == 0:
-                    click.echo("\nreducer: stopping, keeping the best result so far...", err=True)
+                    echo("\nreducer: stopping, keeping the best result so far...", err=True)
                 if seen < 2 <= len(came):
                     # Leaving now would lose the result; the running tests end within their timeout.
-                    click.echo("reducer: still stopping: waiting for the running tests to finish", err=True)
+                    echo("reducer: still stopping: waiting for the running tests to finish", err=True)
                 seen = len(came)
     finally:
         restore()

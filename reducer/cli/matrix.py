@@ -11,6 +11,7 @@ import click
 from reducer.cli import exitcodes
 from reducer.cli.guard import run_guarded
 from reducer.cli.options import env_option, npu_option, replay_setup, stage_option, target_option, timeout_option
+from reducer.cli.status import echo
 
 
 @click.command()
@@ -60,7 +61,7 @@ def matrix(
             if not as_json:
                 _print(path, rows)
         if as_json:
-            click.echo(json.dumps(results[str(files[0])] if len(files) == 1 else results, indent=2))
+            echo(json.dumps(results[str(files[0])] if len(files) == 1 else results, indent=2))
         return exitcodes.OK
 
     run_guarded(go)
@@ -102,7 +103,7 @@ def _one(
     if chosen is None:
         chosen, offline = releases.available(source.stage.wheel)
         if offline:
-            click.echo(f"reducer: the registry did not answer; using the {len(chosen)} releases cached", err=True)
+            echo(f"reducer: the registry did not answer; using the {len(chosen)} releases cached", err=True)
     rows = run_matrix(source.stage, releases.sort_versions(chosen), ir, opts, env, expected, timeout)
     if record and repro is not None:
         record_releases(artifact, {r.version: r.outcome for r in rows}, verdict(rows))  # the header's owner writes it
@@ -112,14 +113,14 @@ def _one(
 def _print(path: Path, rows: list[Any]) -> None:
     from reducer.release.matrix import verdict
 
-    click.echo(f"{path}")
+    echo(f"{path}")
     width = max(len(r.version) for r in rows) if rows else 0
     for r in rows:
         mark = "  (cached)" if r.cached else ""
         shown = f" {r.id}" if r.id else ""
         line = f"  {r.package} {r.version:<{width}}  {r.outcome:<13}{shown}  {r.seconds:.2f}s{mark}  {r.detail[:70]}"
-        click.echo(line)
-    click.echo(f"  verdict: {verdict(rows)}")
+        echo(line)
+    echo(f"  verdict: {verdict(rows)}")
 
 
 def record_matrix(path: Path, record: bool = True, timeout: float = 120.0) -> str:

@@ -18,6 +18,7 @@ from reducer.cli.options import (
     target_option,
     timeout_option,
 )
+from reducer.cli.status import echo
 from reducer.table import key_value
 
 if TYPE_CHECKING:
@@ -131,19 +132,19 @@ def _reduce(
     report = reduction.report
     if report is None:
         return exitcodes.INTERRUPTED
-    click.echo(_summary(report, line.elapsed()))
+    echo(_summary(report, line.elapsed()))
     if save_to and not interrupted and report.signature is not None:
         from reducer.repro.suite import save_repro
 
         saved = save_repro(out, Path(save_to), request.options, source.stage, env=env)
-        click.echo(saved.message)
+        echo(saved.message)
     if report_to and not interrupted and report.signature is not None:
         from reducer.report.compiler import write_report
 
         target_dir = None if report_to == "." else Path(report_to)
         written = write_report(out, target_dir, original=input_file, sidecar=report.to_dict(),
                                options=request.options, stage=source.stage, env=env)
-        click.echo(written.message)
+        echo(written.message)
     return exitcodes.INTERRUPTED if interrupted else exitcodes.OK
 
 

@@ -17,6 +17,7 @@ from reducer.cli.options import (
     target_option,
     timeout_option,
 )
+from reducer.cli.status import echo
 
 
 @click.command()
@@ -75,14 +76,14 @@ def report(
         if check_only:
             leaks = find_leaks(repro, secrets)
             for leak in leaks:
-                click.echo(f"{leak.where}: {leak.text}")
+                echo(f"{leak.where}: {leak.text}")
             if leaks:
-                click.echo(f"reducer: {len(leaks)} private strings left in {repro}", err=True)
+                echo(f"reducer: {len(leaks)} private strings left in {repro}", err=True)
                 return exitcodes.NOT_INTERESTING
-            click.echo(f"{repro}: clean")
+            echo(f"{repro}: clean")
             return exitcodes.OK
         if is_frontend_finding(repro):  # a capture's launch folder: the frontend rejected it, no IR to replay
-            click.echo(write_frontend_report(repro, out_dir, secrets).message)
+            echo(write_frontend_report(repro, out_dir, secrets).message)
             return exitcodes.OK
         given = load(repro)  # the one read of REPRO: a folder, a pipe or a missing file is one line, before anything
         spec, opts, env = replay_setup(given, stage, target, npu_options, env_items)
@@ -90,7 +91,7 @@ def report(
             given, out_dir, original=original, sidecar=given.sidecar, options=opts, stage=spec, secrets=secrets,
             timeout=timeout, env=env,
         )
-        click.echo(result.message)
+        echo(result.message)
         return exitcodes.OK
 
     run_guarded(go)

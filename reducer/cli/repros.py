@@ -18,6 +18,7 @@ from reducer.cli.options import (
     target_option,
     timeout_option,
 )
+from reducer.cli.status import echo
 
 
 @click.command()
@@ -45,7 +46,11 @@ def save(
 
         spec, opts, env = replay_setup(ir_file, stage, target, npu_options, env_items)
         result = save_repro(ir_file, repros_dir, opts, spec, env=env)
-        click.echo(result.message)
+        for broken in result.broken:
+            echo(f"reducer: {broken.line()} (left out of the dedupe)", err=True)
+        if result.warning:
+            echo(f"reducer: warning: {result.warning}", err=True)
+        echo(result.message)
         return exitcodes.OK
 
     run_guarded(go)
@@ -82,8 +87,8 @@ def recheck(repros_dir: Path, dry_run: bool, with_matrix: bool) -> None:
                 state += f"; id was {entry.old_id} ({entry.old_why}; {done})"
             if entry.refiled_to is not None:
                 state += f"; a resource limit, not a compiler bug: moved to {entry.refiled_to}"
-            click.echo(f"{entry.path}  {entry.signature_id}  {state}")
-        click.echo(
+            echo(f"{entry.path}  {entry.signature_id}  {state}")
+        echo(
             f"{len(entries)} repros, {len(entries) - changed} still reproduce, {changed} fixed, changed or broken"
         )
         return exitcodes.NOT_INTERESTING if changed else exitcodes.OK
@@ -148,8 +153,8 @@ def export_test(
         refuse_resource_limit(repro, obs.signature, anomaly, "test")
         result = export(spec, text, opts, obs.signature, out_dir,
                         inputs=(repro, sidecar_path(repro)), timeout=timeout, env=env, anomaly=anomaly)
-        click.echo(result.message)
-        click.echo(str(result.relative))
+        echo(result.message)
+        echo(str(result.relative))
         return exitcodes.OK
 
     run_guarded(go)

@@ -1,4 +1,6 @@
-"""A live status line on stderr: redrawn in place on a terminal, a line every few seconds otherwise.
+"""What the CLI prints for people: `echo` for every line, and a live status line on stderr (redrawn in place on a
+terminal, a line every few seconds otherwise). Both show names and compiler messages through
+`reducer.safety.names`, so no escape sequence in a file name or a message reaches the terminal.
 
 A heartbeat redraws the last status while nothing new is said (a baseline or a pass isolation can run one compiler
 for minutes), so the line is never silent for more than `interval` seconds and tells how long the current step has
@@ -12,6 +14,15 @@ import sys
 import threading
 import time
 from typing import TextIO
+
+import click
+
+from reducer.safety.names import terminal, terminal_line
+
+
+def echo(text: object = "", err: bool = False) -> None:
+    """`click.echo` for text that holds names or compiler messages: controls shown as escapes, lines kept."""
+    click.echo(terminal(text), err=err)
 
 
 class StatusLine:
@@ -66,7 +77,7 @@ class StatusLine:
     def _draw(self, now: float, text: str) -> None:
         """Caller holds the lock."""
         self._last = now
-        line = f"[{now - self.start:6.1f}s] {text}"
+        line = f"[{now - self.start:6.1f}s] {terminal_line(text)}"
         if self.tty:
             columns = shutil.get_terminal_size((100, 24)).columns
             if len(line) > columns - 1:

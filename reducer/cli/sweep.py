@@ -27,6 +27,7 @@ from reducer.cli.options import (
     target_option,
     timeout_option,
 )
+from reducer.cli.status import echo
 from reducer.errors import InputError, UsageError
 from reducer.stage.options import Options
 from reducer.stage.table import refuse_ignored
@@ -153,7 +154,7 @@ def _capture_first(
     from reducer.cli.watch import run_watched
 
     run, end = run_watched(command, out, options.target, npu=npu, quiet=quiet, options=forced)
-    click.echo(
+    echo(
         f"reducer: captured {compile_units(run.kernels)} in {run.seconds:.1f}s (command exit {run.returncode})",
         err=True,
     )
@@ -177,10 +178,12 @@ def _sweep(request: SweepRequest, *, quiet: bool, as_json: bool) -> tuple[int, d
     if result is None:
         return exitcodes.INTERRUPTED, None
     data = json.loads((request.out / "triage.json").read_text())
+    for line in _unusable_lines(data):  # one line each on stderr, whatever stdout holds
+        echo(f"reducer: {line}", err=True)
     if as_json:
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        echo(json.dumps(data, indent=2, sort_keys=True))
     else:
-        click.echo(_sweep_summary(data, request.out))
+        echo(_sweep_summary(data, request.out))
     return (exitcodes.INTERRUPTED, data) if interrupted else (exitcodes.OK, data)
 
 
@@ -203,8 +206,32 @@ def _sweep_summary(data: dict[str, Any], dest: Path) -> str:
         out.append(f"ran on {s['executor']} (connected in {s.get('executor_setup', 0)}s)")
     if s.get("lost"):
         out.append(f"{s['lost']} tasks were lost with their workers and not recorded: run the sweep again to do them")
+    if s.get("transient"):
+        out.append(f"{s['transient']} reductions could not write their result (a full disk, an I/O error, a refused "
+                   "link: each signature's note says which) and were not recorded: run the sweep again to retry them")
+    out += _skipped_summary(data)
+    if s.get("broken"):
+        out.append(f"{s['broken']} broken artifacts were left out (the BROKEN lines; triage.json `broken`)")
     out.append(f"triage: {dest / 'triage.md'} (.json, .html)")
     return "\n".join(out)
+
+
+def _unusable_lines(data: dict[str, Any]) -> list[str]:
+    """A BROKEN line per artifact the sweep could not use (path, kind, why), and its warnings."""
+    lines = [f"BROKEN {b['kind']} {b['path']}: {b['why']}" for b in data.get("broken") or []]
+    return lines + [f"warning: {w}" for w in data.get("warnings") or []]
+
+
+def _skipped_summary(data: dict[str, Any], shown: int = 5) -> list[str]:
+    """The IR files the sweep did not read (too large, not regular files): never skipped without a word."""
+    skipped = data.get("skipped") or []
+    if not skipped:
+        return []
+    lines = [f"{len(skipped)} IR files were not checked:"]
+    lines += [f"  {s['path']}: {s['why']}" for s in skipped[:shown]]
+    if len(skipped) > shown:
+        lines.append(f"  and {len(skipped) - shown} more (triage.json `skipped`)")
+    return lines
 
 
 def _limits_summary(data: dict[str, Any]) -> list[str]:

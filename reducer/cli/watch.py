@@ -15,12 +15,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from reducer.capture.frontend import exception_line
 from reducer.capture.record import RECORD
 from reducer.cli.gate import CommandEnd
-from reducer.cli.status import StatusLine
+from reducer.cli.status import StatusLine, echo
 
 if TYPE_CHECKING:
     from reducer.capture.command import CaptureRun
@@ -121,7 +119,7 @@ def run_watched(
     from reducer.capture.command import default_out, run_command
 
     folder = (out or default_out(Path.cwd())).absolute()
-    click.echo(f"reducer: capturing into {folder}", err=True)
+    echo(f"reducer: capturing into {folder}", err=True)
     with CommandWatch(folder, enabled=not quiet) as watch:
         run = run_command(command, folder, target, npu=npu, shims=shims, options=options)
     return run, CommandEnd(run.returncode, len(run.kernels), watch.last_error)

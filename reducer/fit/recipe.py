@@ -5,7 +5,6 @@ that hit the limit (whose input each candidate produces)."""
 from __future__ import annotations
 
 import ast
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,10 +67,12 @@ def read_recipe(folder: Path) -> Recipe:
             f"{folder}: not a capture unit (no {RECORD}); a unit from a dump or a log has no Python source to "
             "specialise again",
         )
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError) as err:
-        raise InputError(f"{path}: unreadable record ({err})", "capture the program again") from err
+    from reducer.safety.artifacts import RECORD as SCHEMA
+    from reducer.safety.artifacts import RECORD_KIND, read
+
+    record = read(path, RECORD_KIND, SCHEMA)  # BrokenArtifact (one line) for a record that fails its schema
+    if record is None:
+        raise InputError(f"{path}: cannot be read", "capture the program again")
     return recipe_of(path.parent, record)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import threading
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from reducer.errors import ToolNotFound
 from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Replay
 from reducer.failure.resource import resource_limit
@@ -32,8 +35,9 @@ class Verdict:
     overflowed_first: bool = False
 
 
-# Bumped when a verdict says more than before (2: a fit's bits on A5): older entries are not reused.
-CACHE_FORMAT = 2
+# Bumped when a verdict says more than before (2: a fit's bits on A5; 3: entries carry a check, keys the binary's
+# sha256): older entries are not reused.
+CACHE_FORMAT = 3
 
 # What the A5 binary prints with `--enable-print-memory-allocated-size` (one line per attempt).
 _ALLOCATED = re.compile(r"Allocated (\w+) size = (\d+) bits")
@@ -57,7 +61,12 @@ def judge(stage: StageSpec, options: Options, text: str, timeout: float) -> Verd
 
 
 class VerdictCache:
-    """Verdicts by key, in memory and in an append-only JSON-lines file (a later run or unit reuses them)."""
+    """Verdicts by key, in memory and in an append-only JSON-lines file (a later run or unit reuses them).
+
+    The file is believed only as far as it can be: one another user owns, or its group or everyone may write, is
+    not read or written (`refused` says why); an entry is used only when its check binds its verdict to its key
+    (the key already names the input, options, tool versions and the binary's sha256), so an entry edited by
+    hand, or copied under another key, is measured again instead."""
 
     def __init__(self, path: Path | None, identity: dict[str, str]) -> None:
         self.path = path
@@ -65,17 +74,34 @@ class VerdictCache:
         self.lock = threading.Lock()
         self.known: dict[str, Verdict] = {}
         self.hits = 0
-        if path is not None and path.is_file():
-            for line in path.read_text(errors="replace").splitlines():
-                try:
-                    entry = json.loads(line)
-                    self.known[entry["key"]] = Verdict(**entry["verdict"])
-                except (ValueError, KeyError, TypeError):
-                    continue  # a torn last line from an interrupted run
+        self.refused: str | None = None
+        if path is not None:
+            self.refused = _untrusted(path)
+            if self.refused is not None:
+                self.path = None
+            else:
+                self._load(path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except OSError:
+            return
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES)  # past that, older entries are measured again
+        for line in data.decode("utf-8", "replace").splitlines():
+            try:
+                entry = json.loads(line)
+                verdict = _verdict(entry["verdict"])
+                if verdict is not None and entry["check"] == _check(entry["key"], entry["verdict"]):
+                    self.known[entry["key"]] = verdict
+            except (ValueError, KeyError, TypeError, RecursionError):
+                continue  # a torn last line from an interrupted run, or not an entry of ours
 
     def key(self, stage: StageSpec, options: Options, text: str) -> str:
         opts = json.dumps(options.as_dict(), sort_keys=True, default=str)
-        return hashlib.sha1(f"{self.salt}\0{stage.name}\0{opts}\0{text}".encode()).hexdigest()
+        tool = _tool_sha256(stage)
+        return hashlib.sha1(f"{self.salt}\0{stage.name}\0{tool}\0{opts}\0{text}".encode()).hexdigest()
 
     def judge(self, stage: StageSpec, options: Options, text: str, timeout: float) -> Verdict:
         key = self.key(stage, options, text)
@@ -87,5 +113,68 @@ class VerdictCache:
         with self.lock:
             self.known[key] = verdict
             if self.path is not None:
-                atomic.append_line(self.path, json.dumps({"key": key, "verdict": asdict(verdict)}))
+                stored = asdict(verdict)
+                _create_private(self.path)
+                atomic.append_line(self.path, json.dumps({"key": key, "verdict": stored, "check": _check(key, stored)}))
         return verdict
+
+
+# A verdict file past this is read up to here: every entry is a few hundred bytes.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_FIELDS = {"status": (str,), "outcome": (str,), "requires_bits": (int, type(None)), "available_bits": (int, type(None)),
+           "kind": (str, type(None)), "title": (str,), "seconds": (int, float), "overflowed_first": (bool,)}
+
+
+def _check(key: str, stored: object) -> str:
+    """Binds a stored verdict to its key (no secret: it catches edits and moved entries, not a forger who can
+    write the cache, which `_untrusted` keeps to the user alone)."""
+    return hashlib.sha256(json.dumps([CACHE_FORMAT, key, stored], sort_keys=True).encode()).hexdigest()
+
+
+def _verdict(stored: object) -> Verdict | None:
+    """A stored verdict with exactly the fields and types a Verdict has, else None."""
+    if not isinstance(stored, dict) or set(stored) != set(_FIELDS):
+        return None
+    if any(not isinstance(stored[k], t) or (t == (int, float) and isinstance(stored[k], bool))
+           for k, t in _FIELDS.items()):
+        return None
+    return Verdict(**stored) if stored["status"] in (FITS, OVERFLOWS, FAILS) else None
+
+
+def _untrusted(path: Path) -> str | None:
+    """Why the cache file may not be believed (a link, not a regular file, another user's, writable by others);
+    None when it may (or does not exist yet)."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        return f"{path}: cannot be read ({err.strerror})"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path}: not a regular file"
+    if st.st_uid != os.geteuid():
+        return f"{path}: owned by uid {st.st_uid}, not by you"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"{path}: writable by {'everyone' if st.st_mode & stat.S_IWOTH else 'its group'}"
+    return None
+
+
+def _create_private(path: Path) -> None:
+    """The cache file made 0600 before the first append (append_line would make it as the umask says)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+        except FileExistsError:
+            pass
+
+
+def _tool_sha256(stage: StageSpec) -> str:
+    """The sha256 of the binary the stage runs (hashed once per process): a rebuilt binary is another key."""
+    from reducer.release.releases import file_sha256
+    from reducer.stage.toolchain import locate
+
+    try:
+        return file_sha256(locate(stage).path)
+    except (ToolNotFound, OSError):
+        return "not found"

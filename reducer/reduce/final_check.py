@@ -19,22 +19,28 @@ if TYPE_CHECKING:
     from reducer.reduce.summary import ReduceReport
 
 FINAL_RUNS = 5
-# Past the --max-time deadline, the final check still gets this long: a result is worth one confirmation.
-FINAL_GRACE = 3.0
+# Past the --max-time deadline, the final check still gets this long: a result is worth one confirmation, and
+# --max-time is kept within 5 s whatever the input (a slower run is cut, and the summary says it is unconfirmed).
+FINAL_GRACE = 2.0
 
 
-def one_minimality(text: str, test: Callable[[str], bool]) -> tuple[int, int] | None:
+def one_minimality(
+    text: str, test: Callable[[str], bool], max_bytes: int, stopped: Callable[[], bool]
+) -> tuple[int, int] | None:
     """How many single-op deletions of the result still show the bug (0: 1-minimal), out of how many; None
-    when the result is not MLIR the structured passes can edit."""
+    when the result is not MLIR the structured passes can edit (or larger than `max_bytes`), or when `stopped`
+    (Ctrl-C, --max-time) came before every deletion was tried."""
     from reducer.passes.registry import get_pass
-    from reducer.search.formats import MLIR_GENERIC
+    from reducer.search.formats import MlirGeneric
 
-    subject = MLIR_GENERIC.normalise(text)
+    subject = MlirGeneric(max_bytes=max_bytes).normalise(text)
     if subject is None:
         return None
     erase, ctx = get_pass("erase-ops"), PassContext()
     tried = kept = 0
     for i in range(erase.targets(subject, ctx)):
+        if stopped():
+            return None
         candidate = erase.apply(subject, [i], ctx)
         if candidate is None:
             continue
@@ -63,10 +69,7 @@ def confirm(
     """
     assert report.signature is not None
     t0 = time.monotonic()
-    # Past --max-time the confirmation still gets one run of the input's length (a slow tool needs it).
-    baseline = report.baseline
-    grace = max(FINAL_GRACE, 2 * baseline.first.run.seconds) if baseline is not None else FINAL_GRACE
-    deadline = None if deadline is None else max(deadline, time.monotonic()) + grace
+    deadline = None if deadline is None else max(deadline, time.monotonic()) + FINAL_GRACE
     replay = Replay(req.source.stage, req.options, req.timeout, req.env,
                     pipeline=reproducer.pipeline_of(req.source.text), deadline=deadline)
     expectation = Expectation.of(report.signature, req.strict)

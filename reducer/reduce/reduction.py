@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from reducer.errors import DeadlineReached, NotInteresting, Slipped
+from reducer.errors import DeadlineReached, InputError, NotInteresting, Slipped
 from reducer.failure.check import CheckReport, check_file
 from reducer.failure.interesting import ScriptTest, SignatureTest
 from reducer.failure.isolate import PassLevel, isolate
@@ -25,15 +25,17 @@ from reducer.passes.base import PassContext
 from reducer.proc import atomic, outputs
 from reducer.reduce.baseline import BASELINE_BUDGET, judge, per_test_timeout
 from reducer.reduce.final_check import confirm, one_minimality, readable_form, verdict
-from reducer.reduce.request import ReduceRequest, default_output, level_path
+from reducer.reduce.parse_cost import parse_limit
+from reducer.reduce.request import MAX_INPUT_BYTES, ReduceRequest, default_output, level_path
 from reducer.reduce.summary import Phase, ReduceReport
 from reducer.repro.artifact import sidecar_path
 from reducer.search import ReduceResult, Stats
 from reducer.search import reduce as search
-from reducer.search.formats import ops_or_lines
+from reducer.search.formats import XDSL_MAX_BYTES, formats_within, ops_or_lines
 from reducer.stage import reproducer
 from reducer.stage.run_env import RunEnv
 from reducer.stage.runner import execute
+from reducer.stage.source import mib
 from reducer.stage.tool_print import reprint, unwrap_module
 from reducer.stage.toolchain import locate_optimizer, optimizer_invocation
 
@@ -71,6 +73,8 @@ class Reduction:
         self._phase_name = ""
         self.deadline: float | None = None  # time.monotonic() when --max-time runs out
         self._timings: dict[str, float] = {}  # seconds per step: where a run's time went
+        # The largest text xDSL parses in this run: under --max-time one parse must not overrun it by much.
+        self.xdsl_max = XDSL_MAX_BYTES
 
     @property
     def level_path(self) -> Path:
@@ -83,6 +87,15 @@ class Reduction:
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
 
+    def _time_for_runs(self, runs: int) -> bool:
+        """Whether `runs` runs as long as the input's first one end before --max-time: past the deadline each run
+        still gets half a second, so a step that cannot finish in time is not started (a heavy input's
+        isolation replays it several times)."""
+        baseline = self.report.baseline if self.report is not None else None
+        if self.deadline is None or baseline is None:
+            return True
+        return time.monotonic() + runs * baseline.first.run.seconds < self.deadline
+
     @contextmanager
     def _timed(self, step: str) -> Iterator[None]:
         """Seconds spent in `step`, kept when it ends normally: where a run's time went."""
@@ -93,9 +106,15 @@ class Reduction:
     # --- the whole run --------------------------------------------------------------------
 
     def _arm(self) -> None:
-        """Refuse to overwrite an input, then start the --max-time clock."""
+        """Refuse to overwrite an input or to take one too large, then start the --max-time clock."""
         req = self.req
         src = req.source.path
+        if len(req.source.text) > MAX_INPUT_BYTES:
+            raise InputError(
+                f"{src}: {mib(len(req.source.text))} of IR is more than reduce takes ({mib(MAX_INPUT_BYTES)}: "
+                "its generic form is held several times over, and xDSL needs ~30 MiB and 3.5 s per MiB of it)",
+                "cut it down to the failing kernel first (`reducer capture` lists each kernel's IR)",
+            )
         outputs.guard(
             [src, sidecar_path(src) if src else None, req.test_script, *req.inputs],
             [req.out, sidecar_path(req.out), self.level_path],
@@ -118,7 +137,9 @@ class Reduction:
         ir = reproducer.strip(req.source.text)
         generic = reproducer.strip(reprint(req.source.stage, ir, generic=True, timeout=self._budget(60.0)) or ir)
         # Count ops on the generic print: custom-form text of unregistered dialects does not parse in xDSL.
-        report = ReduceReport(req, sig, baseline, generic, ops_or_lines(generic), ops_or_lines(generic))
+        self.xdsl_max = parse_limit(generic, self.deadline)
+        ops = ops_or_lines(generic, self.xdsl_max)
+        report = ReduceReport(req, sig, baseline, generic, ops, ops, xdsl_max=self.xdsl_max)
         report.timings = self._timings  # filled as the run goes (the sidecar is written at the end)
         self.report = report
         # The tool's own generic print of the input: what every later write is compared with (checked below, when
@@ -135,7 +156,7 @@ class Reduction:
         if start_text is not None and not self.stop.is_set():
             result = self._phase("full-stage", start_text, full_test, self._write)
             report.text = result.text
-        report.ops_after = ops_or_lines(report.text)
+        report.ops_after = ops_or_lines(report.text, self.xdsl_max)
         report.stopped = self.stop.is_set()
         if isinstance(full_test, SignatureTest):
             report.slipped = dict(full_test.slipped)
@@ -185,7 +206,7 @@ class Reduction:
         the whole stage with fewer ops than the input (a much better seed), else None."""
         req, report = self.req, self.report
         assert report is not None
-        if expectation is None or not req.pass_level or self.stop.is_set():
+        if expectation is None or not req.pass_level or self.stop.is_set() or not self._time_for_runs(2):
             return None
         self.status("isolating the failing pass")
         with self._timed("isolation"):
@@ -209,7 +230,7 @@ class Reduction:
         )
         if custom is not None and level_test(custom):
             write_level(unwrap_module(custom) if level_test(unwrap_module(custom)) else custom)
-        if ops_or_lines(result.text) < report.ops_before and full_test(result.text):
+        if ops_or_lines(result.text, self.xdsl_max) < report.ops_before and full_test(result.text):
             self._write(result.text)
             return result.text
         return None
@@ -239,6 +260,7 @@ class Reduction:
             on_improve=on_improve,
             on_status=self._on_status,
             stop=self.stop,
+            formats=formats_within(self.xdsl_max),
         )
         assert self.report is not None
         self.report.phases.append(Phase(name, result, time.monotonic() - t0))
@@ -269,7 +291,8 @@ class Reduction:
         if not late and not self.stop.is_set():
             self.status("measuring 1-minimality")
             with self._timed("1-minimality"):
-                report.one_minimal = one_minimality(report.text, test)
+                report.one_minimal = one_minimality(report.text, test, self.xdsl_max,
+                                                    lambda: self.stop.is_set() or self._past_deadline())
         stage = self.req.source.stage
         custom = None if late else reprint(stage, report.text, generic=False, timeout=self._budget(60.0))
         report.text, report.custom_form = readable_form(report.text, custom, test)

@@ -11,6 +11,10 @@ from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
 from reducer.stage.source import Source
 
+# The largest input `reduce` takes: its generic print (up to ~4x larger) is held by the search, the tool's output
+# and each candidate in flight, within the 1 GB the reducer's own process may use. Beyond it, one line says so.
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+
 
 @dataclass
 class ReduceRequest:

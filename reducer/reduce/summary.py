@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reducer.repro.artifact import FoundWith
-from reducer.search.formats import ops_or_lines
+from reducer.search.formats import XDSL_MAX_BYTES, ops_or_lines
 
 if TYPE_CHECKING:
     from reducer.failure.check import CheckReport
@@ -46,6 +46,7 @@ class ReduceReport:
     one_minimal: tuple[int, int] | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step (baseline, isolation, phases...)
     final_note: str = ""  # why the final check could not confirm the result
+    xdsl_max: int = XDSL_MAX_BYTES  # the largest text this run parsed in-process (`reduce.parse_cost`)
 
     @property
     def tests(self) -> int:
@@ -121,7 +122,7 @@ class ReduceReport:
                 "pipeline": list(self.pass_level.pipeline),
                 "how": self.pass_level.how,
                 "path": str(self.pass_level_path) if self.pass_level_path else None,
-                "ops": ops_or_lines(self.pass_level_text or ""),
+                "ops": ops_or_lines(self.pass_level_text or "", self.xdsl_max),
             },
             "final_check": f"{self.final_matches}/{self.final_runs}",
             "stopped": self.stopped,

@@ -27,6 +27,7 @@ from reducer.report.issue import (
     fence,
     md_escape,
 )
+from reducer.safety.names import code_span, markdown_text
 from reducer.safety.shell import shell_line
 from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
@@ -145,22 +146,23 @@ def _anomaly_current(facts: ReportFacts) -> list[str]:
 def _origin(facts: ReportFacts) -> list[str]:
     rows: list[str] = []
     if facts.kernel:
-        rows.append(f"- Kernel: `{facts.kernel}`")
+        rows.append(f"- Kernel: {code_span(facts.kernel)}")
     car = facts.sidecar or {}
     before, after = car.get("input") or {}, car.get("output") or {}
     if before and after:
+        v = markdown_text  # the sidecar's figures are data read back from a file
         rows.append(
-            f"- Reduced by `reducer reduce` from {before.get('ops', '?')} ops / {before.get('lines', '?')} lines to "
-            f"{after.get('ops', '?')} ops / {after.get('lines', '?')} lines"
-            + (f", {car['tests']} tests" if "tests" in car else "")
-            + (f"; final check {car['final_check']} runs" if car.get("final_check") else "")
+            f"- Reduced by `reducer reduce` from {v(before.get('ops', '?'))} ops / {v(before.get('lines', '?'))} lines "
+            f"to {v(after.get('ops', '?'))} ops / {v(after.get('lines', '?'))} lines"
+            + (f", {v(car['tests'])} tests" if "tests" in car else "")
+            + (f"; final check {v(car['final_check'])} runs" if car.get("final_check") else "")
         )
     elif facts.original_text is not None:
         rows.append(
             f"- Size: {len(facts.original_text.splitlines())} lines -> {len(facts.ir.splitlines())} lines"
         )
     if facts.original_name:
-        rows.append(f"- Original input: attached as `{facts.original_name}`")
+        rows.append(f"- Original input: attached as {code_span(facts.original_name)}")
     return rows
 
 
@@ -210,12 +212,12 @@ def compiler_issue(facts: ReportFacts, stderr: str) -> Issue:
 
 def _current(facts: ReportFacts, stderr: str) -> list[str]:
     stage, sig = facts.stage, facts.sig
-    where = f" in pass `{sig.failing_pass}`" if sig.failing_pass else ""
+    where = f" in pass {code_span(sig.failing_pass)}" if sig.failing_pass else ""
     version = facts.versions.get(stage.wheel, "unknown")
     out = [
         f"`{stage.tool}` ({stage.wheel} {version}) fails with *{md_escape(Outcome(sig.outcome).label)}*{where} "
         f"({_status(facts.obs)}) on a {len(facts.ir.splitlines())}-line {stage.input_label} input"
-        + (f" (kernel `{facts.kernel}`)." if facts.kernel else ".")
+        + (f" (kernel {code_span(facts.kernel)})." if facts.kernel else ".")
     ]
     if facts.rates:
         shown = "; ".join(

@@ -21,6 +21,7 @@ from reducer.errors import InputError
 from reducer.failure.outcome import Outcome
 from reducer.proc import atomic, outputs
 from reducer.report.issue import Issue, fence, redacted, render_issue
+from reducer.safety.names import code_span, markdown_text
 from reducer.safety.redact import Redactor
 from reducer.stage.table import all_stages
 from reducer.stage.toolchain import package_version, versions
@@ -69,19 +70,20 @@ def _record(path: Path) -> dict[str, Any]:
 
 
 def _launch_rows(record: dict[str, Any]) -> list[str]:
-    rows = [f"- kernel: `{record.get('kernel', '?')}`"]
+    """The launch's facts, each name and value in a code span nothing in it can end."""
+    rows = [f"- kernel: {code_span(record.get('kernel', '?'))}"]
     if record.get("signature"):
         args = ", ".join(f"{k}: {v}" for k, v in record["signature"].items())
-        rows.append(f"- argument types: `{args}`")
+        rows.append(f"- argument types: {code_span(args)}")
     if record.get("constants"):
         consts = ", ".join(f"{k}={v}" for k, v in sorted(record["constants"].items()))
-        rows.append(f"- constexprs: `{consts}`")
+        rows.append(f"- constexprs: {code_span(consts)}")
     if record.get("launch_options"):
         keys = ", ".join(f"{k}={v}" for k, v in sorted(record["launch_options"].items()))
-        rows.append(f"- launch keywords: `{keys}`")
+        rows.append(f"- launch keywords: {code_span(keys)}")
     if record.get("autotune_config"):
-        rows.append(f"- autotune config: `{json.dumps(record['autotune_config'], sort_keys=True)}`")
-    rows.append(f"- target: `{record.get('target', '?')}`")
+        rows.append(f"- autotune config: {code_span(json.dumps(record['autotune_config'], sort_keys=True))}")
+    rows.append(f"- target: {code_span(record.get('target', '?'))}")
     return rows
 
 
@@ -98,8 +100,8 @@ def frontend_issue(record: dict[str, Any]) -> tuple[str, Issue]:
         f"- reported with reducer {package_version('reducer')}",
     ]
     intro = (
-        f"Signature `{sig}` (frontend). The launch is rejected by Triton's Python frontend for the Ascend backend "
-        "before any compiler runs; the same kernel launches on other Triton backends."
+        f"Signature {code_span(sig)} (frontend). The launch is rejected by Triton's Python frontend for the Ascend "
+        "backend before any compiler runs; the same kernel launches on other Triton backends."
     )
     happens = [fence(line)]
     if tail.strip() != line.strip():
@@ -114,10 +116,10 @@ def frontend_issue(record: dict[str, Any]) -> tuple[str, Issue]:
     ]
     if known:
         sections.append(("## Workaround", [
-            f"`{known.get('name')}`: {known.get('summary')}. With it the kernel reaches the compiler "
-            "(`reducer capture` applies it and records both launches).",
+            f"{code_span(known.get('name'))}: {markdown_text(known.get('summary'))}. With it the kernel reaches the "
+            "compiler (`reducer capture` applies it and records both launches).",
         ]))
-    return sig, Issue(title, [intro], sections)
+    return sig, Issue(markdown_text(title), [intro], sections)
 
 
 def write_frontend_report(path: Path, out_dir: Path | None, secrets: tuple[str, ...] = ()) -> FrontendReport:
@@ -130,4 +132,5 @@ def write_frontend_report(path: Path, out_dir: Path | None, secrets: tuple[str, 
     atomic.write_text(target, issue)
     # The frontend ships with the first stage's wheel: it produces that stage's input.
     first = all_stages()[0]
-    return FrontendReport(out_dir, target, sig, found.title, first.tracker, first.tracker_url)
+    title = finding_of(record)[1]  # as it reads, for the terminal (`found.title` is markdown)
+    return FrontendReport(out_dir, target, sig, title, first.tracker, first.tracker_url)

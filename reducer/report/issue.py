@@ -6,11 +6,11 @@ the refusal to write anything private are here, once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from reducer.errors import PrivateDataLeft
 from reducer.safety.leaks import Leak
+from reducer.safety.names import code_block, markdown_verbatim
 from reducer.safety.redact import Redactor
 
 # GitHub refuses issue bodies over 65,536 characters; the full log always stays in the bundle.
@@ -28,16 +28,9 @@ FORM_FIELDS = (CURRENT, ENVIRONMENT, STEPS, EXPECTED, LOG, NOTES)
 FULL_LOG = "{FULL_LOG}"
 
 
-def md_escape(text: str) -> str:
-    """Text safe outside code: C++ names hold `*`, `_`, `<...>` and backticks that markdown would eat."""
-    return re.sub(r"([\\`*_\[\]<>|#~])", r"\\\1", text)
-
-
-def fence(body: str, lang: str = "") -> str:
-    """A fenced block that a backtick run inside `body` cannot close early."""
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-    ticks = "`" * max(3, longest + 1)
-    return f"{ticks}{lang}\n{body.rstrip(chr(10))}\n{ticks}"
+# Text outside code (`md_escape`) and fenced blocks (`fence`): the one markdown policy, in `safety/names`.
+md_escape = markdown_verbatim
+fence = code_block
 
 
 def details(summary: str, body: str) -> str:

@@ -34,8 +34,11 @@ def _in_double_quotes(value: object) -> _Shell:
 
 
 def _comment(value: object) -> _Shell:
-    """A value in a comment line: one line, so nothing after it is a command."""
-    return _Shell(" ".join(str(value).splitlines()))
+    """A value in a comment line: one line, so nothing after it is a command, and no control byte reaches the
+    terminal of whoever reads the script."""
+    from reducer.safety.names import terminal_line
+
+    return _Shell(terminal_line(value))
 
 
 def _only_quoted(value: object) -> object:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from reducer.capture.record import RECORD
-from reducer.errors import InputError, ReducerError
+from reducer.errors import ReducerError
 from reducer.failure.signature import Signature
 from reducer.proc import atomic
+from reducer.safety import artifacts
 from reducer.safety.lit_safe import json_line
 from reducer.stage import table as stages
 from reducer.stage.options import Options
@@ -69,8 +70,11 @@ class FoundWith:
         return {key: spelled[key]() for key in keys}
 
     @classmethod
-    def from_fields(cls, data: dict[str, Any], where: str, *, key: str = "options") -> FoundWith:
-        """The block from one artifact's fields; a repro header's `target` alone is an older form."""
+    def from_fields(
+        cls, data: dict[str, Any], where: object, kind: str = "artifact", *, key: str = "options"
+    ) -> FoundWith:
+        """The block from the fields of the artifact `where` (of `kind`); a repro header's `target` alone is an
+        older form. A field the tool cannot use (an unknown option) makes the artifact broken."""
         try:
             stage = stages.find(str(data.get("stage") or ""))
             raw = data.get(key)
@@ -82,7 +86,7 @@ class FoundWith:
                 options = None
             env = RunEnv.from_mapping(data["env"]) if isinstance(data.get("env"), dict) else None
         except ReducerError as err:
-            raise InputError(f"{where}: {err}", "fix or delete that file") from None
+            raise artifacts.BrokenArtifact(where, kind, str(err)) from None
         return cls(
             stage, options, env,
             versions=data["versions"] if isinstance(data.get("versions"), dict) else None,
@@ -96,31 +100,19 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def read_json(path: Path) -> dict[str, Any] | None:
-    """A JSON object from `path`, None when absent; a one-line InputError when it is not one."""
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(errors="replace"))
-    except ValueError:
-        raise InputError(f"{path}: not valid JSON", "delete it or write it again") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: not a JSON object", "delete it or write it again")
-    return data
+def read_json(path: Path, kind: str, schema: Any) -> dict[str, Any] | None:
+    """The artifact at `path` checked against its schema, None when absent; a one-line BrokenArtifact (an
+    InputError naming the file and why) when it fails it."""
+    return artifacts.read(path, kind, schema)
 
 
-def header_of(text: str) -> dict[str, Any] | None:
-    """The JSON of a repro's first line, None when the text has no such line."""
+def header_of(text: str, path: object = "REDUCER-SIGNATURE header") -> dict[str, Any] | None:
+    """The JSON of a repro's first line, None when the text has no such line; BrokenArtifact (naming `path`)
+    when it fails the header's schema."""
     first = text.split("\n", 1)[0]
     if not first.startswith(HEADER):
         return None
-    try:
-        data = json.loads(first[len(HEADER) :])
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or "stage" not in data or "outcome" not in data:
-        raise InputError("unreadable REDUCER-SIGNATURE header", "fix or delete the file's first line")
-    return data
+    return artifacts.parse(first[len(HEADER) :], path, artifacts.HEADER_KIND, artifacts.HEADER)
 
 
 def strip_header(text: str) -> str:
@@ -134,7 +126,9 @@ def signature_fields(text: str) -> dict[str, Any] | None:
     for candidate in [text] + [line.lstrip("/ ").split(":", 1)[-1] for line in text.splitlines()[:5]]:
         try:
             data = json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):
+            continue
+        if artifacts.shape_problem(data):
             continue
         if isinstance(data, dict) and "signature" in data and isinstance(data["signature"], dict):
             data = data["signature"]
@@ -154,10 +148,7 @@ class Artifact:
         self.path = path
         self.text = text
         self._neighbours = neighbours  # False: the header alone speaks (a repro suite scan)
-        try:
-            self.header = header_of(text)
-        except InputError as err:
-            raise InputError(f"{path}: {err}", err.hint) from None
+        self.header = header_of(text, path)
 
     @property
     def ir(self) -> str:
@@ -166,23 +157,26 @@ class Artifact:
     @cached_property
     def sidecar(self) -> dict[str, Any] | None:
         """The `<file>.json` that `reducer reduce` writes next to its output."""
-        return read_json(sidecar_path(self.path)) if self._neighbours else None
+        if not self._neighbours:
+            return None
+        return read_json(sidecar_path(self.path), artifacts.SIDECAR_KIND, artifacts.SIDECAR)
 
     @cached_property
     def _said(self) -> tuple[FoundWith, Signature | None]:
         if self.header is not None:
-            where = f"{self.path} (repro header)"
-            found = FoundWith.from_fields(self.header, where)
+            found = FoundWith.from_fields(self.header, self.path, artifacts.HEADER_KIND)
             try:
                 return found, Signature.from_dict(self.header)
             except ReducerError as err:
-                raise InputError(f"{where}: {err}", "fix or delete that file") from None
+                raise artifacts.BrokenArtifact(self.path, artifacts.HEADER_KIND, str(err)) from None
         if self.sidecar is not None:
-            return FoundWith.from_fields(self.sidecar, str(sidecar_path(self.path))), None
-        record = read_json(self.path.parent / RECORD) if self._neighbours else None
+            return FoundWith.from_fields(self.sidecar, sidecar_path(self.path), artifacts.SIDECAR_KIND), None
+        record = None
+        if self._neighbours:
+            record = read_json(self.path.parent / RECORD, artifacts.RECORD_KIND, artifacts.RECORD)
         if record is not None:
             # One capture folder holds every stage's input: the file's suffix tells which one this is.
-            found = FoundWith.from_fields(record, str(self.path.parent / RECORD), key="npu_options")
+            found = FoundWith.from_fields(record, self.path.parent / RECORD, artifacts.RECORD_KIND, key="npu_options")
             return FoundWith(stages.for_file(self.path.name), found.options, found.env), None
         return FoundWith(), None
 

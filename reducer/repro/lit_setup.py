@@ -7,6 +7,7 @@ FileCheck is pip's `filecheck`, and `not` (with --crash) is our own script: no L
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -65,6 +66,22 @@ def configure(config: Any, lit_config: Any, cfg_file: str, exec_root: str | None
     # Plugin stages must be known to lit's process too.
     if os.environ.get("REDUCER_STAGE_PLUGINS"):
         config.environment["REDUCER_STAGE_PLUGINS"] = os.environ["REDUCER_STAGE_PLUGINS"]
+
+
+# lit puts a test's path into its RUN lines unquoted (`%s`, `%t`): its internal shell then splits it at whitespace,
+# quotes, `\`, `|`, `&`, `;`, `<`, `>`, expands `*` and `?`, and its own substitutions rewrite a `%` in it.
+_BREAKS_RUN_LINES = re.compile(r"""[\s"'\\|&;<>*?%]""")
+
+
+def lit_unsafe(root: Path) -> str | None:
+    """Why lit cannot run the suite at `root` (its path holds a character that breaks every RUN line), or None."""
+    for path in dict.fromkeys((os.path.abspath(root), os.path.realpath(root))):
+        found = _BREAKS_RUN_LINES.search(path)
+        if found:
+            return (f"{path}: lit puts each test's path into its RUN lines unquoted, and the {found.group(0)!r} in "
+                    "this one makes every test of the suite fail; move the suite to a path without spaces, quotes "
+                    "or any of \\|&;<>*?%")
+    return None
 
 
 def ensure_config(root: Path) -> Path | None:

@@ -18,7 +18,7 @@ that expects success, so the suite then guards the fix.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reducer.errors import InputError, NotACompilerBug, NotInteresting
@@ -30,7 +30,8 @@ from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation, Signature
 from reducer.proc import atomic, locks, outputs
 from reducer.repro.artifact import HEADER, Artifact, FoundWith, rewrite_header, sidecar_path, strip_header
-from reducer.repro.lit_setup import ensure_config
+from reducer.repro.lit_setup import ensure_config, lit_unsafe
+from reducer.safety.artifacts import HEADER_KIND, Broken, BrokenArtifact, is_utf8, shown
 from reducer.safety.lit_safe import PINNED_FROM_REPRODUCER, check_pattern, ir_body, json_line
 from reducer.safety.redact import Redactor
 from reducer.safety.shell import shell_line
@@ -38,7 +39,7 @@ from reducer.stage import reproducer
 from reducer.stage import table as stages
 from reducer.stage.options import Options
 from reducer.stage.run_env import DEFAULT_ENV, RunEnv
-from reducer.stage.source import load
+from reducer.stage.source import load, read_regular
 from reducer.stage.table import StageSpec
 from reducer.stage.tool_print import reprint, tool_ops, unwrap_module
 
@@ -46,6 +47,7 @@ from reducer.stage.tool_print import reprint, tool_ops, unwrap_module
 HEADER_FIELDS = ("tool_version", "versions", "target", "options")
 # The folder of resource limits with no anomaly, beside the stages' folders.
 RESOURCE_DIR = "resource"
+OUTCOMES = frozenset(o.value for o in Outcome)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class SaveResult:
     path: Path
     status: str  # "new", "replaced", "kept-existing"
     message: str
+    broken: tuple[Broken, ...] = ()  # repros of the suite whose header could not be read: left out of the dedupe
+    warning: str = ""  # the suite's path breaks lit's RUN lines (`lit_unsafe`)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -88,10 +92,11 @@ def repro_of(artifact: Artifact) -> Repro | None:
     if artifact.header is None:
         return None
     found, expected = artifact.found, artifact.expected
-    if found.stage is None:
-        stage = artifact.header.get("stage")
-        raise InputError(f"{artifact.path}: unknown stage {stage!r} in the header", "fix or delete the file")
     assert expected is not None
+    unknown = "stage" if found.stage is None else "outcome" if expected.outcome not in OUTCOMES else None
+    if unknown is not None:
+        what = artifact.header.get(unknown)
+        raise InputError(f"{artifact.path}: unknown {unknown} {what!r} in the header", "fix or delete the file")
     anomaly = artifact.header.get("anomaly")
     return Repro(artifact.path, expected, artifact.ir, found.options or Options(), found.env or DEFAULT_ENV,
                  str(anomaly) if anomaly else None)
@@ -117,21 +122,28 @@ def refuse_resource_limit(where: Path, sig: Signature, anomaly: str | None, what
 
 def read_repro(path: Path) -> Repro | None:
     """The repro in `path`, None when it has no signature header; InputError when the header is bad."""
-    return repro_of(Artifact(path, path.read_text(errors="replace"), neighbours=False))
+    return repro_of(Artifact(path, read_regular(path).decode("utf-8", "replace"), neighbours=False))
 
 
 def scan_repros(root: Path, include_fixed: bool = False) -> tuple[list[Repro], list[tuple[Path, str]]]:
-    """Every repro under `root`, and the files whose header cannot be read (with why): one bad file must not
-    stop a recheck or a save of the others."""
+    """Every repro under `root`, and the files whose header cannot be read (with why, without the path): one bad
+    file must not stop a recheck, a save or a sweep of the others."""
     found: list[Repro] = []
     broken: list[tuple[Path, str]] = []
     for path in sorted(root.rglob("*.mlir")):
         if "Output" in path.parts or (not include_fixed and "fixed" in path.relative_to(root).parts):
             continue
+        if not is_utf8(path):
+            broken.append((path, "its path is not UTF-8: not read (rename it)"))
+            continue
         try:
             repro = read_repro(path)
-        except (InputError, OSError) as err:
-            broken.append((path, str(err)))
+        except BrokenArtifact as err:
+            broken.append((path, err.broken.why))
+            continue
+        except (InputError, OSError) as err:  # named once, in the report: the message without its `path: `
+            why = str(err) if isinstance(err, InputError) else f"cannot be read ({err.strerror or err})"
+            broken.append((path, why.removeprefix(str(path)).lstrip(" :")))
             continue
         if repro is not None:
             found.append(repro)
@@ -345,9 +357,10 @@ def save_repro(
     content = redactor.text(render(sig, ir, again.run.stderr, options, env=env, anomaly=anomaly))
     folder = root / (RESOURCE_DIR if is_resource_only(sig, anomaly) else stage.name)
     new = Repro(folder / "new.mlir", sig, ir, options, env, anomaly)
-    # Numbering and dedupe read the folder, then write: one save at a time per folder.
-    with locks.exclusive(root, wait=True, what="save"):
-        return _store(root, path, new, content, by_cause)
+    # Numbering and dedupe read the folder, then write: one save at a time per folder; no write through a link.
+    with locks.exclusive(root, wait=True, what="save"), atomic.owned(root):
+        result = _store(root, path, new, content, by_cause)
+    return replace(result, warning=lit_unsafe(root) or "")
 
 
 def _store(root: Path, path: Path, new: Repro, content: str, by_cause: bool = False) -> SaveResult:
@@ -355,7 +368,9 @@ def _store(root: Path, path: Path, new: Repro, content: str, by_cause: bool = Fa
     same bug and class is there (the lock is held)."""
     sig, ir, folder = new.signature, new.ir, new.path.parent
     same = Expectation.of(sig)
-    for old in all_repros(root):
+    suite, unreadable = scan_repros(root)
+    broken = tuple(Broken(shown(p), HEADER_KIND, why) for p, why in unreadable)
+    for old in suite:
         if not same.met_by(old.signature) or old.resource_only != new.resource_only:
             continue  # another bug, or the same limit once as the user's config and once as an anomaly
         if by_cause and skeleton(old.ir) != skeleton(ir):
@@ -368,15 +383,17 @@ def _store(root: Path, path: Path, new: Repro, content: str, by_cause: bool = Fa
                 "replaced",
                 f"replaced {old.path} (signature {sig.id}): the new repro is smaller "
                 f"({new.size[0]} ops, {new.size[1]} bytes vs {old.size[0]} ops, {old.size[1]} bytes)",
+                broken,
             )
         return SaveResult(
             old.path,
             "kept-existing",
             f"signature {sig.id} is already in {old.path} ({old.size[0]} ops <= {new.size[0]}): kept it",
+            broken,
         )
     dest = folder / f"{_next_number(root):04d}-{slug(sig)}.mlir"
     outputs.guard([path, sidecar_path(path)], [dest], "save")
     atomic.write_text(dest, content)
     ensure_config(root)
     kept_apart = "; a resource limit, not a compiler bug: kept apart from the bugs" if new.resource_only else ""
-    return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title}){kept_apart}")
+    return SaveResult(dest, "new", f"saved {dest} ({sig.id}: {sig.title}){kept_apart}", broken)

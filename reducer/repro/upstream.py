@@ -233,7 +233,7 @@ def _taken_by_another(path: Path, sig: Signature) -> bool:
         return False
     try:
         there = Signature.from_dict(json.loads(sidecar_path(path).read_text())["signature"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # unreadable: never overwrite it
         return True
     # Two bare crashes of one pass share an id: their frames tell them apart.
     return not Expectation.of(there).met_by(sig)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from reducer.errors import InputError
 from reducer.stage import table as stages
@@ -13,6 +15,7 @@ from reducer.stage.table import StageSpec
 
 MAX_BYTES = 64 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
+_ONE_KERNEL = "pass one kernel's IR"
 
 _MLIR_HINT = re.compile(r"\bmodule\b|\bfunc\b|\"builtin\.module\"|^\s*%\w+\s*=", re.M)
 
@@ -24,26 +27,46 @@ class Source:
     stage: StageSpec
 
 
-def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, or a one-line InputError: a FIFO, a device
-    (`/dev/zero`) or a folder would block or never end."""
+def open_regular(path: Path, limit: int = MAX_BYTES, what: str = "an IR file", hint: str = _ONE_KERNEL) -> BinaryIO:
+    """`path` opened for reading when it is a regular file of at most `limit` bytes, else a one-line InputError.
+
+    The file is opened without blocking and checked on the open descriptor: a FIFO (which would block), a
+    device (`/dev/zero`, which never ends) or a folder is refused at once, even one swapped in after a check.
+    The caller still reads at most `limit + 1` bytes: the file may grow while it is read."""
     if str(path) == "-":
         raise InputError("reading from stdin is not supported", "pass a file path")
     try:
-        st = path.stat()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", "check the path") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{path}: is a directory", f"pass one kernel's IR file ({_kinds()})")
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory", f"pass one kernel's IR file ({_kinds()})") from None
+    fh = os.fdopen(fd, "rb")
+    st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{path}: not a regular file (a pipe, socket or device)", "pass a saved IR file")
+        fh.close()
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{path}: is a directory", f"pass one kernel's IR file ({_kinds()})")
+        raise InputError(f"{path}: not a regular file (a pipe, socket or device)", f"pass {what} saved to disk")
     if st.st_size > limit:
-        raise InputError(f"{path}: {st.st_size} bytes is too large for an IR file", "pass one kernel's IR")
-    with path.open("rb") as fh:
-        data = fh.read(limit + 1)  # the file may have grown since stat
+        fh.close()
+        raise InputError(f"{path}: {st.st_size} bytes is too large for {what} (at most {mib(limit)})", hint)
+    return fh
+
+
+def read_regular(path: Path, limit: int = MAX_BYTES, what: str = "an IR file", hint: str = _ONE_KERNEL) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or a one-line InputError: a FIFO, a device
+    (`/dev/zero`) or a folder would block or never end."""
+    with open_regular(path, limit, what, hint) as fh:
+        data = fh.read(limit + 1)  # the file may have grown since it was opened
     if len(data) > limit:
-        raise InputError(f"{path}: more than {limit} bytes is too large for an IR file", "pass one kernel's IR")
+        raise InputError(f"{path}: more than {limit} bytes is too large for {what} (at most {mib(limit)})", hint)
     return data
+
+
+def mib(size: int) -> str:
+    """A stated limit as people read it: `64 MiB`."""
+    return f"{size / (1024 * 1024):.4g} MiB"
 
 
 def read_text(path: Path) -> str:

@@ -106,12 +106,13 @@ def _mark(dest: Path, source: Path) -> None:
 
 def _reused(dest: Path, source: Path) -> dict[str, Any] | None:
     from reducer.fit.search import RESULT
+    from reducer.safety import artifacts
 
-    try:
-        data = json.loads((dest / RESULT).read_text())
-    except (OSError, ValueError):
+    try:  # one that fails its schema is searched again, and rewritten
+        data = artifacts.read(dest / RESULT, artifacts.FIT_KIND, artifacts.FIT)
+    except artifacts.BrokenArtifact:
         return None
-    return data if data.get(_INPUT) == _sha1(source) else None
+    return data if data is not None and data.get(_INPUT) == _sha1(source) else None
 
 
 def _relink(found: dict[str, Any], dest: Path, out: Path) -> dict[str, Any]:

@@ -5,7 +5,6 @@ A new output format is one function in `RENDERERS` (file name -> renderer of the
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 from functools import cache
@@ -16,8 +15,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from reducer.safety.names import Markdown, code_span, href, html_text, markdown_link, markdown_text
 from reducer.sweep.groups import NOT_REDUCED
-from reducer.table import Markdown, markdown_link, markdown_table
+from reducer.table import markdown_table
 
 
 def cause_rows(g: dict[str, Any]) -> list[dict[str, Any]]:
@@ -44,18 +44,21 @@ def _headline(data: dict[str, Any]) -> list[str]:
     s = data["summary"]
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(s["status"].items())) or "none"
     out = [
-        f"# Triage: {data['root']}",
+        f"# Triage: {markdown_text(data['root'])}",
         "",
         f"{s['units']} compile units of {s['kernels']} kernels, {s['files']} IR files "
         f"({s['replayed']} replayed, {s['resumed']} from the state file, "
         f"{s['checked'] - s['replayed']} passed in the capture), {s['signatures']} signatures ({statuses}), "
         f"{s['frontend_errors']} frontend errors ({s['frontend_findings']} findings)"
         f"{_versions_count(s)}; "
-        f"target {data['target']}; {s['seconds']}s.",
+        f"target {markdown_text(data['target'])}; {s['seconds']}s.",
         "",
     ]
     if s.get("lost"):
         out += [f"{s['lost']} tasks were lost with their workers and not recorded: run the sweep again to do them.", ""]
+    out += [f"Warning: {markdown_text(w)}" for w in data.get("warnings") or []]
+    if s.get("broken") or s.get("skipped"):
+        out += [f"{s.get('broken', 0)} broken artifacts left out, {s.get('skipped', 0)} files not checked (below).", ""]
     return out
 
 
@@ -65,8 +68,9 @@ def _signature_table(data: dict[str, Any]) -> str:
         for r in cause_rows(g):
             status = r["status"] + (f" ({r['note']})" if r["note"] and r["status"] == NOT_REDUCED else "")
             rows.append([
-                Markdown(f"`{g['id']}`{r['label']}"), g["title"], ", ".join(r["kernels"]), r["example"],
-                markdown_link(r.get("repro"), r.get("repro_link")), reduction(r), status, g.get("releases") or "-",
+                Markdown(code_span(g["id"], table=True) + r["label"]), g["title"], ", ".join(r["kernels"]),
+                r["example"], markdown_link(r.get("repro"), r.get("repro_link")), reduction(r), status,
+                g.get("releases") or "-",
             ])
     header = ["signature", "title", "kernels hit", "example kernel", "repro", "reduction", "status", "releases"]
     return markdown_table(header, rows)
@@ -77,7 +81,7 @@ def _frontend_table(data: dict[str, Any]) -> str:
     for f in data["frontend"]:
         example = markdown_link(f["folders"][0] + "/", f["folder_links"][0]) if f["folders"] else "-"
         shimmed = f["shimmed"] if f["incompatibility"] else "no shim known"
-        rows.append([Markdown(f"`{f['id']}`"), f["title"], ", ".join(f["kernels"]), f["units"], shimmed, example])
+        rows.append([code_span(f["id"], table=True), f["title"], ", ".join(f["kernels"]), f["units"], shimmed, example])
     return markdown_table(["signature", "title", "kernels", "launches", "shimmed retries", "example"], rows)
 
 
@@ -125,6 +129,20 @@ def _limits_table(data: dict[str, Any]) -> str:
                            "search"], rows)
 
 
+def _unusable(data: dict[str, Any]) -> list[str]:
+    """The artifacts the sweep could not use (left out, the run went on) and the inputs it did not read."""
+    out = []
+    if data.get("broken"):
+        rows = [[b["kind"], code_span(b["path"], table=True), b["why"]] for b in data["broken"]]
+        out += ["", "## Broken artifacts", "", "Left out; the rest of the run went on. Fix or delete each file.", "",
+                markdown_table(["kind", "path", "why"], rows)]
+    if data.get("skipped"):
+        rows = [[code_span(s["path"], table=True), s.get("bytes") if s.get("bytes") is not None else "-", s["why"]]
+                for s in data["skipped"]]
+        out += ["", "## Not checked", "", markdown_table(["path", "bytes", "why"], rows)]
+    return out
+
+
 def _unit_table(data: dict[str, Any]) -> str:
     rows = [
         [u["kernel"], u["config"], u["outcome"], u["stage"], ", ".join(u["ids"]) or "-",
@@ -149,6 +167,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         out += ["", "## Version incompatibilities", "", VERSIONS_NOTE, "", _versions_table(data)]
     if data.get("resource_limits"):
         out += ["", "## Resource limits", "", LIMITS_NOTE, "", _limits_table(data)]
+    out += _unusable(data)
     out += ["", "## Compile units", "", _unit_table(data)]
     return "\n".join(out) + "\n"
 
@@ -167,7 +186,7 @@ def _page() -> jinja2.Template:
         join=lambda items, sep="": sep.join(map(str, items)),  # plain text: `_escape` escapes the result
         basename=lambda path: PurePath(path).name,
         css=lambda word: "".join(ch if ch.isalnum() else "-" for ch in word),
-        href=_href,
+        href=href,
         reduction=reduction,
     )
     env.globals.update(cause_rows=cause_rows, zip=zip)
@@ -175,14 +194,9 @@ def _page() -> jinja2.Template:
 
 
 def _escape(value: object) -> Markup:
-    """Every `{{ value }}` of the page escaped by `html.escape` (`&quot;`, `&#x27;`): the entities the page has
-    always had, so a page is the same bytes from one version to the next."""
-    return value if isinstance(value, Markup) else Markup(html.escape(str(value)))
-
-
-def _href(link: str) -> str:
-    """A relative link that no browser reads as a scheme: a folder named `javascript:...` stays a folder."""
-    return "./" + link if ":" in link.split("/")[0] else link
+    """Every `{{ value }}` of the page through `html_text` (`&quot;`, `&#x27;`, controls as escapes): the entities
+    the page has always had, so a page is the same bytes from one version to the next."""
+    return value if isinstance(value, Markup) else Markup(html_text(value))
 
 
 @cache
@@ -194,7 +208,8 @@ def _style() -> Markup:
 
 def render_html(data: dict[str, Any]) -> str:
     return _page().render(data, style=_style(), versions=data.get("versions") or [], versions_note=VERSIONS_NOTE,
-                          limits=data.get("resource_limits") or [], limits_note=LIMITS_NOTE)
+                          limits=data.get("resource_limits") or [], limits_note=LIMITS_NOTE,
+                          broken=data.get("broken") or [], skipped=data.get("skipped") or [])
 
 
 def render_json(data: dict[str, Any]) -> str:

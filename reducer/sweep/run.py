@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import time
 from collections.abc import Callable
@@ -11,41 +9,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reducer.capture.discovery import discover, read_records
+from reducer.capture.discovery import read_records
 from reducer.capture.frontend import frontend_findings
 from reducer.errors import ClusterError, ReducerError
-from reducer.failure.outcome import Outcome
 from reducer.proc import atomic, locks
+from reducer.safety.artifacts import HEADER_KIND, Broken, Unusable, shown
+from reducer.safety.names import path_component
 from reducer.stage.options import Options
 from reducer.stage.run_env import RunEnv
-from reducer.stage.table import StageSpec
 from reducer.sweep.executor import Executor, TaskLost
-from reducer.sweep.fits import fit_summary, run_fits, with_fits
+from reducer.sweep.fits import FIT_DIR, fit_summary, run_fits, with_fits
 from reducer.sweep.groups import FIXED, KNOWN, NEW, NOT_REDUCED, Group, apply_reductions, group_checks
 from reducer.sweep.ray_executor import open_executor
-from reducer.sweep.reuse import captured_pass
+from reducer.sweep.render import RENDERERS
 from reducer.sweep.rows import kernel_rows, unit_rows
 from reducer.sweep.state import STATE, State
-from reducer.sweep.tasks import CheckJob, ReduceDone, ReduceJob, check_job, reduce_job, toolchain_identity
+from reducer.sweep.tasks import ReduceDone, ReduceJob, check_job, os_problem, reduce_job, toolchain_identity
 from reducer.sweep.triage import SweepResult, write_triage
+from reducer.sweep.units import captured_entry, check_job_of, units_of
 
 # A group whose reductions all ended with no repro tries the next kernel of the group, this many times.
 RETRY_ROUNDS = 2
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One IR file to check: the kernel it belongs to, the stage it replays and the options it was built with."""
-
-    kernel: str
-    path: Path
-    stage: StageSpec
-    options: Options
-    digest: str
-    size: int
-    key: str  # digest + stage + options: what the state file remembers
-    captured: Outcome | None = None  # a pass the capture already saw with these binaries: not run again
-    copies: tuple[Path, ...] = ()  # identical files elsewhere (other units, debug copies): one check serves all
 
 
 @dataclass
@@ -66,69 +50,25 @@ class SweepRequest:
     ray: str | None = None  # a Ray cluster's address (or `auto`) to run the tasks on; None: threads here
 
 
-def units_of(root: Path, options: Options) -> list[Unit]:
-    """Every distinct IR file under `root`, as check units (smallest first). A file a capture recorded is
-    replayed with the options it was compiled with; any other file with `options`."""
-    from reducer.stage.toolchain import fingerprint
-
-    current = fingerprint()
-    units = []
-    for ir in discover(root):
-        own = options
-        if ir.options is not None:
-            try:
-                own = Options.from_mapping(ir.options)
-            except ReducerError:
-                own = options  # an unreadable record: the sweep's options, as for a plain dump
-        salt = json.dumps(own.as_dict(), sort_keys=True, default=str)
-        key = hashlib.sha1(f"{ir.digest}:{ir.stage.name}:{salt}".encode()).hexdigest()[:16]
-        reused = captured_pass(ir, current)
-        units.append(Unit(ir.kernel, ir.path, ir.stage, own, ir.digest, ir.size, key, reused, ir.duplicates))
-    return sorted(units, key=lambda u: (u.size, u.kernel))
-
-
-def _job(unit: Unit, timeout: float, text: str | None = None, error: str | None = None) -> CheckJob:
-    return CheckJob(
-        unit.key, unit.kernel, str(unit.path), unit.stage.name, unit.options.as_dict(), unit.size, timeout, text,
-        error,
-    )
-
-
-def captured_entry(unit: Unit) -> dict[str, Any]:
-    """The state entry of a file whose stage the capture already saw pass with these binaries: no run."""
-    assert unit.captured is not None
-    return {
-        **_job(unit, 0.0).entry(),
-        "outcome": unit.captured.value,
-        "failure": False,
-        "id": None,
-        "title": unit.captured.label,
-        "seconds": 0.0,
-        "from": "capture",
-    }
-
-
-def check_job_of(unit: Unit, timeout: float) -> CheckJob:
-    """The job that replays `unit` wherever it runs: the file's text goes with it."""
-    from reducer.stage.source import read_text
-
-    try:
-        return _job(unit, timeout, read_text(unit.path))
-    except ReducerError as err:
-        return _job(unit, timeout, error=err.one_line())
-
-
 class Sweep:
     def __init__(self, request: SweepRequest, status: Callable[[str], None] | None = None) -> None:
         self.req = request
         self.status = status or (lambda _text: None)
         self.stop = threading.Event()  # set by Ctrl-C: nothing new starts, reductions keep their best
         self.lost = 0
+        self.transient = 0  # reductions that failed for a transient reason: not recorded, retried by the next run
+        self.unusable = Unusable()  # broken artifacts and skipped files: reported, never the end of the run
         self.setup = 0.0  # seconds to reach the executor (connecting to a cluster, shipping the code)
 
     def run(self) -> SweepResult:
         # Two sweeps on one folder would both do all the work and write contradictory triage tables.
-        with locks.exclusive(self.req.out, wait=False, what="sweep"):
+        # Nothing is written through a link planted in the folders it writes (proc/atomic.py).
+        writes = (STATE, "reduced", FIT_DIR, "fit-cache.jsonl", *RENDERERS)
+        with (
+            locks.exclusive(self.req.out, wait=False, what="sweep"),
+            atomic.owned(self.req.out, writes),
+            atomic.owned(self.req.repros),
+        ):
             t0 = time.monotonic()
             executor = open_executor(self.req.ray, self.req.jobs)
             self.setup = time.monotonic() - t0
@@ -140,8 +80,8 @@ class Sweep:
     def _run(self, executor: Executor) -> SweepResult:
         req = self.req
         t0 = time.monotonic()
-        state = State(req.out / STATE)
-        units = units_of(req.root, req.options)
+        state = State(req.out / STATE, self.unusable)
+        units = units_of(req.root, req.options, self.unusable)
         todo = [u for u in units if u.key not in state.checks]
         resumed = len(units) - len(todo)
         for unit in todo:
@@ -169,7 +109,7 @@ class Sweep:
                 f"{entry['outcome']}"
             )
         keys = {u.key for u in units}
-        records = read_records(req.root)
+        records = read_records(req.root, self.unusable)
         fits = run_fits(
             [state.checks[k] for k in keys if k in state.checks], records, req.out, enabled=req.fit, jobs=req.jobs,
             budget=req.fit_time, timeout=req.timeout, status=self.status, stop=self.stop,
@@ -193,7 +133,7 @@ class Sweep:
         result = SweepResult(
             req.out, len(units), resumed, done, kernel_rows(rows), groups, frontend, time.monotonic() - t0, rows,
             replayed=done - settled, lost=self.lost, executor=executor.name, executor_setup=self.setup,
-            fits=fit_summary(fits),
+            fits=fit_summary(fits), unusable=self.unusable, transient=self.transient, warnings=self._warnings(),
         )
         write_triage(result, str(req.root), req.options)
         return result
@@ -203,9 +143,7 @@ class Sweep:
     def _reduce_all(self, executor: Executor, groups: list[Group], state: State, reduce: bool) -> None:
         """Reduce one input per kernel of each signature (up to the limit), breadth first so every signature gets
         its first reduction before any gets its second; then each group's reductions are merged into causes."""
-        from reducer.repro.suite import all_repros
-
-        suite = all_repros(self.req.repros) if self.req.repros.exists() else []
+        suite = self._suite()
         todo: list[tuple[int, int, Group, dict[str, Any]]] = []
         for group in groups:
             done = state.reductions_of(group.id)
@@ -267,7 +205,10 @@ class Sweep:
         for job, done in executor.map(reduce_job, jobs, self.stop, cpus=per, tick=self._show):
             if not isinstance(done, TaskLost):
                 _same_toolchain(done.toolchain)
-                self._keep_files(job, done)
+                try:
+                    self._keep_files(job, done)
+                except OSError as err:
+                    done.transient = done.transient or os_problem(err)
             arrived[order[job.label]] = (job, done)
             while due in arrived:
                 self._settle(*arrived.pop(due), work, state)
@@ -283,8 +224,19 @@ class Sweep:
             self.lost += 1
             group.note = f"a reduction was lost with its worker ({done.reason}); the next run redoes it"
             return
-        state.append(self._record(group, rep, job, done))
-        apply_reductions(group, state.reductions_of(group.id))
+        why = done.transient
+        if not why:
+            try:
+                entry = self._record(group, rep, job, done)
+            except OSError as err:
+                why = os_problem(err)
+            else:
+                state.append(entry)
+                apply_reductions(group, state.reductions_of(group.id))
+                return
+        # Not stored as "not reduced": a full disk or a link refused is no verdict on the kernel.
+        self.transient += 1
+        group.note = f"a reduction failed for a transient reason ({why}); not recorded: the next run retries it"
 
     @staticmethod
     def _keep_files(job: ReduceJob, done: ReduceDone) -> None:
@@ -302,7 +254,7 @@ class Sweep:
         except ReducerError as err:
             group.note = err.one_line()
             return None
-        out = self.req.out / "reduced" / Path(f"{group.id}-{rep['kernel']}.mlir").name
+        out = self.req.out / "reduced" / (path_component(f"{group.id}-{rep['kernel']}") + ".mlir")
         return ReduceJob(
             group.sig_id or group.id, rep["kernel"], rep["path"], group.stage, rep["options"], text, jobs,
             self.req.timeout, self.req.max_time_per_bug, str(out), in_place=local, group=group.id,
@@ -336,9 +288,28 @@ class Sweep:
             entry.update(status=NEW if saved.status == "new" else KNOWN, repro=str(saved.path), note=saved.message)
         except ReducerError as err:
             entry.update(status=NOT_REDUCED, note=err.one_line())
+        except OSError:
+            raise  # transient (a full disk): `_settle` records nothing
         except Exception as err:  # a reducer bug on one kernel must not end a sweep of hundreds
             entry.update(status=NOT_REDUCED, note=f"internal error: {type(err).__name__}: {err}")
         return entry
+
+    def _warnings(self) -> list[str]:
+        from reducer.repro.lit_setup import lit_unsafe
+
+        unsafe = lit_unsafe(self.req.repros) if self.req.reduce else None
+        return [unsafe] if unsafe else []
+
+    def _suite(self, include_fixed: bool = False) -> list[Any]:
+        """The repros of --repros; one whose header is broken is reported (BROKEN) and left out."""
+        from reducer.repro.suite import scan_repros
+
+        if not self.req.repros.is_dir():
+            return []
+        found, broken = scan_repros(self.req.repros, include_fixed)
+        for path, why in broken:
+            self.unusable.add(Broken(shown(path), HEADER_KIND, why))
+        return found
 
     def _show(self, progress: dict[str, str]) -> None:
         if progress:
@@ -365,11 +336,9 @@ class Sweep:
 
     def _mark_fixed(self, groups: list[Group]) -> None:
         """A signature whose repro was moved to repros/fixed/ but shows up again is flagged, whatever else."""
-        from reducer.repro.suite import all_repros
-
         if not self.req.repros.exists():
             return
-        every = all_repros(self.req.repros, include_fixed=True)
+        every = self._suite(include_fixed=True)
         fixed = [r for r in every if "fixed" in r.path.relative_to(self.req.repros).parts]
         current = [r for r in every if r not in fixed]
         for group in groups:

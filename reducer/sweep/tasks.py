@@ -14,6 +14,7 @@ from typing import Any
 from reducer.errors import ReducerError
 from reducer.repro.artifact import sidecar_path
 from reducer.sweep.executor import Channel
+from reducer.sweep.units import CheckJob
 
 STOP_POLL = 1.0  # seconds between a reduction's looks at the channel's stop flag
 
@@ -23,31 +24,6 @@ def toolchain_identity() -> dict[str, str]:
     from reducer.stage.toolchain import fingerprint
 
     return fingerprint(paths=False)
-
-
-@dataclass(frozen=True)
-class CheckJob:
-    key: str
-    kernel: str
-    path: str  # the driver's path: only named in messages and the state file
-    stage: str
-    options: dict[str, Any]
-    size: int
-    timeout: float
-    text: str | None  # None when the driver could not read the file; `error` says why
-    error: str | None = None
-
-    def entry(self) -> dict[str, Any]:
-        """What the state file says of this file whatever the outcome."""
-        return {
-            "kind": "check",
-            "key": self.key,
-            "kernel": self.kernel,
-            "path": self.path,
-            "stage": self.stage,
-            "options": self.options,
-            "bytes": self.size,
-        }
 
 
 def check_job(job: CheckJob, _channel: Channel) -> dict[str, Any]:
@@ -116,6 +92,8 @@ class ReduceDone:
     files: dict[str, str] = field(default_factory=dict)  # every file the reduction wrote, by name, with its text
     toolchain: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    # Why it failed for a reason a rerun may not meet (a full disk, an I/O error): never recorded as final.
+    transient: str = ""
 
 
 def reduce_job(job: ReduceJob, channel: Channel) -> ReduceDone:
@@ -166,16 +144,27 @@ def _reduce_in(out: Path, job: ReduceJob, channel: Channel, t0: float) -> Reduce
         )
     except ReducerError as err:
         done.fields.update(note=err.one_line())
+    except OSError as err:  # a full disk, an I/O error: the next run tries again
+        done.transient = os_problem(err)
     except Exception as err:  # a reducer bug on one kernel must not end a sweep of hundreds
         done.fields.update(note=f"internal error: {type(err).__name__}: {err}")
     finally:
         finished.set()
         channel.show(job.label, "")
-    for path in (out, sidecar_path(out), level_path(out)):
-        if path.is_file():
-            done.files[path.name] = path.read_text(errors="replace")
+    try:
+        for path in (out, sidecar_path(out), level_path(out)):
+            if path.is_file():
+                done.files[path.name] = path.read_text(errors="replace")
+    except OSError as err:
+        done.transient = done.transient or os_problem(err)
     done.seconds = round(time.monotonic() - t0, 2)
     return done
+
+
+def os_problem(err: OSError) -> str:
+    """An OSError in a few words, naming its file: `No space left on device: /x/reduced/a.mlir`."""
+    what = err.strerror or str(err) or type(err).__name__
+    return f"{what}: {err.filename}" if err.filename else what
 
 
 def _watch(channel: Channel, stop: threading.Event, finished: threading.Event) -> None:

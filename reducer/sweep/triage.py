@@ -12,6 +12,7 @@ from typing import Any
 from reducer.capture.frontend import FrontendFinding
 from reducer.failure.outcome import Outcome
 from reducer.proc import atomic
+from reducer.safety.artifacts import Unusable
 from reducer.stage.options import Options
 from reducer.sweep.groups import Cause, Group
 from reducer.sweep.render import RENDERERS
@@ -33,6 +34,9 @@ class SweepResult:
     executor: str = "local"
     executor_setup: float = 0.0
     fits: dict[str, Any] = field(default_factory=dict)  # the fit phase's figures (sweep/fits.fit_summary)
+    unusable: Unusable = field(default_factory=Unusable)  # broken artifacts, files skipped: reported, not fatal
+    transient: int = 0  # reductions that failed for a transient reason (a full disk): not recorded, retried
+    warnings: list[str] = field(default_factory=list)  # e.g. a repros path lit cannot run (repro/lit_setup.py)
 
 
 def _link(path: str | None, base: Path) -> str | None:
@@ -64,6 +68,9 @@ def _summary(result: SweepResult) -> dict[str, Any]:
         "executor_setup": round(result.executor_setup, 2),
         "resource_limits": sum(1 for row in result.rows if row["outcome"] == Outcome.RESOURCE_LIMIT),
         "fit": result.fits,
+        "broken": len(result.unusable.broken),
+        "skipped": len(result.unusable.skipped),
+        "transient": result.transient,
     }
 
 
@@ -168,6 +175,10 @@ def triage_data(result: SweepResult, root: str, options: Options, links_from: Pa
         "resource_limits": _limits(result.rows, result.out, base),
         "kernels": list(result.kernels.values()),
         "units": [dict(row, folder_link=_link(row["folder"], base)) for row in result.rows],
+        # What the sweep could not use, each with its path and why: never the end of the run.
+        "broken": [b.to_dict() for b in sorted(result.unusable.broken, key=lambda b: (b.path, b.kind))],
+        "skipped": [s.to_dict() for s in sorted(result.unusable.skipped, key=lambda s: s.path)],
+        "warnings": list(result.warnings),
     }
 
 
