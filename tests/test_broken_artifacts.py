@@ -558,3 +558,40 @@ def test_save_warns_when_lit_cannot_run_the_suite_and_lit_agrees(tmp_path: Path)
         assert ("warning" in saved.stderr and "lit" in saved.stderr) == warned, saved.stderr
         ran = subprocess.run([lit, str(suite)], capture_output=True, text=True, timeout=300)
         assert (ran.returncode != 0) == warned, ran.stdout
+
+
+_TINY = """
+import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _copy_kernel(x_ptr, y_ptr, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs))
+
+
+x = torch.randn(64)
+_copy_kernel[(1,)](x, torch.empty_like(x), BLOCK=64)
+"""
+
+
+@pytest.mark.slow
+def test_capture_never_writes_through_a_link_planted_at_a_unit_folder(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    script = tmp_path / "tiny.py"
+    script.write_text(_TINY)
+    first = tmp_path / "first"
+    done = run_cli("capture", "-q", "-o", str(first), "--", sys.executable, str(script))
+    assert done.returncode == 0, done.stderr
+    (unit,) = [d.name for d in first.iterdir() if d.is_dir() and not d.name.startswith(".")]
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / unit).symlink_to(elsewhere, target_is_directory=True)  # planted where the unit's folder goes
+    done = run_cli("capture", "-q", "-o", str(out), "--", sys.executable, str(script))
+    assert done.returncode == 0, done.stderr
+    assert not list(elsewhere.iterdir())  # nothing written through the link
+    assert (out / f"{unit}-2" / "record.json").is_file()

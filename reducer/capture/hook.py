@@ -385,4 +385,9 @@ def _write(unit: _Unit) -> None:
 def _folder(out: Path, kernel: str, key: str) -> Path:
     """A unit's folder: the kernel's name as a safe folder name, and a digest of the unit's key."""
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return out / f"{path_component(kernel)}-{digest}"
+    folder = out / f"{path_component(kernel)}-{digest}"
+    n = 1
+    while folder.is_symlink():  # planted where a unit would go: never written through, the unit goes beside it
+        n += 1
+        folder = out / f"{path_component(kernel)}-{digest}-{n}"
+    return folder
