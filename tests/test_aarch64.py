@@ -103,7 +103,11 @@ def test_check_reduce_save_and_lit_on_aarch64(arm_env: dict[str, str], tmp_path:
     assert done.returncode == 0, done.stdout + done.stderr
     sidecar = json.loads(out.with_name(out.name + ".json").read_text())
     shown, runs = sidecar["final_check"].split("/")
-    assert sidecar["signature"]["id"] == first["id"] and shown == runs != "0"  # 1/1 when --max-time stopped it
+    assert sidecar["signature"]["id"] == first["id"]
+    # 1/1 when --max-time stopped it; under qemu one bishengir run can outlast the final check's 2 s past the
+    # deadline (--max-time holds within 5 s), and the result is then kept as "not confirmed": save and lit below
+    # confirm it.
+    assert shown == runs != "0" or (shown == "0" and "not confirmed" in sidecar.get("final_note", "")), sidecar
     assert sidecar["output"]["ops"] < sidecar["input"]["ops"]
     done = _reducer(arm_env, "save", str(out), "--repros", str(repros))
     assert done.returncode == 0, done.stdout + done.stderr
