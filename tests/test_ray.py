@@ -108,6 +108,13 @@ def project(cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory) -> 
     """examples/project captured once, and its local sweep: what every Ray sweep of it must match."""
     base = tmp_path_factory.mktemp("project")
     capture = _capture(base, ROOT / "examples" / "project" / "run_ops.py")
+    # The project's own reductions take seconds (its ub overflows are resource limits, not reduced): a 96-op
+    # attention kernel with the same zero-stride bug as one of its kernels keeps a node busy long enough to be
+    # killed or stopped mid-reduction.
+    heavy = capture / "dump" / "attn"
+    heavy.mkdir(parents=True)
+    name = "attention_fwd_shared_bias.ttir"
+    shutil.copyfile(ROOT / "examples" / "ir" / name, heavy / name)
     shutil.copytree(capture, base / "pristine")
     local = _sweep(capture, base / "local", base / "repros-local")
     return {"capture": base / "pristine", "local": local, "suite": _suite(base / "repros-local"),
