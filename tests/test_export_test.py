@@ -23,7 +23,9 @@ from conftest import ROOT, run_cli
 LIT = str(Path(sys.executable).with_name("lit"))
 
 pytestmark = pytest.mark.slow  # exports and runs every shipped repro
-LLVM_BIN = Path("/usr/lib/llvm-14/bin")  # Debian's llvm-14-tools: LLVM's own FileCheck and `not`
+# Debian's llvm-19-tools (what `.ci/run` installs; llvm-14 elsewhere): LLVM's own FileCheck and `not`.
+LLVM_BIN = next((p for p in map(Path, ("/usr/lib/llvm-19/bin", "/usr/lib/llvm-14/bin")) if (p / "FileCheck").is_file()),
+                Path("/nonexistent"))
 
 # An upstream suite's own configuration: nothing of ours but the tools on PATH.
 UPSTREAM_CFG = """
@@ -59,17 +61,32 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     tests: dict[str, tuple[str, str]] = {}
     bugs = [r for r in all_repros(ROOT / "repros") if not r.resource_only]
     for repro in all_repros(ROOT / "repros"):
-        proc = run_cli("export-test", str(repro.path), "-o", str(suite), cwd=suite)
+        proc = run_cli("export-test", str(repro.path), "-o", str(suite), "--json", cwd=suite)
         if repro.resource_only:  # the kernel's config does not fit: no compiler bug, no upstream test
             assert proc.returncode == 3 and "a resource limit" in proc.stderr, proc.stderr
             continue
         assert proc.returncode == 0, proc.stderr
-        relative = proc.stdout.strip().splitlines()[-1]
-        side = json.loads((suite / (relative + ".json")).read_text())
-        assert side["signature"]["id"] == repro.signature.id
-        tests[relative] = (side["style"], repro.signature.stage)
+        about = json.loads(proc.stdout)
+        assert about["signature"]["id"] == repro.signature.id
+        tests[about["test"]] = (about["style"], repro.signature.stage)
     assert len(tests) == len(bugs) == 14, "two repros exported to one path"
     return suite, tests
+
+
+def test_only_tests_land_in_the_upstream_tree_named_like_their_neighbours(
+    exported: tuple[Path, dict[str, tuple[str, str]]],
+) -> None:
+    suite, tests = exported
+    written = {str(p.relative_to(suite)) for p in suite.rglob("*")
+               if p.is_file() and not {"bin", "Output"} & set(p.parts)}
+    assert written == set(tests) | {"lit.cfg.py"}
+    for relative in tests:
+        name = Path(relative).stem
+        if relative.startswith("ascend/"):  # triton-ascend: snake case, after the op or feature
+            assert re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name) and len(name) <= 48, relative
+        else:  # AscendNPU-IR: kebab case, after what goes wrong
+            assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name), relative
+        assert not re.search(r"[-_][0-9a-f]{8}$", name), f"a hash in a test name: {relative}"
 
 
 def _lit(suite: Path) -> dict[str, str]:
@@ -86,7 +103,9 @@ def test_exported_tests_pass_or_xfail_upstream(exported: tuple[Path, dict[str, t
         text = (suite / relative).read_text()
         assert "REQUIRES" not in text and "REDUCER-SIGNATURE" not in text
         assert len([ln for ln in text.splitlines() if ln.startswith("// RUN:")]) == 1
-    assert {style for style, _ in tests.values()} == {"verify-diagnostics", "xfail"}
+    # Every shipped diagnostic is the verifier rejecting what a pass produced, or a conversion left half done:
+    # a known-broken lowering, XFAIL as upstream marks one; a diagnostic a pass means is a negative test.
+    assert {style for style, _ in tests.values()} == {"xfail"}
 
 
 # A kernel the single pass handles: what the test checks once the bug is fixed.

@@ -113,6 +113,8 @@ def _record_matrix(path: Path, record: bool) -> str:
 @npu_option
 @env_option
 @timeout_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print what is known about the test (signature, options, versions, why XFAIL) as JSON.")
 def export_test(
     repro: Path,
     out_dir: Path,
@@ -121,11 +123,13 @@ def export_test(
     npu_options: tuple[str, ...],
     env_items: tuple[str, ...],
     timeout: float,
+    as_json: bool,
 ) -> None:
     """Write REPRO as a test in the upstream suite's own format (single pass, bare tools, no custom features).
 
-    A diagnostic becomes a -verify-diagnostics test (PASS); a crash a test of the correct output marked
-    XFAIL (the fix makes it XPASS). Prints the path inside the upstream repository.
+    A diagnostic the pass means to give becomes a -verify-diagnostics test (PASS); a crash or a lowering known
+    to be broken a test of the correct output marked XFAIL (the fix makes it XPASS). Only the test is written
+    into DIR, named like its neighbours, never over another file. Prints the path inside the upstream repository.
     """
 
     def go() -> int:
@@ -153,6 +157,9 @@ def export_test(
         refuse_resource_limit(repro, obs.signature, anomaly, "test")
         result = export(spec, text, opts, obs.signature, out_dir,
                         inputs=(repro, sidecar_path(repro)), timeout=timeout, env=env, anomaly=anomaly)
+        if as_json:
+            echo(result.test.about.rstrip("\n"))
+            return exitcodes.OK
         echo(result.message)
         echo(str(result.relative))
         return exitcodes.OK

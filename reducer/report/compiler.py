@@ -262,6 +262,8 @@ def _bundle(facts: ReportFacts, stderr: str) -> dict[str, str]:
         "tracker": facts.stage.tracker,
         "tracker_url": facts.stage.tracker_url,
         **({"anomaly": facts.anomaly} if facts.anomaly else {}),
+        # What is known about the upstream test stays here: upstream test folders hold only tests.
+        **({"upstream_test": json.loads(facts.test.about)} if facts.test is not None else {}),
     }
     files = {
         "repro.mlir": render(sig, facts.ir, facts.obs.run.stderr, facts.options, env=facts.env,
@@ -275,7 +277,6 @@ def _bundle(facts: ReportFacts, stderr: str) -> dict[str, str]:
     if facts.test is not None:
         # At the path it belongs to upstream, so the bundle can be unpacked over a checkout.
         files[f"upstream/{facts.test.relative}"] = facts.test.text
-        files[f"upstream/{facts.test.relative}.json"] = facts.test.about
         if facts.test.single.ir != facts.ir:
             files["pass-level.mlir"] = facts.test.single.ir
     files["NOTES.md"] = bundle_notes(facts)

@@ -18,24 +18,20 @@ from reducer.report.issue import (
     EXPECTED,
     FORM_TITLE,
     FULL_LOG,
-    ISSUE_LIMIT,
     LOG,
     NOTES,
     STEPS,
     Issue,
-    details,
     fence,
     md_escape,
 )
+from reducer.report.steps import steps
+from reducer.report.title import issue_title
 from reducer.safety.names import code_span, markdown_text
-from reducer.safety.shell import shell_line
-from reducer.stage.options import Options
-from reducer.stage.run_env import DEFAULT_ENV, RunEnv
+from reducer.stage.run_env import DEFAULT_ENV
 from reducer.stage.table import StageSpec, any_noise
 from reducer.table import Markdown, markdown_table
 
-# An IR longer than this is folded away in issue.md (it was probably not reduced).
-FOLD_IR_LINES = 200
 ERROR_HEAD_LINES = 12
 
 
@@ -49,15 +45,6 @@ def _status(obs: Observation) -> str:
         except ValueError:
             return f"killed by signal {run.signal}"
     return f"exit code {run.returncode}"
-
-
-def command_line(
-    stage: StageSpec, options: Options, input_name: str = "repro.mlir", env: RunEnv = DEFAULT_ENV
-) -> str:
-    """The exact command with a bare tool name, one flag per line (after the knobs the bug needs)."""
-    args = [shell_line([a]) for a in stage.args(options)]
-    lines = [shell_line([stage.tool, input_name], env.variables())] + args[:-2] + [" ".join(args[-2:])]
-    return " \\\n  ".join(lines)
 
 
 def error_head(stderr: str) -> str:
@@ -201,12 +188,12 @@ def compiler_issue(facts: ReportFacts, stderr: str) -> Issue:
     sections = [
         (CURRENT, _current(facts, stderr)),
         (ENVIRONMENT, [markdown_table(("Component", "Version"), rows)]),
-        (STEPS, _steps(facts)),
+        (STEPS, steps(facts)),
         (EXPECTED, [_expected(stage, Outcome(sig.outcome), facts)]),
         (LOG, [fence(error_head(stderr) or "(empty stderr)", "text"), "", FULL_LOG]),
         (NOTES, _notes(facts)),
     ]
-    return Issue(f"{FORM_TITLE}{md_escape(sig.title)}", [intro], [(f"### {h}", lines) for h, lines in sections],
+    return Issue(issue_title(FORM_TITLE, sig), [intro], [(f"### {h}", lines) for h, lines in sections],
                  log=stderr)
 
 
@@ -227,40 +214,6 @@ def _current(facts: ReportFacts, stderr: str) -> list[str]:
         out += ["", f"It is nondeterministic (heap corruption is likely): it reproduces {shown}."]
     out += _anomaly_current(facts)
     return out + ["", fence(_actual_lines(stderr, stage) or sig.detail or sig.message or "(no message)", "text")]
-
-
-def _steps(facts: ReportFacts) -> list[str]:
-    stage, test = facts.stage, facts.test
-    out: list[str] = []
-    step = 1
-    if test is not None:
-        same = test.single.ir == facts.ir
-        kind = "PASSes while the diagnostic is emitted" if test.style == "verify-diagnostics" else "XFAIL until fixed"
-        out += [
-            f"{step}. The failing pass alone"
-            + ("" if same else f", on {test.single.how} (`pass-level.mlir`)")
-            + ", as a test for the suite: "
-            f"`upstream/{test.relative}` in the bundle ({kind}):",
-            "",
-            fence(f"{test.command} {'repro.mlir' if same else 'pass-level.mlir'}", "sh"),
-            "",
-        ]
-        if not same:
-            out += [details(f"pass-level.mlir ({len(test.single.ir.splitlines())} lines)",
-                            fence(test.single.ir, "mlir")), ""]
-        step += 1
-    out += [
-        f"{step}. The whole stage, exactly as the Triton backend runs it, on `repro.mlir`:",
-        "",
-        fence(command_line(stage, facts.options, env=facts.env), "sh"),
-        "",
-    ]
-    out += _ir_block(facts.ir)
-    return out + [
-        f"{step + 1}. Or run the bundle's `reproduce.sh`: it finds `{stage.tool}` in the installed `{stage.wheel}` "
-        "wheel (or on `PATH`), runs step "
-        f"{step}, exits 0 when the failure reproduces and keeps its full stderr in `reproduce-run/`.",
-    ]
 
 
 def _notes(facts: ReportFacts) -> list[str]:
@@ -287,15 +240,6 @@ def _notes(facts: ReportFacts) -> list[str]:
         "- Paths, user and host names, e-mail addresses, IP addresses, internal hosts, tokens and keys were "
         "redacted by `reducer report`.",
     ]
-
-
-def _ir_block(ir: str) -> list[str]:
-    lines = len(ir.splitlines())
-    if len(ir) > ISSUE_LIMIT // 2:
-        return [f"{lines} lines, {len(ir)} bytes: too large for an issue body, see `repro.mlir` in the bundle.", ""]
-    if lines > FOLD_IR_LINES:
-        return [details(f"repro.mlir ({lines} lines)", fence(ir, "mlir")), ""]
-    return [fence(ir, "mlir"), ""]
 
 
 def bundle_notes(facts: ReportFacts) -> str:

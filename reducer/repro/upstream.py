@@ -3,20 +3,25 @@
 Upstream tests run one pass (`triton-adapter-opt --triton-to-linalg %s | FileCheck %s`, `bishengir-opt -<pass>`),
 name bare tools, need no custom lit feature, and test the correct behaviour:
 
-- a diagnostic whose every message has a location becomes a negative test, `-split-input-file
-  -verify-diagnostics` with `// expected-error@+N {{...}}` lines: it PASSes as long as the compiler says so;
-- anything else (a crash, or a diagnostic at an unknown location) becomes a test of the output marked
-  `XFAIL: *`: it fails today, and the fix turns it XPASS, telling the maintainer to add real CHECKs.
+- a diagnostic the pass means to give (every message at a known location) becomes a negative test,
+  `-split-input-file -verify-diagnostics` with `// expected-error@+N {{...}}` lines: it PASSes as long as the
+  compiler says so;
+- anything else (a crash, a diagnostic at an unknown location, or a lowering known to be broken: the verifier
+  rejecting what the pass produced, `broken_lowering`) becomes a test of the output marked `XFAIL: *`: it
+  fails today, and the fix turns it XPASS, telling the maintainer to add real CHECKs.
 
 The single pass is found by replaying: the failing pass alone on the repro's IR, or, when that does not show
-the same bug, the IR just before the pass (pass-level isolation). The signature stays beside the test, in
-`<test>.json`, never in it.
+the same bug, the IR just before the pass (pass-level isolation). Only the test is written into the upstream
+tree (upstream test folders hold nothing else), named in its neighbours' style (`test_names`); what we know
+about it (signature, options, versions) is printed with `--json` and kept in a report's bundle.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,8 +32,9 @@ from reducer.failure.replay import Replay
 from reducer.failure.signature import Expectation, Signature, innermost_pass
 from reducer.mlir.symbols import kernel_name
 from reducer.proc import atomic, outputs
-from reducer.repro.artifact import FoundWith, sidecar_path
-from reducer.repro.suite import slug
+from reducer.repro.artifact import FoundWith
+from reducer.repro.broken_lowering import broken_lowering
+from reducer.repro.test_names import test_file_name
 from reducer.safety import lit_safe
 from reducer.safety.shell import shell_line
 from reducer.stage.options import Options
@@ -204,69 +210,85 @@ def _ir_line(rendered: list[str], at: int) -> int | None:
 def render_test(
     spec: StageSpec, sig: Signature, single: SinglePass, timeout: float, env: RunEnv = DEFAULT_ENV,
     anomaly: str | None = None,
-) -> tuple[str, str]:
-    """(the test's text, its style). A resource limit reaches here only as an anomaly: an XFAIL test of the
-    compile that should fit, saying why it should."""
+) -> tuple[str, str, str | None]:
+    """(the test's text, its style, why it is XFAIL when it is). A resource limit reaches here only as an
+    anomaly: an XFAIL test of the compile that should fit, saying why it should."""
+    broken = None
     if Outcome(sig.outcome) is Outcome.DIAGNOSTIC:
-        verified = _verify(spec, single, timeout, env)
+        tool = str(locate_parser(spec) if spec.parser else locate(spec).path)
+        broken = broken_lowering(tool, single.flags, single.ir, sig, timeout, env)
+        verified = None if broken else _verify(spec, single, timeout, env)
         if verified is not None:
             head = [_run_line(single, " -split-input-file -verify-diagnostics", env)]
-            return "\n".join(head) + "\n\n" + verified, "verify-diagnostics"
+            return "\n".join(head) + "\n\n" + verified, "verify-diagnostics", None
     name = kernel_name(single.ir, custom_form_only=True)
     kernel = f"@{name}" if name else None
+    if broken:
+        flag = single.flags[0].split("=", 1)[0] if single.flags else "the pipeline"
+        what = [f"// Known broken: {flag} {broken}:", f"//   {(sig.headline.splitlines() or [''])[0][:_MSG_CHARS]}",
+                "// When it is fixed this test XPASSes: remove the XFAIL line and check the output."]
+    else:
+        what = [f"// {spec.parser or spec.tool} fails on this input today; when it is fixed this test XPASSes: "
+                "remove the", "// XFAIL line and check the output."]
     head = [
         _run_line(single, " | FileCheck %s", env),
         "// XFAIL: *",
         f"// CHECK-LABEL: {lit_safe.check_pattern(kernel)}(" if kernel else "// CHECK: {{.}}",
-        f"// {spec.parser or spec.tool} fails on this input today; when it is fixed this test XPASSes: remove the",
-        "// XFAIL line and check the output.",
+        *(lit_safe.check_pattern(line) for line in what),
     ]
+    reason = broken or ("a capacity diagnostic the fit search found anomalous" if anomaly else sig.outcome)
     if anomaly:
         space = sig.resource.space if sig.resource else "on-chip memory"
         note = f"// A capacity diagnostic ({space} overflow), a bug for this reason: {anomaly}"
         head.append(lit_safe.check_pattern(note))
-    return "\n".join(head) + "\n\n" + single.ir.rstrip("\n") + "\n", "xfail"
-
-
-def _taken_by_another(path: Path, sig: Signature) -> bool:
-    if not path.exists():
-        return False
-    try:
-        there = Signature.from_dict(json.loads(sidecar_path(path).read_text())["signature"])
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # unreadable: never overwrite it
-        return True
-    # Two bare crashes of one pass share an id: their frames tell them apart.
-    return not Expectation.of(there).met_by(sig)
+    return "\n".join(head) + "\n\n" + single.ir.rstrip("\n") + "\n", "xfail", reason
 
 
 def build_test(
     spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float = 120.0, env: RunEnv = DEFAULT_ENV,
-    anomaly: str | None = None,
+    anomaly: str | None = None, taken: Callable[[Path, str], bool] = lambda path, text: False,
 ) -> UpstreamTest:
-    """The upstream-format test of `sig` on `ir`, found by replaying (nothing is written)."""
+    """The upstream-format test of `sig` on `ir`, found by replaying (nothing is written). `taken(path, text)`
+    says a name is used by another test; the first free one in the neighbours' style is given."""
     single = single_pass(spec, lit_safe.ir_body(ir), options, sig, timeout, env)
-    text, style = render_test(spec, sig, single, timeout, env, anomaly)
+    text, style, reason = render_test(spec, sig, single, timeout, env, anomaly)
+    folder = Path(spec.test_dir(single.name))
+    name = test_file_name(spec.test_name_style, sig, single.ir, lambda n: taken(folder / n, text))
     about = {
         **({"anomaly": anomaly} if anomaly else {}),
         "signature": sig.to_dict(),
         **FoundWith(spec, options, env, versions()).fields("stage", "options", "env", "versions"),
         "single_pass": {"tool": single.tool, "flags": list(single.flags), "how": single.how},
         "style": style,
+        "test": str(folder / name),
+        **({"xfail_because": reason} if reason else {}),
     }
-    relative = Path(spec.test_dir(single.name)) / f"{slug(sig)}.mlir"
-    return UpstreamTest(relative, text, json.dumps(about, indent=2, sort_keys=True) + "\n", style, single)
+    return UpstreamTest(folder / name, text, json.dumps(about, indent=2, sort_keys=True) + "\n", style, single)
+
+
+def _taken(out_dir: Path) -> Callable[[Path, str], bool]:
+    """A name is taken by anything at that path but this very test (exporting twice rewrites nothing)."""
+
+    def taken(relative: Path, text: str) -> bool:
+        path = out_dir / relative
+        if not os.path.lexists(path):
+            return False
+        try:
+            return not path.is_file() or path.is_symlink() or path.read_text() != text
+        except (OSError, UnicodeDecodeError):
+            return True
+
+    return taken
 
 
 def export_test(
     spec: StageSpec, ir: str, options: Options, sig: Signature, out_dir: Path, *, inputs: tuple[Path, ...] = (),
     timeout: float = 120.0, env: RunEnv = DEFAULT_ENV, anomaly: str | None = None,
 ) -> ExportedTest:
-    """Write the upstream-format test of `sig` under `out_dir`, at the path it belongs to in the upstream suite."""
-    test = build_test(spec, ir, options, sig, timeout, env, anomaly)
-    if _taken_by_another(out_dir / test.relative, sig):
-        tag = (sig.strict_id if sig.bare else sig.id)[:8]  # same words; a bare crash's id may be shared
-        test = replace(test, relative=test.relative.with_name(f"{slug(sig)}-{tag}.mlir"))
+    """Write the upstream-format test of `sig` under `out_dir`, at the path it belongs to in the upstream suite;
+    nothing else is written there, and no file already there is replaced."""
+    test = build_test(spec, ir, options, sig, timeout, env, anomaly, taken=_taken(out_dir))
     path = out_dir / test.relative
-    outputs.guard(inputs, [path, sidecar_path(path)], "export-test")
-    atomic.write_many({path: test.text.encode(), sidecar_path(path): test.about.encode()})
+    outputs.guard(inputs, [path], "export-test")
+    atomic.write_many({path: test.text.encode()})
     return ExportedTest(path, test)

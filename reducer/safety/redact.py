@@ -61,7 +61,7 @@ class Redactor:
         if names:
             # One pass, so each placeholder is chosen from the text as it was (`zoe@host`, not `<redacted>@host`).
             text = re.sub(rf"(?<![\w])(?:{'|'.join(names)})(?![\w])", _word_placeholder, text)
-        text = _TMP.sub("<tmp>", text)
+        text = _TMP.sub(_tmp_placeholder, text)
         text = _ABS_PATH.sub(self._path, text)
         return _HOME.sub("<home>", text)
 
@@ -88,6 +88,14 @@ class Redactor:
             if not m.group(0).startswith(_PUBLIC_PREFIXES) and m.group(0).count("/") >= 2
         ]
         return sorted(set(found))
+
+
+def _tmp_placeholder(m: re.Match[str]) -> str:
+    """A temporary folder goes, the file's own name stays: a stack frame's `module+0x...` must still name the
+    module, or nothing can be symbolized."""
+    rest = m.group(0).split("/", 2)[-1] if m.group(0).startswith("/tmp/") else m.group(0).split("/", 3)[-1]
+    name = rest.rstrip("/").rsplit("/", 1)[-1]
+    return f"<tmp>/{name}" if name else "<tmp>"
 
 
 def _word_placeholder(m: re.Match[str]) -> str:

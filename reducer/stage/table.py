@@ -76,6 +76,9 @@ class StageSpec:
     needs_backend_path: bool = False  # the backend finds this tool only on PATH
     # Where the tool's project keeps a test of pass `name` (kebab case), relative to its repository root.
     test_dir: Callable[[str], str] = lambda name: "test"
+    # How the upstream suite names its test files: "snake" after the op or feature (triton-ascend),
+    # "kebab" after what goes wrong (AscendNPU-IR); see `repro.test_names`.
+    test_name_style: str = "kebab"
     tracker_mirror: str = ""  # the project's read-only mirror, for people who search there first
     # Attributes the front end always puts on this stage's input; a reduced repro may lose them.
     front_end_attrs: tuple[str, ...] = ()
@@ -331,6 +334,7 @@ ADAPTER = register(
         recognise=re.compile(r"\btt\.func\b|\"tt\.func\""),
         pass_flags=_adapter_passes,
         test_dir=_adapter_test_dir,
+        test_name_style="snake",
         tracker_mirror="https://github.com/Ascend/triton-ascend/issues",
     )
 )
