@@ -292,7 +292,7 @@ def test_issue_markdown_renders_cleanly(clean_report: ReportResult) -> None:
     assert issue.count("<details>") == issue.count("</details>") >= 1
     assert re.search(r"<details>\n<summary>[^<]+</summary>\n\n```", issue)
     assert _stray_tags(issue) == []
-    assert "File at https://gitcode.com/Ascend/triton-ascend/issues" in issue and "github.com/Ascend" in issue
+    assert "File at https://gitcode.com/Ascend/triton-ascend/issues" in issue and "--tracker github" in issue
     assert "triton-adapter-opt repro.mlir \\\n  '--discrete-mask-access-conversion" in issue
     assert "triton-adapter-opt --triton-to-linalg repro.mlir" in issue  # the single pass comes first
     assert issue.index("--triton-to-linalg repro.mlir") < issue.index("'--discrete-mask-access-conversion")

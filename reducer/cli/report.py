@@ -18,6 +18,7 @@ from reducer.cli.options import (
     timeout_option,
 )
 from reducer.cli.status import echo
+from reducer.report.forms import TRACKERS
 
 
 @click.command()
@@ -46,6 +47,14 @@ from reducer.cli.status import echo
     metavar="WORD",
     help="Another word to redact (a project or cluster name); repeatable.",
 )
+@click.option(
+    "--tracker",
+    "site",
+    type=click.Choice(TRACKERS),
+    default="gitcode",
+    show_default=True,
+    help="Where the issue is filed: the projects' gitcode form, or the GitHub repository's own form.",
+)
 @timeout_option
 def report(
     repro: Path,
@@ -57,6 +66,7 @@ def report(
     npu_options: tuple[str, ...],
     env_items: tuple[str, ...],
     secrets: tuple[str, ...],
+    site: str,
     timeout: float,
 ) -> None:
     """Write an upstream issue (issue.md) and an attachment bundle for REPRO, redacted.
@@ -89,7 +99,7 @@ def report(
         spec, opts, env = replay_setup(given, stage, target, npu_options, env_items)
         result = write_report(
             given, out_dir, original=original, sidecar=given.sidecar, options=opts, stage=spec, secrets=secrets,
-            timeout=timeout, env=env,
+            timeout=timeout, env=env, site=site,
         )
         echo(result.message)
         return exitcodes.OK

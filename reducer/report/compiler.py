@@ -21,8 +21,10 @@ from reducer.failure.replay import Observation, Replay
 from reducer.failure.signature import Expectation, Signature
 from reducer.mlir.symbols import kernel_name
 from reducer.proc import atomic, outputs
+from reducer.report import known_issues
 from reducer.report.compiler_issue import bundle_notes, compiler_issue, needles
 from reducer.report.facts import ReportFacts
+from reducer.report.forms import Tracker, tracker_for
 from reducer.report.issue import PrivateDataLeft, redacted, render_issue
 from reducer.report.reproduce_script import reproduce_script
 from reducer.repro.artifact import Artifact, FoundWith, load, sidecar_path
@@ -253,14 +255,17 @@ def _tarball(folder: str, files: dict[str, str]) -> bytes:
 
 
 
-def _bundle(facts: ReportFacts, stderr: str) -> dict[str, str]:
+def _bundle(facts: ReportFacts, stderr: str, tracker: Tracker) -> dict[str, str]:
     """The bundle's files (name -> text), before the leak gate."""
     sig, found = facts.sig, facts.found
+    table = known_issues.shipped()
     sig_doc = {
         "signature": sig.to_dict(),
         **found.fields("stage", "tool", "versions", "target", "options"),
         "tracker": facts.stage.tracker,
-        "tracker_url": facts.stage.tracker_url,
+        "tracker_url": tracker.url,
+        "form": {"name": tracker.form.name, "pinned": tracker.form.pinned},
+        "known_issues": {"as_of": table.as_of, "matching": [k.url for k in table.matching(sig)]},
         **({"anomaly": facts.anomaly} if facts.anomaly else {}),
         # What is known about the upstream test stays here: upstream test folders hold only tests.
         **({"upstream_test": json.loads(facts.test.about)} if facts.test is not None else {}),
@@ -295,11 +300,13 @@ def write_report(
     attempts: int = 3,
     timeout: float = 120.0,
     env: RunEnv = DEFAULT_ENV,
+    site: str = "gitcode",
 ) -> ReportResult:
     """Replay `repro` (a path is read here, once), then write `out_dir/issue.md` and `out_dir/bundle.tar.gz`.
 
     `out_dir` None means ./report-<signature id>. `attempts` bounds the replays of a repro whose header
-    names a signature (flaky crashes). Raises PrivateDataLeft, writing nothing, if redaction falls short.
+    names a signature (flaky crashes). `site` picks the tracker and its form ("gitcode" or "github").
+    Raises PrivateDataLeft, writing nothing, if redaction falls short.
     """
     given = load(repro) if isinstance(repro, Path) else repro
     redactor = Redactor.for_this_machine(tuple(secrets))
@@ -308,12 +315,14 @@ def write_report(
         attempts=attempts, timeout=timeout, env=env,
     )
     sig = facts.sig
+    tracker = tracker_for(facts.stage.tracker, site)
     out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig.id}"
-    files = redacted(redactor, {"issue.md": render_issue(compiler_issue(facts, stderr)), **_bundle(facts, stderr)})
+    issue_text = render_issue(compiler_issue(facts, stderr, tracker))
+    files = redacted(redactor, {"issue.md": issue_text, **_bundle(facts, stderr, tracker)})
     issue = files.pop("issue.md")
     bundle = out_dir / "bundle.tar.gz"
     issue_path = out_dir / "issue.md"
     outputs.guard([given.path, sidecar_path(given.path), original], [bundle, issue_path], "report")
     # Both or neither: a full disk must not leave a bundle without its issue.
     atomic.write_many({bundle: _tarball(f"repro-{sig.id}", files), issue_path: issue.encode()})
-    return ReportResult(out_dir, issue_path, bundle, sig, facts.stage.tracker, facts.stage.tracker_url, sorted(files))
+    return ReportResult(out_dir, issue_path, bundle, sig, facts.stage.tracker, tracker.url, sorted(files))

@@ -11,16 +11,11 @@ from reducer.failure.masks import MASKED
 from reducer.failure.outcome import Outcome
 from reducer.failure.replay import Observation
 from reducer.failure.signature import Signature
+from reducer.report import forms, known_issues
 from reducer.report.facts import ReportFacts
+from reducer.report.forms import Tracker, tracker_for
 from reducer.report.issue import (
-    CURRENT,
-    ENVIRONMENT,
-    EXPECTED,
-    FORM_TITLE,
     FULL_LOG,
-    LOG,
-    NOTES,
-    STEPS,
     Issue,
     fence,
     md_escape,
@@ -33,6 +28,7 @@ from reducer.stage.table import StageSpec, any_noise
 from reducer.table import Markdown, markdown_table
 
 ERROR_HEAD_LINES = 12
+_MAX_KNOWN = 5
 
 
 def _status(obs: Observation) -> str:
@@ -175,26 +171,57 @@ def _front_end_note(facts: ReportFacts) -> str | None:
 
 
 
-def compiler_issue(facts: ReportFacts, stderr: str) -> Issue:
-    """The issue of a compiler bug: one section per field of the form, the full log folded into the last."""
+def compiler_issue(facts: ReportFacts, stderr: str, tracker: Tracker | None = None) -> Issue:
+    """The issue of a compiler bug in `tracker`'s form (the project's gitcode form by default): one section
+    per field, in the form's order; a field holding several parts gives each a subheading."""
     stage, sig = facts.stage, facts.sig
-    mirror = f" (mirror: {stage.tracker_mirror})" if stage.tracker_mirror else ""
-    intro = (
-        f"File at {stage.tracker_url}{mirror}, form \"Bug-Report|缺陷反馈\": each section below is one field "
-        "of the form, under its own heading. The attached `bundle.tar.gz` holds the inputs, the test for the "
-        "project's suite, the full log and `NOTES.md`."
-    )
-    rows = [(Markdown(md_escape(k)), Markdown(md_escape(v).replace("\n", " "))) for k, v in facts.environment]
-    sections = [
-        (CURRENT, _current(facts, stderr)),
-        (ENVIRONMENT, [markdown_table(("Component", "Version"), rows)]),
-        (STEPS, steps(facts)),
-        (EXPECTED, [_expected(stage, Outcome(sig.outcome), facts)]),
-        (LOG, [fence(error_head(stderr) or "(empty stderr)", "text"), "", FULL_LOG]),
-        (NOTES, _notes(facts)),
+    tracker = tracker or tracker_for(stage.tracker, "gitcode")
+    form = tracker.form
+    intro = [
+        f"File at {tracker.url}, form \"{form.name}\": each section below is one field of the form, under its "
+        "own heading. The attached `bundle.tar.gz` holds the inputs, the test for the project's suite, the full "
+        "log and `NOTES.md`.",
+        *([tracker.note] if tracker.note else []),
+        *_elsewhere(tracker, stage),
+        *_duplicates(facts),
     ]
-    return Issue(issue_title(FORM_TITLE, sig), [intro], [(f"### {h}", lines) for h, lines in sections],
-                 log=stderr)
+    rows = [(Markdown(md_escape(k)), Markdown(md_escape(v).replace("\n", " "))) for k, v in facts.environment]
+    parts = {
+        forms.CURRENT: _current(facts, stderr),
+        forms.ENVIRONMENT: [markdown_table(("Component", "Version"), rows)],
+        forms.STEPS: steps(facts),
+        forms.EXPECTED: [_expected(stage, Outcome(sig.outcome), facts)],
+        forms.LOG: [fence(error_head(stderr) or "(empty stderr)", "text"), "", FULL_LOG],
+        forms.NOTES: _notes(facts),
+    }
+    sections = []
+    for field in form.fields:
+        lines: list[str] = []
+        for part in field.parts:
+            if len(field.parts) > 1:
+                lines += [f"#### {forms.PART_TITLES[part]}", ""]
+            lines += [*parts[part], ""]
+        sections.append((f"### {field.label}", lines[:-1]))
+    return Issue(issue_title(form.title_prefix, sig), intro, sections, log=stderr)
+
+
+def _elsewhere(tracker: Tracker, stage: StageSpec) -> list[str]:
+    if tracker.site != "gitcode":
+        return []
+    github = tracker_for(stage.tracker, "github").url.split("/issues")[0]
+    return [f"The project's GitHub repository ({github}) takes issues too: `reducer report --tracker github` "
+            "writes its form."]
+
+
+def _duplicates(facts: ReportFacts) -> list[str]:
+    """What the known-issues table says of this bug, and how old the table is."""
+    table = known_issues.shipped()
+    found = table.matching(facts.sig)
+    age = f"the known-issues table is as of {table.as_of}, {table.age_days()} days old"
+    if not found:
+        return [f"No known upstream issue matches this failure ({age}): search the tracker before filing."]
+    lines = [f"- {known_issues.describe(k, md_escape)}" for k in found[:_MAX_KNOWN]]
+    return ["", *lines, "", f"({age}: search the tracker for newer ones.)"]
 
 
 def _current(facts: ReportFacts, stderr: str) -> list[str]:

@@ -9,21 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reducer.errors import PrivateDataLeft
+from reducer.report.forms import GITCODE_BUG
 from reducer.safety.leaks import Leak
 from reducer.safety.names import code_block, markdown_verbatim
 from reducer.safety.redact import Redactor
 
 # GitHub refuses issue bodies over 65,536 characters; the full log always stays in the bundle.
 ISSUE_LIMIT = 60_000
-FORM_TITLE = "[Bug-Report|缺陷反馈]: "
-# The fields of the bug-report form both projects use (`.gitcode/ISSUE_TEMPLATE/bug-report.yml`), in its order.
-CURRENT = "Describe the current behavior / 问题描述 (Mandatory / 必填)"
-ENVIRONMENT = "Environment / 环境信息 (Mandatory / 必填)"
-STEPS = "Steps to reproduce the issue / 重现步骤 (Mandatory / 必填)"
-EXPECTED = "Describe the expected behavior / 预期结果 (Mandatory / 必填)"
-LOG = "Related log / screenshot / 日志 / 截图 (Mandatory / 必填)"
-NOTES = "Special notes for this issue/备注 (Optional / 选填)"
-FORM_FIELDS = (CURRENT, ENVIRONMENT, STEPS, EXPECTED, LOG, NOTES)
+# The default form's (gitcode's) title prefix and field labels, in its order (`forms`).
+FORM_TITLE = GITCODE_BUG.title_prefix
+FORM_FIELDS = tuple(GITCODE_BUG.labels())
+CURRENT, ENVIRONMENT, STEPS, EXPECTED, LOG, NOTES = FORM_FIELDS
 # Where the full log goes in a section's lines: it is cut to what room the rest of the issue leaves.
 FULL_LOG = "{FULL_LOG}"
 

@@ -79,7 +79,6 @@ class StageSpec:
     # How the upstream suite names its test files: "snake" after the op or feature (triton-ascend),
     # "kebab" after what goes wrong (AscendNPU-IR); see `repro.test_names`.
     test_name_style: str = "kebab"
-    tracker_mirror: str = ""  # the project's read-only mirror, for people who search there first
     # Attributes the front end always puts on this stage's input; a reduced repro may lose them.
     front_end_attrs: tuple[str, ...] = ()
 
@@ -335,7 +334,6 @@ ADAPTER = register(
         pass_flags=_adapter_passes,
         test_dir=_adapter_test_dir,
         test_name_style="snake",
-        tracker_mirror="https://github.com/Ascend/triton-ascend/issues",
     )
 )
 
@@ -379,7 +377,6 @@ BISHENGIR = register(
         optional_flags=_BISHENGIR_OPTIONAL,
         needs_backend_path=True,
         test_dir=_bishengir_test_dir,
-        tracker_mirror="https://github.com/Ascend/AscendNPU-IR/issues",
         front_end_attrs=("global_kernel",),
     )
 )
