@@ -27,6 +27,8 @@ pytestmark = pytest.mark.slow  # exports and runs every shipped repro
 LLVM_BIN = next((p for p in map(Path, ("/usr/lib/llvm-19/bin", "/usr/lib/llvm-14/bin")) if (p / "FileCheck").is_file()),
                 Path("/nonexistent"))
 
+INTENDED = ROOT / "tests" / "data" / "bitcast_on_buffers.ttadapter.mlir"
+
 # An upstream suite's own configuration: nothing of ours but the tools on PATH.
 UPSTREAM_CFG = """
 import lit.formats
@@ -68,8 +70,15 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         assert proc.returncode == 0, proc.stderr
         about = json.loads(proc.stdout)
         assert about["signature"]["id"] == repro.signature.id
+        if repro.signature.outcome == "diagnostic-error":  # each a lowering known to be broken, and why
+            assert re.search(r"does not verify|cannot legalize", about["xfail_because"]), about
         tests[about["test"]] = (about["style"], repro.signature.stage)
     assert len(tests) == len(bugs) == 14, "two repros exported to one path"
+    # No shipped repro is a diagnostic a pass means to give: this kernel is one (the pass refuses it on purpose).
+    proc = run_cli("export-test", str(INTENDED), "--stage", "bishengir", "-o", str(suite), "--json", cwd=suite)
+    assert proc.returncode == 0, proc.stderr
+    about = json.loads(proc.stdout)
+    tests[about["test"]] = (about["style"], "bishengir")
     return suite, tests
 
 
@@ -105,7 +114,10 @@ def test_exported_tests_pass_or_xfail_upstream(exported: tuple[Path, dict[str, t
         assert len([ln for ln in text.splitlines() if ln.startswith("// RUN:")]) == 1
     # Every shipped diagnostic is the verifier rejecting what a pass produced, or a conversion left half done:
     # a known-broken lowering, XFAIL as upstream marks one; a diagnostic a pass means is a negative test.
-    assert {style for style, _ in tests.values()} == {"xfail"}
+    styles = {rel: style for rel, (style, _) in tests.items()}
+    intended = [rel for rel in styles if "bitcast" in rel]
+    assert len(intended) == 1 and styles.pop(intended[0]) == "verify-diagnostics"
+    assert set(styles.values()) == {"xfail"}
 
 
 # A kernel the single pass handles: what the test checks once the bug is fixed.

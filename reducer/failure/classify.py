@@ -95,6 +95,18 @@ def specific_error_line(stderr: str, spec: StageSpec | None = None) -> str | Non
     return _error_lines(stderr, spec)[0]
 
 
+def error_messages(stderr: str, spec: StageSpec | None = None) -> list[str]:
+    """Every specific `error:` diagnostic's text, in order: a tool and its parser may print the same diagnostics
+    in another order."""
+    wrappers = [s.wrapper_errors for s in ([spec] if spec else all_stages()) if s.wrapper_errors is not None]
+    return [
+        line.split("error: ", 1)[1].strip()
+        for line in stderr.splitlines()
+        if _ERROR_LINE.search(line) and not any_noise(line) and not _PIPELINE_FAILED.search(line)
+        and not any(w.search(line) for w in wrappers)
+    ]
+
+
 def _error_lines(stderr: str, spec: StageSpec | None) -> tuple[str | None, str | None]:
     wrappers = [s.wrapper_errors for s in ([spec] if spec else all_stages()) if s.wrapper_errors is not None]
     fallback = None

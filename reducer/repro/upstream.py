@@ -26,9 +26,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reducer.errors import NotInteresting
+from reducer.failure.classify import error_messages
 from reducer.failure.isolate import isolate
+from reducer.failure.masks import normalize_message
 from reducer.failure.outcome import Outcome
-from reducer.failure.replay import Replay
+from reducer.failure.replay import Observation, Replay
 from reducer.failure.signature import Expectation, Signature, innermost_pass
 from reducer.mlir.symbols import kernel_name
 from reducer.proc import atomic, outputs
@@ -116,6 +118,16 @@ def _candidates(spec: StageSpec, sig: Signature, options: Options) -> list[tuple
     return found
 
 
+def _shows(spec: StageSpec, sig: Signature, obs: Observation) -> bool:
+    """The run shows `sig`: the same bug, or, for a diagnostic, the same diagnostic among those printed (the
+    stage's tool and its parser may print one location's diagnostics in another order)."""
+    if Expectation.of(sig).met_by(obs.signature):
+        return True
+    if obs.signature is None or sig.outcome != Outcome.DIAGNOSTIC.value or obs.signature.outcome != sig.outcome:
+        return False
+    return sig.message in {normalize_message(m) for m in error_messages(obs.run.stderr, spec)}
+
+
 def single_pass(
     spec: StageSpec, ir: str, options: Options, sig: Signature, timeout: float, env: RunEnv = DEFAULT_ENV
 ) -> SinglePass:
@@ -123,14 +135,14 @@ def single_pass(
     replay = Replay(spec, options, timeout, env)
     tool = spec.parser or spec.tool
     for flags in _candidates(spec, sig, options):
-        if expected.met_by(replace(replay, pipeline=flags).observe(ir).signature):
+        if _shows(spec, sig, replace(replay, pipeline=flags).observe(ir)):
             return SinglePass(tool, flags, ir, _kebab(flags[0]), "the failing pass alone")
     level = isolate(replay, ir, expected)
     if level is not None:
         pipeline = level.pipeline[0].split("=", 1)[1] if level.pipeline[0].startswith("--pass-pipeline=") else ""
         name = innermost_pass(pipeline) if pipeline else _kebab(level.pipeline[-1])
         text = lit_safe.ir_body(level.text)
-        if name and expected.met_by(replace(replay, pipeline=(f"--{name}",)).observe(text).signature):
+        if name and _shows(spec, sig, replace(replay, pipeline=(f"--{name}",)).observe(text)):
             return SinglePass(tool, (f"--{name}",), text, name, "the IR before the failing pass")
         return SinglePass(tool, level.pipeline, text, name or "pipeline", "the IR before the failing pass")
     raise NotInteresting(
