@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from reducer.errors import UnknownPass
 from reducer.passes.base import ReductionPass
 from reducer.passes.bypass_ops import BypassOps
+from reducer.passes.collapse_regions import CollapseRegions
 from reducer.passes.constants import ConstantsOne, ConstantsZero, DenseSplat
 from reducer.passes.cse import CSE
 from reducer.passes.drop_attributes import DropAttributes
@@ -15,18 +16,23 @@ from reducer.passes.erase_ops import EraseOps
 from reducer.passes.functions import DropFuncArgs, DropFuncResults, DropUnusedFuncs, InlineCalls
 from reducer.passes.inline_regions import InlineRegions
 from reducer.passes.lines import DeleteLines
+from reducer.passes.loop_bounds import ShrinkLoopBounds
 from reducer.passes.opt import Opt
 from reducer.passes.replace_operands import ReplaceOperands
+from reducer.passes.retarget_branches import RetargetBranches
 from reducer.passes.shrink_shapes import ShrinkShapes
 from reducer.passes.thread_branches import ThreadBranches
+from reducer.passes.unify_types import UnifyTypes
 
 _ALL: tuple[ReductionPass, ...] = (
     InlineRegions(),
     EraseOps(),
     ThreadBranches(),
+    RetargetBranches(),
     CSE(),
     DropOperands(),
     BypassOps(),
+    CollapseRegions(),
     ReplaceOperands(),
     DropUnusedFuncs(),
     InlineCalls(),
@@ -37,6 +43,8 @@ _ALL: tuple[ReductionPass, ...] = (
     ConstantsOne(),
     DenseSplat(),
     ShrinkShapes(),
+    ShrinkLoopBounds(),
+    UnifyTypes(),
     DropAttributes(),
     DeleteLines(),
 )

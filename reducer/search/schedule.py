@@ -24,9 +24,11 @@ DEFAULT_SCHEDULE: tuple[Tier, ...] = (
         (
             "erase-ops",
             "bypass-ops",
+            "collapse-regions",
             "replace-operands",
             "inline-regions",
             "thread-branches",
+            "retarget-branches",
             "cse",
             "drop-operands",
             "drop-func-args",
@@ -34,7 +36,8 @@ DEFAULT_SCHEDULE: tuple[Tier, ...] = (
             "opt",
         ),
     ),
-    Tier("simplify", ("constants-zero", "constants-one", "dense-splat", "shrink-shapes", "drop-attributes")),
+    Tier("simplify", ("constants-zero", "constants-one", "dense-splat", "shrink-shapes", "loop-once", "unify-types",
+                      "drop-attributes")),
 )
 
 
