@@ -7,6 +7,7 @@ using `reducer check --expect ID` as its test and stopped at the same cap. Not a
 depend on the machine; compare within one run.
 
     python bench/run.py [--jobs 2] [--cap 300] [--anchors cvise,picire,shrinkray] [--only NAME ...] [--json OUT]
+    python bench/run.py --inputs bench/shapes --cap 300   # the shapes other reducers beat us on (issue 28)
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ def ops_of(path: Path, stage) -> int:
     return -1 if ops is None else ops  # -1: the tool cannot even parse it
 
 
-def failing_examples(only: list[str]) -> list[Path]:
+def failing_examples(only: list[str], folder: Path = ROOT / "examples" / "ir") -> list[Path]:
     found = []
-    for path in sorted((ROOT / "examples" / "ir").iterdir()):
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".ttir", ".mlir", ".ttadapter")):
         if only and not any(o in path.name for o in only):
             continue
         report = check_file(load(path), Options(), runs=5)
@@ -131,13 +132,15 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", default=[])
     ap.add_argument("--extra", nargs="*", type=Path, default=[],
                     help="more failing IR files, not re-checked first (a heavy kernel: examples/make_ir.py)")
+    ap.add_argument("--inputs", type=Path, default=ROOT / "examples" / "ir",
+                    help="the folder of failing IR to reduce (default: examples/ir; bench/shapes: issue 28's shapes)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     anchors = [] if args.no_cvise else [a for a in args.anchors.split(",") if a in ANCHORS]
     rows = []
     with tempfile.TemporaryDirectory(prefix="reducer-bench-") as tmp:
         workdir = Path(tmp)
-        examples = failing_examples(args.only) + list(args.extra)
+        examples = failing_examples(args.only, args.inputs) + list(args.extra)
         found = {a: shutil.which(ANCHORS[a][0]) or "not installed" for a in anchors}
         print(f"{len(examples)} deterministic failing examples; jobs={args.jobs}; cap {args.cap:g}s; anchors: "
               + (", ".join(f"{a} ({w})" for a, w in found.items()) or "none"), flush=True)

@@ -159,6 +159,22 @@ def test_collapse_regions_replaces_forwarding_reduce_and_scan() -> None:
     verifies(out)
 
 
+def test_collapse_regions_replaces_a_reduce_that_returns_an_outer_value() -> None:
+    text = generic("""
+tt.func public @constant_total(%arg0: tensor<4xf32>, %arg1: f32, %arg2: !tt.ptr<f32>) {
+  %0 = "tt.reduce"(%arg0) <{axis = 0 : i32}> ({
+  ^bb0(%a: f32, %b: f32):
+    tt.reduce.return %arg1 : f32
+  }) : (tensor<4xf32>) -> f32
+  tt.store %arg2, %0 : !tt.ptr<f32>
+  tt.return
+}
+""")
+    n, out = run("collapse-regions", text)
+    assert n == 1 and out is not None and "tt.reduce" not in out and '"tt.store"(%arg2, %arg1)' in out
+    verifies(out)
+
+
 def test_collapse_regions_leaves_a_real_combine_alone() -> None:
     text = generic("""
 tt.func public @total(%arg0: tensor<4xf32>) -> f32 {

@@ -24,21 +24,32 @@ class Target:
     op: Operation
 
 
-def _forwarded(op: Operation) -> list[int] | None:
-    """For each result, the index of the block argument the region returns for it; None when the op has not
-    exactly one single-block region whose terminator returns only its block's arguments."""
+def _forwarded(op: Operation) -> list[int | SSAValue] | None:
+    """For each result, the index of the block argument the region returns for it, or the value from outside
+    the op it returns; None when the op has not exactly one single-block region whose terminator returns only
+    its block's arguments and values defined outside it."""
     if len(op.regions) != 1 or len(op.regions[0].blocks) != 1 or not op.results:
         return None
     block = op.regions[0].blocks.first
     last = block.last_op if block is not None else None
     if last is None or len(last.operands) != len(op.results):
         return None
-    found = []
+    found: list[int | SSAValue] = []
     for v in last.operands:
-        if not isinstance(v, BlockArgument) or v.block is not block:
+        if isinstance(v, BlockArgument) and v.block is block:
+            found.append(v.index)
+        elif _outside(v, op):
+            found.append(v)
+        else:
             return None
-        found.append(v.index)
     return found
+
+
+def _outside(v: SSAValue, op: Operation) -> bool:
+    """`v` is defined outside `op` (so it dominates it: the region could use it)."""
+    owner = v.owner
+    inner = owner if isinstance(owner, Operation) else owner.parent_op()
+    return inner is None or not structure.is_attached(inner, op)
 
 
 def _reduce_axis(op: Operation) -> int | None:
@@ -54,7 +65,8 @@ def _replacements(op: Operation) -> list[SSAValue | tuple[SSAValue, Attribute]] 
         return None
     out: list[SSAValue | tuple[SSAValue, Attribute]] = []
     for result, arg in zip(op.results, picks, strict=True):
-        source = operands[arg % len(operands)]  # combine regions take (accumulators..., elements...)
+        # Combine regions take (accumulators..., elements...); a value from outside is what the op yields.
+        source = arg if isinstance(arg, SSAValue) else operands[arg % len(operands)]
         if source.type == result.type:
             out.append(source)
             continue
@@ -69,7 +81,7 @@ def _replacements(op: Operation) -> list[SSAValue | tuple[SSAValue, Attribute]] 
 
 class CollapseRegions(ModulePass[Target]):
     name = "collapse-regions"
-    description = "replace a reduce / scan / generic whose region only forwards an argument by that operand"
+    description = "replace a reduce / scan / generic whose region only forwards a value by that value"
 
     def collect(self, module: ModuleOp, ctx: PassContext) -> list[Target]:
         return [Target(op) for op in reversed(list(module.walk()))
