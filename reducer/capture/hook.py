@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reducer.capture import launch_args
 from reducer.capture.record import (
     ENV_DIR,
     ENV_TARGET,
@@ -248,8 +249,10 @@ def _capture_once(
         grid=grid_of(grid, bound),
     )
     unit = _UNITS[key] = _Unit(_folder(out, record["kernel"], key), record)
+    data = launch_args.keep(record, bound)
     record["outcome"] = Outcome.INCOMPLETE
     _write(unit)
+    launch_args.save(unit.folder, record, data)
     t0 = time.monotonic()
     with contextlib.ExitStack() as patches:
         for shim in shims:

@@ -74,6 +74,8 @@ def _rel(path: Path | str, root: Path) -> str:
 )
 @fail_on_option
 @repros_option("With --fail-on new: the repro suite whose signatures are not new.", name="repros")
+@click.option("--with-data", is_flag=True,
+              help="Keep each launch's tensors (inputs.pt in its unit, up to 64 MiB) for `reducer script --with-data`.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--quiet", "-q", is_flag=True, help="No status line while the command runs.")
 def capture(
@@ -86,6 +88,7 @@ def capture(
     shims: bool,
     fail_on: str | None,
     repros: Path,
+    with_data: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -114,6 +117,12 @@ def capture(
         options = Options.from_cli(target, npu_options)  # validates --target and --option before running anything
         refuse_ignored(None, options, npu_options)
         forced = given_options(options, npu_options)
+        if with_data:
+            import os
+
+            from reducer.capture.launch_args import ENV_WITH_DATA
+
+            os.environ[ENV_WITH_DATA] = "1"  # the command's processes inherit it
         run, end = _capture_command(command, options.target, out, npu, as_json, shims, quiet, forced)
         failures = [] if end.units == 0 else capture_failures(run.kernels, fail_on, repros)
         return decide(end, environment=environment_errors(run.kernels), failures=failures, fail_on=fail_on)

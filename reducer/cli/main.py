@@ -15,6 +15,7 @@ from reducer.cli.matrix import matrix
 from reducer.cli.reduce import reduce
 from reducer.cli.report import report
 from reducer.cli.repros import export_test, recheck, save
+from reducer.cli.script import script
 from reducer.cli.sweep import sweep
 from reducer.proc import groups as procs
 
@@ -26,7 +27,8 @@ def main() -> None:
     procs.install_cleanup()
 
 
-for _command in (doctor, check, reduce, save, recheck, export_test, passes, capture, sweep, fit, report, matrix):
+for _command in (doctor, check, reduce, save, recheck, export_test, passes, capture, sweep, fit, report, matrix,
+                 script):
     main.add_command(_command)
 
 

@@ -19,6 +19,7 @@ from reducer.cli.options import (
     timeout_option,
 )
 from reducer.cli.status import echo
+from reducer.safety.names import terminal_line
 from reducer.table import key_value
 
 if TYPE_CHECKING:
@@ -182,6 +183,10 @@ def _summary(report: Any, seconds: float) -> str:
         kept, tried = report.one_minimal
         verdict = "yes" if kept == 0 else f"no: {kept} of them still show the bug"
         rows.append(("1-minimal", f"{verdict} ({tried} single-op deletions tried)"))
+    if report.sources is not None and report.sources.lines:
+        shown = report.sources.shown()
+        rows.append(("triggered by", terminal_line(shown[0])))
+        rows += [("", terminal_line(line)) for line in shown[1:]]
     if report.pass_errors:
         errors = sorted(report.pass_errors.items(), key=lambda kv: -kv[1])
         shown = "; ".join(f"{msg} (x{n})" for msg, n in errors[:3])

@@ -48,6 +48,17 @@ from reducer.report.forms import TRACKERS
     help="Another word to redact (a project or cluster name); repeatable.",
 )
 @click.option(
+    "--include-source",
+    is_flag=True,
+    help="Put the failing launch as repro.py (the kernel's own code, redacted) into the bundle; it is always "
+    "written beside issue.md when the repro came from a capture unit.",
+)
+@click.option(
+    "--keep-locations",
+    is_flag=True,
+    help="Put the kernel's source lines behind the repro (from the reduce sidecar) into the issue, redacted.",
+)
+@click.option(
     "--tracker",
     "site",
     type=click.Choice(TRACKERS),
@@ -67,6 +78,8 @@ def report(
     env_items: tuple[str, ...],
     secrets: tuple[str, ...],
     site: str,
+    keep_locations: bool,
+    include_source: bool,
     timeout: float,
 ) -> None:
     """Write an upstream issue (issue.md) and an attachment bundle for REPRO, redacted.
@@ -99,7 +112,7 @@ def report(
         spec, opts, env = replay_setup(given, stage, target, npu_options, env_items)
         result = write_report(
             given, out_dir, original=original, sidecar=given.sidecar, options=opts, stage=spec, secrets=secrets,
-            timeout=timeout, env=env, site=site,
+            timeout=timeout, env=env, site=site, keep_locations=keep_locations, include_source=include_source,
         )
         echo(result.message)
         return exitcodes.OK

@@ -126,6 +126,14 @@ def parse_module(text: str, name: str = "<input>") -> ModuleOp:
         return _parse(_hide(text, unheld), name)
 
 
+def parse_with_locations(text: str, name: str = "<input>") -> ModuleOp:
+    """Parse generic-form text keeping each op's `loc(...)` (xDSL sets `op.location`). Locations must be inline
+    (the tool's `--mlir-print-local-scope`): xDSL cannot resolve `#loc` aliases defined after their use."""
+    if _UNHELD:
+        text = _hide(text, _UNHELD)
+    return _parse(text, name)
+
+
 def print_module(module: Operation) -> str:
     """Generic-form text, newline-terminated, as the real tools accept it (opaque attributes as written)."""
     stream = io.StringIO()

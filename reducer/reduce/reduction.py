@@ -27,6 +27,7 @@ from reducer.reduce.baseline import BASELINE_BUDGET, judge, per_test_timeout
 from reducer.reduce.final_check import confirm, one_minimality, readable_form, verdict
 from reducer.reduce.parse_cost import parse_limit
 from reducer.reduce.request import MAX_INPUT_BYTES, ReduceRequest, default_output, level_path
+from reducer.reduce.sources import roots_of, source_map
 from reducer.reduce.summary import Phase, ReduceReport
 from reducer.repro.artifact import sidecar_path
 from reducer.search import ReduceResult, Stats
@@ -306,6 +307,9 @@ class Reduction:
                           timings=self._timings)
         if cut:
             report.final_note = "not confirmed: --max-time ran out during the final check"
+        if not late and not self.stop.is_set():
+            src = self.req.source
+            report.sources = source_map(stage, src.text, report.text, roots_of(src.path), self._budget(60.0))
         atomic.write_text(sidecar_path(self.req.out), json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n")
         if not cut:
             verdict(report, self.req)

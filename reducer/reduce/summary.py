@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from reducer.failure.isolate import PassLevel
     from reducer.failure.signature import Signature
     from reducer.reduce.request import ReduceRequest
+    from reducer.reduce.sources import SourceMap
     from reducer.search import ReduceResult
 
 
@@ -47,6 +48,7 @@ class ReduceReport:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step (baseline, isolation, phases...)
     final_note: str = ""  # why the final check could not confirm the result
     xdsl_max: int = XDSL_MAX_BYTES  # the largest text this run parsed in-process (`reduce.parse_cost`)
+    sources: SourceMap | None = None  # the kernel's lines behind the result (`reduce.sources`)
 
     @property
     def tests(self) -> int:
@@ -88,6 +90,7 @@ class ReduceReport:
         return {
             "signature": self.signature.to_dict() if self.signature else None,
             "input": {
+                "path": str(self.request.source.path) if self.request.source.path else None,
                 "ops": self.ops_before,
                 "bytes": len(self.request.source.text),
                 "lines": len(self.request.source.text.splitlines()),
@@ -132,6 +135,7 @@ class ReduceReport:
             "one_minimal": None if self.one_minimal is None else
             {"deletions_keeping_the_bug": self.one_minimal[0], "deletions_tried": self.one_minimal[1]},
             "final_note": self.final_note,
+            "sources": None if self.sources is None else self.sources.to_dict(),
             **FoundWith(self.request.source.stage, self.request.options, self.request.env).fields(
                 "stage", "options", "env"
             ),

@@ -27,6 +27,7 @@ from reducer.report.facts import ReportFacts
 from reducer.report.forms import Tracker, tracker_for
 from reducer.report.issue import PrivateDataLeft, redacted, render_issue
 from reducer.report.reproduce_script import reproduce_script
+from reducer.report.user_script import script_text
 from reducer.repro.artifact import Artifact, FoundWith, load, sidecar_path
 from reducer.repro.suite import refuse_resource_limit, render, repro_of
 from reducer.repro.upstream import UpstreamTest, build_test
@@ -54,13 +55,18 @@ class ReportResult:
     tracker: str
     tracker_url: str
     members: list[str] = field(default_factory=list)
+    triggered_by: list[str] = field(default_factory=list)  # the kernel's lines (local: not in the issue unless asked)
 
     @property
     def message(self) -> str:
-        return (
-            f"wrote {self.issue} and {self.bundle} ({self.signature.id}: {self.signature.title}); "
-            f"file it at {self.tracker}: {self.tracker_url}"
-        )
+        lines = [f"wrote {self.issue} and {self.bundle} ({self.signature.id}: {self.signature.title}); "
+                 f"file it at {self.tracker}: {self.tracker_url}"]
+        if self.triggered_by:
+            from reducer.safety.names import terminal_line
+
+            lines.append("triggered by " + terminal_line(self.triggered_by[0]))
+            lines += ["             " + terminal_line(t) for t in self.triggered_by[1:]]
+        return "\n".join(lines)
 
 
 # --- reading the inputs --------------------------------------------------------------------
@@ -301,11 +307,16 @@ def write_report(
     timeout: float = 120.0,
     env: RunEnv = DEFAULT_ENV,
     site: str = "gitcode",
+    keep_locations: bool = False,
+    include_source: bool = False,
 ) -> ReportResult:
     """Replay `repro` (a path is read here, once), then write `out_dir/issue.md` and `out_dir/bundle.tar.gz`.
 
     `out_dir` None means ./report-<signature id>. `attempts` bounds the replays of a repro whose header
     names a signature (flaky crashes). `site` picks the tracker and its form ("gitcode" or "github").
+    The kernel's source lines behind the repro (a reduce sidecar's) are printed, and go into the issue only with
+    `keep_locations`, redacted like the rest. The launch as `repro.py` (`report.user_script`) is written beside
+    the issue when the repro came from a capture unit, and into the bundle only with `include_source`.
     Raises PrivateDataLeft, writing nothing, if redaction falls short.
     """
     given = load(repro) if isinstance(repro, Path) else repro
@@ -316,13 +327,31 @@ def write_report(
     )
     sig = facts.sig
     tracker = tracker_for(facts.stage.tracker, site)
+    lines = _triggered_by(sidecar)
+    if keep_locations:
+        facts.triggered_by = [redactor.text(line) for line in lines]
     out_dir = out_dir if out_dir is not None else Path.cwd() / f"report-{sig.id}"
     issue_text = render_issue(compiler_issue(facts, stderr, tracker))
-    files = redacted(redactor, {"issue.md": issue_text, **_bundle(facts, stderr, tracker)})
+    script = script_text(sidecar)
+    shared = {"repro.py": script} if script is not None and include_source else {}
+    files = redacted(redactor, {"issue.md": issue_text, **_bundle(facts, stderr, tracker), **shared})
     issue = files.pop("issue.md")
     bundle = out_dir / "bundle.tar.gz"
     issue_path = out_dir / "issue.md"
-    outputs.guard([given.path, sidecar_path(given.path), original], [bundle, issue_path], "report")
+    local = {out_dir / "repro.py": script.encode()} if script is not None else {}
+    outputs.guard([given.path, sidecar_path(given.path), original], [bundle, issue_path, *local], "report")
     # Both or neither: a full disk must not leave a bundle without its issue.
-    atomic.write_many({bundle: _tarball(f"repro-{sig.id}", files), issue_path: issue.encode()})
-    return ReportResult(out_dir, issue_path, bundle, sig, facts.stage.tracker, tracker.url, sorted(files))
+    atomic.write_many({bundle: _tarball(f"repro-{sig.id}", files), issue_path: issue.encode(), **local})
+    return ReportResult(out_dir, issue_path, bundle, sig, facts.stage.tracker, tracker.url, sorted(files), lines)
+
+
+def _triggered_by(sidecar: dict | None) -> list[str]:
+    """`file:line (N ops: ...)  text` from a reduce sidecar's source map, as `reduce` prints them."""
+    from reducer.mlir.source_map import Line
+    from reducer.reduce.sources import SourceMap
+
+    found = ((sidecar or {}).get("sources") or {}).get("triggered_by") or []
+    lines = [Line(str(x.get("file")), int(x.get("line") or 0), int(x.get("ops") or 0),
+                  tuple(map(str, x.get("op_names") or ())), x.get("text") if isinstance(x.get("text"), str) else None)
+             for x in found if isinstance(x, dict)]
+    return SourceMap(lines, 0, 0).shown()

@@ -263,6 +263,9 @@ def _notes(facts: ReportFacts) -> list[str]:
     front = _front_end_note(facts)
     if front:
         out.append(f"- {front}")
+    if facts.triggered_by:
+        out.append("- Triggered by these lines of the kernel (ops of the repro per line):")
+        out += [f"  - {code_span(line)}" for line in facts.triggered_by]
     return out + [
         "- Paths, user and host names, e-mail addresses, IP addresses, internal hosts, tokens and keys were "
         "redacted by `reducer report`.",

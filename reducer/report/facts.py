@@ -33,6 +33,7 @@ class ReportFacts:
     test: UpstreamTest | None = None  # the single-pass test for the upstream suite
     rates: list[tuple[RunEnv, int, int]] = field(default_factory=list)  # (env, showing, runs): with and without
     anomaly: str | None = None  # why a resource limit is a compiler-bug candidate (the fit search's finding)
+    triggered_by: list[str] = field(default_factory=list)  # the kernel's lines, only when the user asks for them
 
     @property
     def stage(self) -> StageSpec:

@@ -277,7 +277,8 @@ RECORD = Obj({
     "shims": Seq(_SHIM), "incompatibility": Obj({"name": TEXT, "kind": TEXT, "summary": TEXT, "aliases": Seq(TEXT)}),
     "execution": Obj({"status": TEXT, "seconds": NUMBER, "reason": TEXT, "counts": Map(int)}),
     "toolchain": Map(ANY), "autotune_config": Map(ANY), "autotune_index": int, "autotune_configs": int,
-    "seconds": NUMBER, "returncode": int, "pid": int,
+    "seconds": NUMBER, "returncode": int, "pid": int, "args": Map(Map(ANY)), "arg_order": Seq(TEXT), "data": TEXT,
+    "source_sha1": TEXT,
 })
 
 INDEX_KIND = "capture index"
@@ -293,7 +294,7 @@ CHECK_ENTRY = Obj({
 REDUCE_ENTRY = Obj({
     "kind": TEXT, "id": TEXT, "kernel": TEXT, "example": TEXT, "repros": TEXT, "status": TEXT, "repro": TEXT,
     "reduced": TEXT, "note": TEXT, "ops": TEXT, "tests": int, "seconds": NUMBER, "stopped": (bool, str),
-    "skeleton": Seq(TEXT),
+    "skeleton": Seq(TEXT), "triggered_by": Seq(TEXT),
 }, required=("id",))
 
 HEADER_KIND = "repro header"

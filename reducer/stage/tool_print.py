@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reducer.stage.runner import DEFAULT_ENV, RunEnv, execute
 from reducer.stage.table import StageSpec
 from reducer.stage.toolchain import locate_parser, parse_invocation
 
 
 def reprint(
-    stage: StageSpec, text: str, *, generic: bool, timeout: float = 60.0, env: RunEnv = DEFAULT_ENV
+    stage: StageSpec, text: str, *, generic: bool, timeout: float = 60.0, env: RunEnv = DEFAULT_ENV,
+    debuginfo: bool = False,
 ) -> str | None:
-    """The tool's printout of `text` with no pass run (locations dropped), or None if it cannot parse it."""
+    """The tool's printout of `text` with no pass run, or None if it cannot parse it. Locations are dropped,
+    or with `debuginfo` printed inline on every op (no `#loc` aliases)."""
     if locate_parser(stage) is None:
         return None
-    run = execute(parse_invocation(stage, text, generic=generic, keep_output=True), timeout=timeout, env=env)
+    inv = parse_invocation(stage, text, generic=generic, keep_output=True)
+    if debuginfo:
+        inv = replace(inv, argv=[*inv.argv, "--mlir-print-debuginfo", "--mlir-print-local-scope"])
+    run = execute(inv, timeout=timeout, env=env)
     if run.returncode != 0 or run.output_text is None:
         return None
     return run.output_text

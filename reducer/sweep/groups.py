@@ -31,6 +31,7 @@ class Cause:
     ops: str | None = None
     tests: int | None = None
     seconds: float | None = None
+    triggered_by: list[str] = field(default_factory=list)  # the kernel's lines behind the repro (`reduce.sources`)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Group:
     sig_id: str = ""  # the signature id when `id` is a refined key (`ID.2`); else `id` is it
     signature: Signature | None = None  # a bare crash's: its frames are those every unit of the group shared
     anomaly: str | None = None  # a resource limit the fit search found anomalous: why it is a bug candidate
+    triggered_by: list[str] = field(default_factory=list)  # its biggest cause's source lines
 
     def expectation(self) -> Expectation:
         """This group's bug: a bare crash by its pass and the frames its units shared, else by its id."""
@@ -176,6 +178,7 @@ def _cause(group: Group, bucket: list[dict[str, Any]]) -> Cause:
         best.get("ops"),
         sum(e.get("tests") or 0 for e in bucket) or best.get("tests"),
         round(sum(e.get("seconds") or 0.0 for e in bucket), 2),
+        list(best.get("triggered_by") or []),
     )
 
 
@@ -193,7 +196,7 @@ def apply_reductions(group: Group, entries: list[dict[str, Any]]) -> None:
         return
     first = causes[0]
     group.status, group.repro, group.reduced, group.note = first.status, first.repro, first.reduced, first.note
-    group.ops = first.ops
+    group.ops, group.triggered_by = first.ops, first.triggered_by
     group.tests = sum(c.tests or 0 for c in causes)
     group.seconds = sum(c.seconds or 0.0 for c in causes)
     if any(c.status == NEW for c in causes):

@@ -40,6 +40,12 @@ def reduction(r: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p) or "-"
 
 
+def source_lines(r: dict[str, Any], count: int = 2) -> str:
+    """The first source lines behind a cause, as `file:line` (the full lines are in triage.json)."""
+    places = [str(t).split(" ", 1)[0] for t in (r.get("triggered_by") or [])[:count]]
+    return ", ".join(p.rsplit("/", 1)[-1] for p in places) or "-"
+
+
 def _headline(data: dict[str, Any]) -> list[str]:
     s = data["summary"]
     statuses = ", ".join(f"{v} {k}" for k, v in sorted(s["status"].items())) or "none"
@@ -70,9 +76,10 @@ def _signature_table(data: dict[str, Any]) -> str:
             rows.append([
                 Markdown(code_span(g["id"], table=True) + r["label"]), g["title"], ", ".join(r["kernels"]),
                 r["example"], markdown_link(r.get("repro"), r.get("repro_link")), reduction(r), status,
-                g.get("releases") or "-",
+                g.get("releases") or "-", source_lines(r),
             ])
-    header = ["signature", "title", "kernels hit", "example kernel", "repro", "reduction", "status", "releases"]
+    header = ["signature", "title", "kernels hit", "example kernel", "repro", "reduction", "status", "releases",
+              "triggered by"]
     return markdown_table(header, rows)
 
 
@@ -188,6 +195,7 @@ def _page() -> jinja2.Template:
         css=lambda word: "".join(ch if ch.isalnum() else "-" for ch in word),
         href=href,
         reduction=reduction,
+        source_lines=source_lines,
     )
     env.globals.update(cause_rows=cause_rows, zip=zip)
     return env.get_template("triage.html.j2")

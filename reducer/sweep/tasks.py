@@ -141,6 +141,7 @@ def _reduce_in(out: Path, job: ReduceJob, channel: Channel, t0: float) -> Reduce
             tests=report.tests,
             stopped=report.stopped,
             skeleton=list(skeleton(report.text)),
+            triggered_by=report.sources.shown() if report.sources is not None else [],
         )
     except ReducerError as err:
         done.fields.update(note=err.one_line())

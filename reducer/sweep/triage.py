@@ -86,6 +86,7 @@ def _reduced(x: Group | Cause, base: Path) -> dict[str, Any]:
         "tests": x.tests,
         "seconds": x.seconds,
         "note": x.note,
+        "triggered_by": x.triggered_by,
     }
 
 

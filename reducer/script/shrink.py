@@ -1,0 +1,202 @@
+"""A smaller script with the same bug: statements of the kernel are deleted (chunks, halving, as llvm-reduce's
+delta does) while capturing the script still shows the unit's signature; then the parameters nothing uses any
+more go, from the kernel and from its launch, and the helpers and constants nothing reaches.
+
+What can go: any statement of the kernel's body (a nested one too; an emptied block keeps a `pass`), unused
+parameters, unreached helpers. What stays: the kernel's name, its decorator, the launch's grid and options, the
+arguments of the parameters it still uses. Each candidate is one capture of the script (a Python process, a
+Triton compile): seconds each, so the search is coarse-to-fine and stops at `budget`.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reducer.script.kernel_source import KernelSource, extract
+
+
+@dataclass(frozen=True)
+class Shrunk:
+    source: KernelSource
+    record: dict[str, Any]  # the record with the launch's arguments cut to the kernel's parameters
+    tests: int
+    lines_before: int
+    lines_after: int
+
+
+def _kernel_node(text: str, kernel: str) -> ast.FunctionDef:
+    return next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == kernel)
+
+
+def _statements(fn: ast.FunctionDef) -> list[tuple[int, int]]:
+    """Line spans (1-based, inclusive) of every statement of the body, outermost first."""
+    spans: list[tuple[int, int]] = []
+    todo: list[list[ast.stmt]] = [fn.body]
+    while todo:
+        body = todo.pop(0)
+        for stmt in body:
+            spans.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+            for field_name in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field_name, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    todo.append(inner)
+    return spans
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """`text` with the lines of `spans` gone (an emptied block gets `pass`); None when that is not Python."""
+    lines = text.splitlines()
+    gone = {n for a, b in spans for n in range(a, b + 1)}
+    out: list[str] = []
+    for n, line in enumerate(lines, 1):
+        if n in gone:
+            continue
+        out.append(line)
+    candidate = "\n".join(out) + "\n"
+    for _ in range(len(spans) + 1):
+        try:
+            ast.parse(candidate)
+            return candidate
+        except IndentationError as err:  # `if x:` with nothing under it
+            if err.lineno is None:
+                return None
+            rows = candidate.splitlines()
+            header = rows[err.lineno - 2] if err.lineno >= 2 else ""
+            indent = len(header) - len(header.lstrip()) + 4
+            rows.insert(err.lineno - 1, " " * indent + "pass")
+            candidate = "\n".join(rows) + "\n"
+        except SyntaxError:
+            return None
+    return None
+
+
+def _children(node: ast.expr) -> list[ast.expr]:
+    """Sub-expressions that could stand for `node`: a binary op's sides, `x.to(...)`'s `x`, a call's arguments
+    (`tl.where(c, a, b)` -> `a`), a unary op's operand, a subscript's value."""
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Subscript):
+        return [node.value]
+    if isinstance(node, ast.Call):
+        method = [node.func.value] if isinstance(node.func, ast.Attribute) and not isinstance(
+            node.func.value, ast.Name) else []
+        return method + [a for a in node.args if not isinstance(a, ast.Constant)]
+    return []
+
+
+class _Hoist(ast.NodeTransformer):
+    """Replaces the k-th (expression, sub-expression) pair, in pre-order, by the sub-expression."""
+
+    def __init__(self, k: int) -> None:
+        self.k, self.seen, self.done = k, 0, False
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        if self.done:
+            return node
+        if isinstance(node, ast.expr):
+            subs = _children(node)
+            if self.seen <= self.k < self.seen + len(subs):
+                self.done = True
+                return subs[self.k - self.seen]
+            self.seen += len(subs)
+        return self.generic_visit(node)
+
+
+def hoists(text: str, kernel: str) -> list[str]:
+    """Every way of replacing one expression of the kernel's body by one of its sub-expressions, outermost
+    first (C-Vise's and Shrink Ray's expression reductions, on Python)."""
+    count = sum(len(_children(n)) for stmt in _kernel_node(text, kernel).body for n in ast.walk(stmt)
+                if isinstance(n, ast.expr))
+    found: list[str] = []
+    for k in range(count):
+        module = ast.parse(text)
+        fn = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == kernel)
+        fn.body = [_Hoist(k).visit(stmt) for stmt in fn.body]
+        found.append(ast.unparse(module) + "\n")
+    return list(dict.fromkeys(found))
+
+
+def _used_params(text: str, kernel: str) -> list[str]:
+    fn = _kernel_node(text, kernel)
+    used = {n.id for stmt in fn.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    return [a.arg for a in fn.args.args if a.arg in used]
+
+
+def _drop_params(text: str, kernel: str, keep: list[str]) -> str:
+    module = ast.parse(text)
+    for node in module.body:
+        if isinstance(node, ast.FunctionDef) and node.name == kernel:
+            node.args.args = [a for a in node.args.args if a.arg in keep]
+            node.args.defaults = []
+    return ast.unparse(module) + "\n"
+
+
+def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[KernelSource, dict[str, Any]], bool],
+           budget: float = 900.0, status: Callable[[str], None] | None = None) -> Shrunk:
+    """Delete what `shows(candidate source, candidate record)` says the bug does not need."""
+    kernel = source.kernel
+    text = "\n\n\n".join(source.definitions) + "\n"
+    header = "\n".join(source.imports) + "\n\n\n"
+    before = len(_kernel_source(text, kernel).splitlines())
+    deadline = time.monotonic() + budget
+    tests = 0
+
+    def build(body: str) -> tuple[KernelSource, dict[str, Any]]:
+        keep = _used_params(body, kernel)
+        body = _drop_params(body, kernel, keep)
+        cut = extract(header + body, kernel)
+        args = {k: v for k, v in (record.get("args") or {}).items() if k in keep}
+        return cut, {**record, "args": args}
+
+    def attempt(candidate: str | None) -> bool:
+        nonlocal text, tests
+        if candidate is None or time.monotonic() >= deadline:
+            return False
+        tests += 1
+        if status:
+            status(f"script: {tests} tries, kernel of {len(_kernel_source(text, kernel).splitlines())} lines")
+        cut, cut_record = build(candidate)
+        if not shows(cut, cut_record):
+            return False
+        text = "\n\n\n".join(cut.definitions) + "\n"
+        return True
+
+    progress = True
+    while progress and time.monotonic() < deadline:
+        progress = _delete_rounds(text, kernel, attempt, lambda: text, deadline)
+        for candidate in hoists(text, kernel):  # one expression by a part of it, then deletions again
+            if attempt(candidate):
+                progress = True
+                break
+    final, final_record = build(text)
+    after = len(_kernel_source("\n\n\n".join(final.definitions), kernel).splitlines())
+    return Shrunk(final, final_record, tests, before, after)
+
+
+def _delete_rounds(text: str, kernel: str, attempt: Callable[[str | None], bool], current: Callable[[], str],
+                   deadline: float) -> bool:
+    """Chunked statement deletion, halving the chunk until single statements; True when anything went."""
+    any_change = False
+    chunk = max(1, len(_statements(_kernel_node(text, kernel))) // 2)
+    while chunk >= 1 and time.monotonic() < deadline:
+        spans = _statements(_kernel_node(current(), kernel))
+        i, changed = 0, False
+        while i < len(spans) and time.monotonic() < deadline:
+            if attempt(_without(current(), spans[i : i + chunk])):
+                changed = any_change = True
+                spans = _statements(_kernel_node(current(), kernel))
+                continue
+            i += chunk
+        if not changed:
+            chunk //= 2
+    return any_change
+
+
+def _kernel_source(text: str, kernel: str) -> str:
+    return ast.unparse(_kernel_node(text, kernel))
