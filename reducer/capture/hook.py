@@ -249,8 +249,9 @@ def _capture_once(
         grid=grid_of(grid, bound),
     )
     unit = _UNITS[key] = _Unit(_folder(out, record["kernel"], key), record)
-    data = launch_args.keep(record, bound)
     record["outcome"] = Outcome.INCOMPLETE
+    _write(unit)  # before the arguments are read: reading a tensor's storage can be what kills the process
+    data = launch_args.keep(record, bound)
     _write(unit)
     launch_args.save(unit.folder, record, data)
     t0 = time.monotonic()
