@@ -222,9 +222,8 @@ def _capture_once(
         "target": target,
         "pid": os.getpid(),
         **_CONFIG,
+        **({"shims": [{"name": s.name, "summary": s.summary} for s in shims]} if shims else {}),
     }
-    if shims:
-        record["shims"] = [{"name": s.name, "summary": s.summary} for s in shims]
     from reducer.capture.aliases import incompatibility
 
     shim_key = ",".join(s.name for s in shims)
@@ -247,9 +246,9 @@ def _capture_once(
         launch_options={k: jsonable(v) for k, v in kwargs.items()},
         npu_options=npu_options(target, options),
         grid=grid_of(grid, bound),
+        outcome=Outcome.INCOMPLETE,
     )
     unit = _UNITS[key] = _Unit(_folder(out, record["kernel"], key), record)
-    record["outcome"] = Outcome.INCOMPLETE
     _write(unit)  # before the arguments are read: reading a tensor's storage can be what kills the process
     data = launch_args.keep(record, bound)
     _write(unit)

@@ -18,8 +18,9 @@ READY_SECONDS = 180.0
 class Respecialiser:
     """One worker process for one unit. `compile` is thread-safe (one request at a time)."""
 
-    def __init__(self, recipe: Recipe, out: Path) -> None:
+    def __init__(self, recipe: Recipe, out: Path, job: dict[str, Any] | None = None) -> None:
         self.recipe = recipe
+        self.job = {**recipe.to_job(), **(job or {})}
         self.out = out.resolve()  # the worker runs in the captured process's folder
         self.lock = threading.Lock()
         self.count = 0
@@ -33,7 +34,7 @@ class Respecialiser:
 
     def start(self) -> None:
         """Send the job; NoSource when the kernel cannot be imported again."""
-        ready = self._ask(self.recipe.to_job(), READY_SECONDS)
+        ready = self._ask(self.job, READY_SECONDS)
         if not ready.get("ready"):
             self.close()
             raise NoSource(f"{self.recipe.kernel}: its module cannot be imported again ({ready.get('error')})")
@@ -51,6 +52,16 @@ class Respecialiser:
             answer = self._ask(request, READY_SECONDS)
         if answer.get("absent"):
             return None, "absent"
+        if "path" in answer:
+            return Path(answer["path"]), None
+        return None, str(answer.get("error") or "no answer")
+
+    def compile_file(self, module: Path) -> tuple[Path | None, str | None]:
+        """The stage's input of the kernel of another module file (a script candidate), as `compile` answers."""
+        with self.lock:
+            self.count += 1
+            out = self.out / f"candidate-{self.count:04d}.{self.recipe.stage.input_kind}"
+            answer = self._ask({"id": self.count, "file": str(module.resolve()), "out": str(out)}, READY_SECONDS)
         if "path" in answer:
             return Path(answer["path"]), None
         return None, str(answer.get("error") or "no answer")

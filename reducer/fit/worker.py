@@ -3,7 +3,9 @@
 It imports the user's kernel as the captured process did (its sys.path and folder, the NPU stand-in, other
 releases' API spellings) with every launch switched off, then answers one request per line: compile the kernel
 with these constants (and this source variant) up to the stage that hit the limit, and write that stage's input.
-The driver runs the stage itself. Requests and answers are JSON lines; the user's module may print, so answers
+`reducer script --reduce` uses it too: each request names a candidate module file, whose kernel is compiled with
+the unit's own arguments (a Python process and its imports per candidate cost more than the compile). The
+driver runs the stage itself. Requests and answers are JSON lines; the user's module may print, so answers
 go to a copy of the original stdout and everything else to stderr.
 """
 
@@ -104,6 +106,36 @@ def variant_of(jit: Any, name: str | None) -> Any:
     return twin
 
 
+def source_kernel(job: dict[str, Any], request: dict[str, Any]) -> Any:
+    """`reducer script --reduce`'s candidate: the kernel of a module file of its own (imported afresh under a
+    name of its own, so Triton reads that file's source), and the job's attributes renumbered to its parameters."""
+    import importlib.util
+
+    from triton.runtime.jit import JITFunction
+
+    name = f"__reducer_script_{request['id']}__"
+    spec = importlib.util.spec_from_file_location(name, request["file"])
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot load the candidate")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    obj = getattr(module, job["fn_qualname"].rsplit(".", 1)[-1])
+    while not isinstance(obj, JITFunction):
+        obj = obj.fn
+    return obj
+
+
+def _renumbered(attrs: dict[str, Any] | None, was: list[str], now: list[str]) -> dict[str, Any] | None:
+    """Attribute lists index parameters; after some are dropped, the kept ones move up."""
+    if not attrs or not was:
+        return attrs
+    place = {name: now.index(name) for name in now}
+    props = {key: sorted(place[was[i]] for i in indices if i < len(was) and was[i] in place)
+             for key, indices in (attrs.get("arg_properties") or {}).items()}
+    return {**attrs, "arg_properties": props}
+
+
 def compile_one(job: dict[str, Any], jit: Any, request: dict[str, Any]) -> dict[str, Any]:
     """One candidate: compile up to the stage and write its input to `request["out"]`."""
     from triton.backends.compiler import AttrsDescriptor, GPUTarget
@@ -112,17 +144,21 @@ def compile_one(job: dict[str, Any], jit: Any, request: dict[str, Any]) -> dict[
     from reducer.capture.kernel_compile import compile_for_ascend
     from reducer.stage import table as stages
 
-    kernel = variant_of(jit, request.get("variant"))
+    kernel = source_kernel(job, request) if request.get("file") else variant_of(jit, request.get("variant"))
     if kernel is None:
         return {"id": request["id"], "absent": True}
     make_backend(GPUTarget("npu", job["target"], 0))  # registers the backend's AttrsDescriptor class
-    attrs = AttrsDescriptor.from_dict(job["attrs"]) if job.get("attrs") else None
+    attrs_dict = job.get("attrs")
+    if request.get("file"):
+        attrs_dict = _renumbered(attrs_dict, job.get("arg_order") or [], [p.name for p in kernel.params])
+    attrs = AttrsDescriptor.from_dict(attrs_dict) if attrs_dict else None
     constants = {**job["constants"], **request.get("constants", {})}
     options = {**job["options"], **request.get("options", {})}
     stage = stages.get(job["stage"])
     # record.json sorts its keys; the frontend reads the signature in parameter order.
-    names = [p.name for p in jit.params]
+    names = [p.name for p in kernel.params]
     signature = {n: job["signature"][n] for n in names if n in job["signature"]}
+    constants = {k: v for k, v in constants.items() if k in names}
     record = compile_for_ascend(kernel, signature, constants, job["target"], options, attrs, stop_before=stage.name)
     text = record.ir.get(stage.input_kind)
     if record.failed_stage is not None or text is None:
@@ -144,11 +180,11 @@ def main() -> int:
     job = json.loads(sys.stdin.readline())
     try:
         setup(job)
-        jit, configs = load(job)
+        jit, configs = (None, []) if job.get("sources_only") else load(job)
     except BaseException as err:  # noqa: BLE001 - any failure to reach the kernel is the answer
         answers.write(json.dumps({"ready": False, "error": f"{type(err).__name__}: {err}"[:500]}) + "\n")
         return 0
-    answers.write(json.dumps({"ready": True, "configs": configs, "src": jit.src}) + "\n")
+    answers.write(json.dumps({"ready": True, "configs": configs, "src": getattr(jit, "src", "")}) + "\n")
     for line in sys.stdin:
         request = json.loads(line)
         try:

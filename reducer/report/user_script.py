@@ -25,7 +25,7 @@ def script_text(sidecar: dict | None) -> str | None:
     if folder is None:
         return None
     from reducer.script.render import render
-    from reducer.script.write import read_unit, roots_of
+    from reducer.script.unit import read_unit, roots_of
 
     try:
         record = read_unit(folder)

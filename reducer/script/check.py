@@ -17,6 +17,7 @@ from reducer.proc.run import run_process
 from reducer.stage import table as stages
 from reducer.stage.options import Options
 from reducer.stage.source import read_text
+from reducer.stage.table import StageSpec
 
 
 def unit_signature(folder: Path, record: dict[str, Any], timeout: float = 120.0) -> Signature | None:
@@ -28,8 +29,16 @@ def unit_signature(folder: Path, record: dict[str, Any], timeout: float = 120.0)
         return None
     try:
         text = read_text(folder / name)
+    except InputError:
+        return None
+    return stage_signature(stage, text, record, timeout)
+
+
+def stage_signature(stage: StageSpec, text: str, record: dict[str, Any], timeout: float = 120.0) -> Signature | None:
+    """`stage` run on `text` with the unit's options: the signature of its failure (None when it passed)."""
+    try:
         options = Options.from_mapping(record.get("npu_options") or {}, ignore_unknown=True)
-    except (InputError, TypeError, ValueError):
+    except (TypeError, ValueError):
         return None
     return Replay(stage, options, timeout).observe(stage.prepare(text)).signature
 

@@ -114,14 +114,29 @@ def render(record: dict[str, Any], roots: list[Path], *, with_data: bool = False
     params = set(args) | set(record.get("constants") or {}) | runtime
     options = {k: v for k, v in (record.get("launch_options") or {}).items() if k not in params}
     options.update({k: v for k, v in (record.get("autotune_config") or {}).items() if k not in params})
+    defaults = _backend_defaults()  # an autotuner passes every option of its Config: the defaults need not show
+    options = {k: v for k, v in options.items() if k not in defaults or defaults[k] != v}
     call = [v for _, v in positional] + [f"{k}={v}" for k, v in keywords] + [f"{k}={v!r}" for k, v in options.items()]
     grid = tuple(record.get("grid") or (1,))
     lines.append(f"    {source.kernel}[{grid}](" + ", ".join(call) + ")")
     head = _header(record, source, data)
     body = "\n\n\n".join(source.definitions)
-    parts = [head, body, _HELPERS.strip("\n"), "\n".join(lines), 'if __name__ == "__main__":\n    main()']
+    helpers = [_HELPERS.strip("\n")] if any("_tensor(" in line for line in lines) else []
+    parts = [head, body, *helpers, "\n".join(lines), 'if __name__ == "__main__":\n    main()']
     text = "\n\n\n".join(parts) + "\n"
     return Script(text, source.kernel, source.needs, data)
+
+
+def _backend_defaults() -> dict[str, Any]:
+    """The Ascend backend's option defaults (what a launch without the keyword compiles with); empty when the
+    backend cannot be imported, and then every option stays in the launch."""
+    try:
+        import dataclasses
+
+        from triton.backends.ascend.compiler import NPUOptions
+    except Exception:  # noqa: BLE001 - an absent or broken backend only costs a longer launch line
+        return {}
+    return {f.name: f.default for f in dataclasses.fields(NPUOptions) if f.default is not dataclasses.MISSING}
 
 
 def _header(record: dict[str, Any], source: KernelSource, data: bool) -> str:

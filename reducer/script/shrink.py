@@ -1,11 +1,14 @@
-"""A smaller script with the same bug: statements of the kernel are deleted (chunks, halving, as llvm-reduce's
-delta does) while capturing the script still shows the unit's signature; then the parameters nothing uses any
-more go, from the kernel and from its launch, and the helpers and constants nothing reaches.
+"""A smaller script with the same bug. Kernel statements are deleted (chunks, then halving, as llvm-reduce's
+delta does) while the candidate still shows the unit's signature. Then three kinds of edit are tried, each over
+its whole list: a compound statement is replaced by its body, an expression by one of its parts, and a variable
+that is set once and read once by its value. After that the parameters nothing uses go, from the kernel and
+from its launch, and so do the helpers and constants nothing reaches.
 
-What can go: any statement of the kernel's body (a nested one too; an emptied block keeps a `pass`), unused
-parameters, unreached helpers. What stays: the kernel's name, its decorator, the launch's grid and options, the
-arguments of the parameters it still uses. Each candidate is one capture of the script (a Python process, a
-Triton compile): seconds each, so the search is coarse-to-fine and stops at `budget`.
+What can go: any statement of the kernel's body (a nested one too; an emptied block keeps a `pass`), an `if`,
+`for`, `while` or `with` around statements, the parts of an expression the bug does not need (`x.to(t)` becomes
+`x`, `a + b` becomes `a`, `f(a, b)` becomes `a`), single-use variables, unused parameters and unreached helpers.
+What stays: the kernel's name, its decorator, the launch's grid and options, and the arguments of the parameters
+it still uses. `shows` judges each candidate: a worker's compile (`fast_check`) or a capture of the script.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import ast
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reducer.script.kernel_source import KernelSource, extract
@@ -26,6 +29,9 @@ class Shrunk:
     tests: int
     lines_before: int
     lines_after: int
+    # every accepted step, the original first: where to step back to if the final script's own capture
+    # disagrees with a cheaper check that accepted them
+    history: list[tuple[KernelSource, dict[str, Any]]] = field(default_factory=list, compare=False, repr=False)
 
 
 def _kernel_node(text: str, kernel: str) -> ast.FunctionDef:
@@ -117,8 +123,101 @@ def hoists(text: str, kernel: str) -> list[str]:
     for k in range(count):
         module = ast.parse(text)
         fn = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == kernel)
-        fn.body = [_Hoist(k).visit(stmt) for stmt in fn.body]
+        hoist = _Hoist(k)  # one count across the body: the k-th pair of the kernel, not of each statement
+        fn.body = [hoist.visit(stmt) for stmt in fn.body]
         found.append(ast.unparse(module) + "\n")
+    return list(dict.fromkeys(found))
+
+
+class _Unnest(ast.NodeTransformer):
+    """Replaces the k-th compound statement (`if`, `for`, `while`, `with`), in pre-order, by its body (an `if`
+    by its `else` too: the next index)."""
+
+    def __init__(self, k: int) -> None:
+        self.k, self.seen, self.done = k, 0, False
+
+    def _bodies(self, node: ast.stmt) -> list[list[ast.stmt]]:
+        if isinstance(node, ast.If):
+            return [node.body] + ([node.orelse] if node.orelse else [])
+        if isinstance(node, (ast.For, ast.While, ast.With)):
+            return [node.body]
+        return []
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                out: list[ast.stmt] = []
+                for stmt in value:
+                    bodies = [] if self.done else self._bodies(stmt)
+                    if self.seen <= self.k < self.seen + len(bodies):
+                        self.done = True
+                        out.extend(bodies[self.k - self.seen])
+                        continue
+                    self.seen += len(bodies)
+                    out.append(self.visit(stmt))
+                setattr(node, name, out)
+        return node
+
+
+def unnests(text: str, kernel: str) -> list[str]:
+    """Every way of replacing one `if`/`for`/`while`/`with` of the kernel by its body, outermost first (a loop's
+    body then runs once, with its variable unbound unless the bug needs none of it)."""
+    fn = _kernel_node(text, kernel)
+    count = sum(len(_Unnest(0)._bodies(n)) for n in ast.walk(fn) if isinstance(n, ast.stmt) and n is not fn)
+    found: list[str] = []
+    for k in range(count):
+        module = ast.parse(text)
+        node = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == kernel)
+        _Unnest(k).visit(node)
+        found.append(ast.unparse(module) + "\n")
+    return list(dict.fromkeys(found))
+
+
+def _single_uses(fn: ast.FunctionDef) -> list[str]:
+    """Names the kernel assigns once (a plain `name = ...`) and reads once."""
+    stores: dict[str, int] = {}
+    loads: dict[str, int] = {}
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name):
+            counts = loads if isinstance(node.ctx, ast.Load) else stores
+            counts[node.id] = counts.get(node.id, 0) + 1
+    plain = [s.targets[0].id for s in ast.walk(fn) if isinstance(s, ast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], ast.Name)]
+    return [n for n in dict.fromkeys(plain) if stores.get(n) == 1 and loads.get(n) == 1]
+
+
+class _Inline(ast.NodeTransformer):
+    """Drops `name = value` and puts `value` where `name` is read."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.value = name, None
+
+    def visit_Assign(self, node: ast.Assign) -> ast.AST | None:
+        target = node.targets[0] if len(node.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id == self.name:
+            self.value = node.value
+            return None
+        return self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id == self.name and isinstance(node.ctx, ast.Load) and self.value is not None:
+            return self.value
+        return node
+
+
+def inlines(text: str, kernel: str) -> list[str]:
+    """Every way of putting a variable the kernel assigns once and reads once in the place it is read (one
+    statement fewer; the check says whether the bug minds)."""
+    found: list[str] = []
+    for name in _single_uses(_kernel_node(text, kernel)):
+        module = ast.parse(text)
+        fn = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == kernel)
+        _Inline(name).visit(fn)
+        for node in ast.walk(fn):  # a block whose only statement went keeps a `pass`
+            for attr in ("body", "orelse"):
+                if getattr(node, attr, None) == [] and (attr == "body" or node is fn):
+                    setattr(node, attr, [ast.Pass()])
+        found.append(ast.unparse(ast.fix_missing_locations(module)) + "\n")
     return list(dict.fromkeys(found))
 
 
@@ -146,6 +245,8 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
     before = len(_kernel_source(text, kernel).splitlines())
     deadline = time.monotonic() + budget
     tests = 0
+    history: list[tuple[KernelSource, dict[str, Any]]] = [(source, record)]
+    seen: set[str] = set()
 
     def build(body: str) -> tuple[KernelSource, dict[str, Any]]:
         keep = _used_params(body, kernel)
@@ -156,8 +257,9 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
 
     def attempt(candidate: str | None) -> bool:
         nonlocal text, tests
-        if candidate is None or time.monotonic() >= deadline:
+        if candidate is None or candidate in seen or time.monotonic() >= deadline:
             return False
+        seen.add(candidate)
         tests += 1
         if status:
             status(f"script: {tests} tries, kernel of {len(_kernel_source(text, kernel).splitlines())} lines")
@@ -165,18 +267,27 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
         if not shows(cut, cut_record):
             return False
         text = "\n\n\n".join(cut.definitions) + "\n"
+        history.append((cut, cut_record))
         return True
 
     progress = True
     while progress and time.monotonic() < deadline:
         progress = _delete_rounds(text, kernel, attempt, lambda: text, deadline)
-        for candidate in hoists(text, kernel):  # one expression by a part of it, then deletions again
-            if attempt(candidate):
-                progress = True
-                break
+        # A compound statement by its body, one expression by a part of it, a variable read once by its value;
+        # each list is walked once, staying at the same place after a success (made again from the new text).
+        for make in (unnests, hoists, inlines):
+            k = 0
+            while time.monotonic() < deadline:
+                found = make(text, kernel)
+                if k >= len(found):
+                    break
+                if attempt(found[k]):
+                    progress = True
+                else:
+                    k += 1
     final, final_record = build(text)
     after = len(_kernel_source("\n\n\n".join(final.definitions), kernel).splitlines())
-    return Shrunk(final, final_record, tests, before, after)
+    return Shrunk(final, final_record, tests, before, after, history)
 
 
 def _delete_rounds(text: str, kernel: str, attempt: Callable[[str | None], bool], current: Callable[[], str],

@@ -3,6 +3,7 @@ when asked, and write `repro.py` (and `inputs.pt` with `--with-data`) atomically
 
 from __future__ import annotations
 
+import ast
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -13,11 +14,12 @@ from typing import Any
 from reducer.errors import InputError
 from reducer.failure.signature import Expectation, Signature
 from reducer.proc import atomic
-from reducer.safety import artifacts
 from reducer.script.check import script_signature, unit_signature
+from reducer.script.fast_check import FastCheck
 from reducer.script.kernel_source import KernelSource, extract
 from reducer.script.render import Script, render, source_text
 from reducer.script.shrink import Shrunk, shrink
+from reducer.script.unit import read_unit, roots_of
 
 
 @dataclass(frozen=True)
@@ -31,18 +33,6 @@ class Written:
     @property
     def same(self) -> bool:
         return self.expected is not None and Expectation.of(self.expected).met_by(self.shown)
-
-
-def read_unit(folder: Path) -> dict[str, Any]:
-    record = artifacts.read(folder / "record.json", artifacts.RECORD_KIND, artifacts.RECORD)
-    if record is None:
-        raise InputError(f"{folder}: not a capture unit (no record.json)", "give a unit folder of `reducer capture`")
-    return record
-
-
-def roots_of(folder: Path, record: dict[str, Any]) -> list[Path]:
-    cwd = record.get("cwd")
-    return [folder, *([Path(cwd)] if isinstance(cwd, str) else []), Path.cwd()]
 
 
 def write_script(folder: Path, out: Path, *, with_data: bool = False, check: bool = True, reduce: bool = False,
@@ -60,18 +50,43 @@ def write_script(folder: Path, out: Path, *, with_data: bool = False, check: boo
     expected = unit_signature(folder, record) if check or reduce else None
     shrunk = None
     if reduce and expected is not None:
-        target = str(record.get("target") or "Ascend910B3")
-        wanted = Expectation.of(expected)
-
-        def shows(cut: KernelSource, cut_record: dict[str, Any]) -> bool:
-            return wanted.met_by(_try(render(cut_record, roots, with_data=with_data, source=cut), folder, kernel,
-                                      target, with_data))
-
-        shrunk = shrink(source, record, shows, budget=budget, status=status)
+        shrunk = _shrink(folder, record, roots, source, Expectation.of(expected), with_data, budget, status)
         script = render(shrunk.record, roots, with_data=with_data, source=shrunk.source)
     _write(out, script, folder if script.data else None)
     shown = script_signature(out, kernel, str(record.get("target") or "Ascend910B3")) if check else None
     return Written(out, script, expected, shown, shrunk)
+
+
+def _shrink(folder: Path, record: dict[str, Any], roots: list[Path], source: KernelSource, wanted: Expectation,
+            with_data: bool, budget: float, status: Callable[[str], None] | None) -> Shrunk:
+    """Shrink through the worker when it agrees with a capture on the kernel as extracted, else by capturing
+    every candidate; the result is captured once more, and if that disagrees, the last step that a capture
+    confirms stands (bisecting the accepted steps)."""
+    kernel = source.kernel
+    target = str(record.get("target") or "Ascend910B3")
+
+    def captured(cut: KernelSource, cut_record: dict[str, Any]) -> bool:
+        return wanted.met_by(_try(render(cut_record, roots, with_data=with_data, source=cut), folder, kernel,
+                                  target, with_data))
+
+    with tempfile.TemporaryDirectory(prefix="reducer-script-fast-") as scratch, \
+            FastCheck(folder, record, wanted, Path(scratch)) as fast:
+        if not fast.start(source):
+            return shrink(source, record, captured, budget=budget, status=status)
+        done = shrink(source, record, lambda cut, _record: fast.shows(cut), budget=budget, status=status)
+    if len(done.history) <= 1 or captured(done.source, done.record):
+        return done
+    good, bad = 0, len(done.history) - 1  # the original shows it (checked before); the last step does not
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        if captured(*done.history[mid]):
+            good = mid
+        else:
+            bad = mid
+    cut, cut_record = done.history[good]
+    kernel_lines = len(ast.unparse(next(n for n in ast.parse("\n\n".join(cut.definitions)).body
+                                        if isinstance(n, ast.FunctionDef) and n.name == kernel)).splitlines())
+    return Shrunk(cut, cut_record, done.tests, done.lines_before, kernel_lines, done.history[: good + 1])
 
 
 def _try(script: Script, folder: Path, kernel: str, target: str, with_data: bool) -> Signature | None:
