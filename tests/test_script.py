@@ -74,6 +74,105 @@ def test_render_launches_with_the_recorded_layout_and_config() -> None:
     assert "import torch_npu" in script.text and 'device = "npu"' in script.text
 
 
+def test_render_leaves_out_options_at_the_backends_defaults() -> None:
+    record = {
+        "fn_qualname": "kern", "signature": {"x_ptr": "*fp32", "n": "i32"}, "constants": {"B": 8},
+        "arg_order": ["x_ptr", "n", "B"], "grid": [1], "failed_stage": "adapter",
+        "args": {"x_ptr": {"kind": "tensor", "dtype": "float32", "shape": [8], "stride": [1], "offset": 0,
+                           "storage": 8},
+                 "n": {"kind": "scalar", "value": 8}, "B": {"kind": "scalar", "value": 8}},
+        # what an autotuner passes for triton.Config({"B": 8}): num_stages=2 is not the backend's default (1)
+        "autotune_config": {"num_warps": 4, "num_ctas": 1, "num_stages": 2, "enable_linearize": False},
+    }
+    script = render(record, [], source=extract(MODULE, "kern"))
+    assert "kern[(1,)](x_ptr, 8, B=8, num_stages=2)" in script.text
+
+
+SHAPES = """
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(x_ptr, y_ptr, out_ptr, n, D: tl.constexpr):
+    row = tl.program_id(0)
+    ds = tl.arange(0, D)
+    w = tl.load(x_ptr + row).to(tl.float32)
+    src = tl.where(ds % 2 == 0, x_ptr + ds, y_ptr + ds)
+    vals = tl.load(src).to(tl.float32)
+    total = tl.sum(vals * w, axis=0)
+    if row < n:
+        tl.store(out_ptr + row, total.to(tl.float16))
+"""
+
+
+def _body(text: str) -> list[str]:
+    fn = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef))
+    return [ast.unparse(s) for s in fn.body]
+
+
+def test_each_expression_candidate_is_one_edit() -> None:
+    from reducer.script.shrink import hoists
+
+    original = _body(SHAPES)
+    found = hoists(SHAPES, "k")
+    assert len(found) > 10
+    for text in found:
+        changed = [a for a, b in zip(original, _body(text), strict=True) if a != b]
+        assert len(changed) == 1, changed
+    assert any("w = tl.load(x_ptr + row)" in _body(t) for t in found)  # `.to(...)` dropped
+
+
+def test_a_variable_set_once_and_read_once_is_inlined_and_no_other() -> None:
+    from reducer.script.shrink import inlines
+
+    text = SHAPES.replace("    vals = tl.load(src)", "    src = src + 0\n    vals = tl.load(src)")
+    found = inlines(text, "k")
+    bodies = [_body(t) for t in found]
+    # `w`, `vals` and `total` (one read each) go, into a nested block too; `src` (set twice) and `ds`, `row`
+    # (read more than once) stay.
+    assert any("if row < n:\n    tl.store(out_ptr + row, tl.sum(vals * w, axis=0).to(tl.float16))" in b
+               for b in bodies)
+    assert any("total = tl.sum(tl.load(src).to(tl.float32) * w, axis=0)" in b for b in bodies)
+    assert len(found) == 3 and all("src = src + 0" in b for b in bodies)
+
+
+def test_shrink_keeps_only_what_the_bug_needs() -> None:
+    """With a stand-in check (the bug is a `tl.where` over two pointer arguments that a load reads), the kernel
+    shrinks to its decorator, its signature and one statement; the unused parameters leave its launch too."""
+    from reducer.script.kernel_source import extract
+    from reducer.script.shrink import shrink
+
+    def shows(cut, _record) -> bool:
+        """The bug as a model: a store whose operands, variables expanded, load through a `tl.where` of the two
+        pointer parameters; a name read before it is set (a NameError under Triton) is no bug."""
+        fn = next(n for n in ast.parse(cut.definitions[-1]).body if isinstance(n, ast.FunctionDef))
+        env = {a.arg: a.arg for a in fn.args.args} | {"tl": "tl"}
+
+        class Expand(ast.NodeTransformer):
+            def visit_Name(self, node):
+                if node.id not in env:
+                    raise NameError(node.id)
+                return ast.parse(env[node.id], mode="eval").body
+
+        try:
+            for stmt in ast.walk(fn):
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+                    env[stmt.targets[0].id] = ast.unparse(Expand().visit(stmt.value))
+                elif isinstance(stmt, ast.Expr) and ast.unparse(stmt).startswith("tl.store("):
+                    done = ast.unparse(Expand().visit(stmt.value))
+                    if re.search(r"tl\.load\(tl\.where\([^)]*x_ptr[^)]*y_ptr", done):
+                        return True
+        except NameError:
+            return False
+        return False
+
+    record = {"args": {n: {"kind": "scalar", "value": 1} for n in ("x_ptr", "y_ptr", "out_ptr", "n", "D")}}
+    done = shrink(extract(SHAPES, "k"), record, shows)
+    assert done.lines_before == 10 and done.lines_after <= 3, done.source.definitions
+    assert set(done.record["args"]) <= {"x_ptr", "y_ptr", "out_ptr", "D"}
+
+
 def _capture(tmp_path: Path, *extra: str) -> Path:
     shutil.copy(KERNELS, tmp_path / KERNELS.name)
     proc = run_cli("capture", "-q", "-o", "cap", *extra, "--", "python", KERNELS.name, cwd=tmp_path)
