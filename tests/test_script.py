@@ -219,3 +219,47 @@ def test_a_kernel_edited_since_the_capture_is_refused(tmp_path: Path) -> None:
     proc = run_cli("script", str(unit), "-o", str(tmp_path / "repro.py"), "--no-check", cwd=tmp_path)
     assert proc.returncode == 3 and "changed since the capture" in proc.stderr
     assert not (tmp_path / "repro.py").exists()
+
+
+HELPER = """
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def _pick(a, b, flag):
+    x = a * 2
+    y = b + 1
+    if flag:
+        return x
+    return y
+
+
+@triton.jit
+def k(a_ptr, b_ptr, out, flag):
+    a = tl.load(a_ptr)
+    b = tl.load(b_ptr)
+    tl.store(out, _pick(a, b, flag))
+"""
+
+
+def test_shrink_reaches_into_the_helpers() -> None:
+    """The bug as a model: a helper with an early return that the kernel calls. The helper's own statements go
+    too, and the size counts the helper's lines."""
+    from reducer.script.kernel_source import extract
+    from reducer.script.shrink import shrink
+
+    def shows(cut, _record) -> bool:
+        module = ast.parse("\n\n".join(cut.definitions))
+        fns = {f.name: f for f in module.body if isinstance(f, ast.FunctionDef)}
+        helper = fns.get("_pick")
+        return (helper is not None and "_pick(" in ast.unparse(fns["k"])
+                and any(isinstance(n, ast.If) and any(isinstance(b, ast.Return) for b in n.body)
+                        for n in ast.walk(helper))
+                and sum(isinstance(n, ast.Return) for n in ast.walk(helper)) >= 2)
+
+    record = {"args": {n: {"kind": "scalar", "value": 1} for n in ("a_ptr", "b_ptr", "out", "flag")}}
+    done = shrink(extract(HELPER, "k"), record, shows)
+    helper = next(d for d in done.source.definitions if "def _pick" in d)
+    assert done.lines_before == 12 and "x = " not in helper and "y = " not in helper, done.source.definitions
+    assert done.lines_after <= 9

@@ -20,10 +20,12 @@ from reducer.table import key_value
 @click.option("--with-data", is_flag=True,
               help="Launch with the captured tensors (the unit must come from `capture --with-data`).")
 @click.option("--reduce", "shrink", is_flag=True,
-              help="Delete statements, parameters and helpers of the kernel while the unit's signature holds.")
+              help="Shrink the kernel while the unit's signature holds: statements, blocks around them, parts of "
+                   "expressions, single-use variables, unused parameters and helpers.")
 @click.option("--no-check", is_flag=True, help="Do not capture the written script to check it shows the bug.")
 @click.option("--budget", type=click.FloatRange(1.0), default=900.0, show_default=True,
-              help="Seconds --reduce may spend (each try is one capture of the script).")
+              help="Seconds --reduce may spend (each try is one compile in a worker, or one capture of the script "
+                   "when the worker does not show the bug).")
 @click.option("-q", "--quiet", is_flag=True, help="No status line.")
 def script(unit: Path, out: Path, with_data: bool, shrink: bool, no_check: bool, budget: float, quiet: bool) -> None:
     """Write UNIT's launch (a capture unit folder) as a self-contained script: the kernel's own source, its grid,
@@ -55,8 +57,8 @@ def script(unit: Path, out: Path, with_data: bool, shrink: bool, no_check: bool,
         if done.script.needs:
             rows.append(("imports", "modules of the project: " + ", ".join(done.script.needs)))
         if done.shrunk is not None:
-            rows.append(("reduced", f"kernel {done.shrunk.lines_before} -> {done.shrunk.lines_after} lines, "
-                                    f"{done.shrunk.tests} tries"))
+            rows.append(("reduced", f"kernel {done.shrunk.lines_before} -> {done.shrunk.lines_after} lines "
+                                    f"(its helpers included), {done.shrunk.tests} tries"))
         if not no_check:
             want = done.expected.id if done.expected else "none (the unit did not fail in a compiler stage)"
             got = done.shown.id if done.shown else "none"

@@ -38,10 +38,21 @@ def _kernel_node(text: str, kernel: str) -> ast.FunctionDef:
     return next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == kernel)
 
 
-def _statements(fn: ast.FunctionDef) -> list[tuple[int, int]]:
-    """Line spans (1-based, inclusive) of every statement of the body, outermost first."""
+def _functions(module: ast.Module) -> list[ast.FunctionDef]:
+    """The kernel and the jitted helpers it calls (every function the script carries), in file order."""
+    return [n for n in module.body if isinstance(n, ast.FunctionDef)]
+
+
+def code_lines(text: str) -> int:
+    """Lines of the functions (kernel and helpers) as `ast.unparse` writes them: the measure of a script's size."""
+    return sum(len(ast.unparse(fn).splitlines()) for fn in _functions(ast.parse(text)))
+
+
+def _statements(text: str) -> list[tuple[int, int]]:
+    """Line spans (1-based, inclusive) of every statement of the kernel's and its helpers' bodies, outermost
+    first."""
     spans: list[tuple[int, int]] = []
-    todo: list[list[ast.stmt]] = [fn.body]
+    todo: list[list[ast.stmt]] = [fn.body for fn in _functions(ast.parse(text))]
     while todo:
         body = todo.pop(0)
         for stmt in body:
@@ -115,16 +126,16 @@ class _Hoist(ast.NodeTransformer):
 
 
 def hoists(text: str, kernel: str) -> list[str]:
-    """Every way of replacing one expression of the kernel's body by one of its sub-expressions, outermost
-    first (C-Vise's and Shrink Ray's expression reductions, on Python)."""
-    count = sum(len(_children(n)) for stmt in _kernel_node(text, kernel).body for n in ast.walk(stmt)
-                if isinstance(n, ast.expr))
+    """Every way of replacing one expression of the kernel's (or a helper's) body by one of its sub-expressions,
+    outermost first (C-Vise's and Shrink Ray's expression reductions, on Python)."""
+    count = sum(len(_children(n)) for fn in _functions(ast.parse(text)) for stmt in fn.body
+                for n in ast.walk(stmt) if isinstance(n, ast.expr))
     found: list[str] = []
     for k in range(count):
         module = ast.parse(text)
-        fn = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == kernel)
-        hoist = _Hoist(k)  # one count across the body: the k-th pair of the kernel, not of each statement
-        fn.body = [hoist.visit(stmt) for stmt in fn.body]
+        hoist = _Hoist(k)  # one count across every body: the k-th pair, not the k-th of each statement
+        for fn in _functions(module):
+            fn.body = [hoist.visit(stmt) for stmt in fn.body]
         found.append(ast.unparse(module) + "\n")
     return list(dict.fromkeys(found))
 
@@ -162,13 +173,14 @@ class _Unnest(ast.NodeTransformer):
 def unnests(text: str, kernel: str) -> list[str]:
     """Every way of replacing one `if`/`for`/`while`/`with` of the kernel by its body, outermost first (a loop's
     body then runs once, with its variable unbound unless the bug needs none of it)."""
-    fn = _kernel_node(text, kernel)
-    count = sum(len(_Unnest(0)._bodies(n)) for n in ast.walk(fn) if isinstance(n, ast.stmt) and n is not fn)
+    count = sum(len(_Unnest(0)._bodies(n)) for fn in _functions(ast.parse(text)) for n in ast.walk(fn)
+                if isinstance(n, ast.stmt) and n is not fn)
     found: list[str] = []
     for k in range(count):
         module = ast.parse(text)
-        node = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == kernel)
-        _Unnest(k).visit(node)
+        unnest = _Unnest(k)
+        for fn in _functions(module):
+            unnest.visit(fn)
         found.append(ast.unparse(module) + "\n")
     return list(dict.fromkeys(found))
 
@@ -209,9 +221,10 @@ def inlines(text: str, kernel: str) -> list[str]:
     """Every way of putting a variable the kernel assigns once and reads once in the place it is read (one
     statement fewer; the check says whether the bug minds)."""
     found: list[str] = []
-    for name in _single_uses(_kernel_node(text, kernel)):
+    uses = [(i, name) for i, fn in enumerate(_functions(ast.parse(text))) for name in _single_uses(fn)]
+    for i, name in uses:
         module = ast.parse(text)
-        fn = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == kernel)
+        fn = _functions(module)[i]
         _Inline(name).visit(fn)
         for node in ast.walk(fn):  # a block whose only statement went keeps a `pass`
             for attr in ("body", "orelse"):
@@ -242,7 +255,7 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
     kernel = source.kernel
     text = "\n\n\n".join(source.definitions) + "\n"
     header = "\n".join(source.imports) + "\n\n\n"
-    before = len(_kernel_source(text, kernel).splitlines())
+    before = code_lines(text)
     deadline = time.monotonic() + budget
     tests = 0
     history: list[tuple[KernelSource, dict[str, Any]]] = [(source, record)]
@@ -262,7 +275,7 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
         seen.add(candidate)
         tests += 1
         if status:
-            status(f"script: {tests} tries, kernel of {len(_kernel_source(text, kernel).splitlines())} lines")
+            status(f"script: {tests} tries, kernel and helpers of {code_lines(text)} lines")
         cut, cut_record = build(candidate)
         if not shows(cut, cut_record):
             return False
@@ -286,7 +299,7 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
                 else:
                     k += 1
     final, final_record = build(text)
-    after = len(_kernel_source("\n\n\n".join(final.definitions), kernel).splitlines())
+    after = code_lines("\n\n\n".join(final.definitions))
     return Shrunk(final, final_record, tests, before, after, history)
 
 
@@ -294,20 +307,16 @@ def _delete_rounds(text: str, kernel: str, attempt: Callable[[str | None], bool]
                    deadline: float) -> bool:
     """Chunked statement deletion, halving the chunk until single statements; True when anything went."""
     any_change = False
-    chunk = max(1, len(_statements(_kernel_node(text, kernel))) // 2)
+    chunk = max(1, len(_statements(text)) // 2)
     while chunk >= 1 and time.monotonic() < deadline:
-        spans = _statements(_kernel_node(current(), kernel))
+        spans = _statements(current())
         i, changed = 0, False
         while i < len(spans) and time.monotonic() < deadline:
             if attempt(_without(current(), spans[i : i + chunk])):
                 changed = any_change = True
-                spans = _statements(_kernel_node(current(), kernel))
+                spans = _statements(current())
                 continue
             i += chunk
         if not changed:
             chunk //= 2
     return any_change
-
-
-def _kernel_source(text: str, kernel: str) -> str:
-    return ast.unparse(_kernel_node(text, kernel))

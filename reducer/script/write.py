@@ -3,7 +3,6 @@ when asked, and write `repro.py` (and `inputs.pt` with `--with-data`) atomically
 
 from __future__ import annotations
 
-import ast
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from reducer.script.check import script_signature, unit_signature
 from reducer.script.fast_check import FastCheck
 from reducer.script.kernel_source import KernelSource, extract
 from reducer.script.render import Script, render, source_text
-from reducer.script.shrink import Shrunk, shrink
+from reducer.script.shrink import Shrunk, code_lines, shrink
 from reducer.script.unit import read_unit, roots_of
 
 
@@ -84,9 +83,8 @@ def _shrink(folder: Path, record: dict[str, Any], roots: list[Path], source: Ker
         else:
             bad = mid
     cut, cut_record = done.history[good]
-    kernel_lines = len(ast.unparse(next(n for n in ast.parse("\n\n".join(cut.definitions)).body
-                                        if isinstance(n, ast.FunctionDef) and n.name == kernel)).splitlines())
-    return Shrunk(cut, cut_record, done.tests, done.lines_before, kernel_lines, done.history[: good + 1])
+    lines = code_lines("\n\n\n".join(cut.definitions))
+    return Shrunk(cut, cut_record, done.tests, done.lines_before, lines, done.history[: good + 1])
 
 
 def _try(script: Script, folder: Path, kernel: str, target: str, with_data: bool) -> Signature | None:
