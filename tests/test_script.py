@@ -263,3 +263,34 @@ def test_shrink_reaches_into_the_helpers() -> None:
     helper = next(d for d in done.source.definitions if "def _pick" in d)
     assert done.lines_before == 12 and "x = " not in helper and "y = " not in helper, done.source.definitions
     assert done.lines_after <= 9
+
+
+@pytest.mark.slow
+def test_report_writes_the_script_locally_and_into_the_bundle_only_when_asked(tmp_path: Path) -> None:
+    """The kernel's source is the user's: `report` writes repro.py beside the issue, puts it into the bundle only
+    with --include-source, and then redacts it like the rest (a docstring naming this machine's folder)."""
+    import tarfile
+
+    text = KERNELS.read_text().replace(
+        "    row = tl.program_id(0)\n", f'    """Kept under {tmp_path}/private."""\n    row = tl.program_id(0)\n', 1)
+    assert str(tmp_path) in text
+    (tmp_path / KERNELS.name).write_text(text)
+    proc = run_cli("capture", "-q", "-o", "cap", "--", "python", KERNELS.name, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (ttir,) = (tmp_path / "cap").glob("*/pick_rows.ttir")
+    out = tmp_path / "out.mlir"
+    assert run_cli("reduce", str(ttir), "-o", str(out), "-q", "-j", "2", cwd=tmp_path).returncode == 0
+
+    def members(folder: Path) -> dict[str, str]:
+        with tarfile.open(folder / "bundle.tar.gz") as tar:
+            return {Path(m.name).name: tar.extractfile(m).read().decode() for m in tar.getmembers() if m.isfile()}
+
+    plain = run_cli("report", str(out), "-o", "r1", cwd=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    local = (tmp_path / "r1" / "repro.py").read_text()
+    assert "def pick_rows(" in local and "repro.py" not in members(tmp_path / "r1")
+    shared = run_cli("report", str(out), "-o", "r2", "--include-source", cwd=tmp_path)
+    assert shared.returncode == 0, shared.stderr
+    script = members(tmp_path / "r2")["repro.py"]
+    assert "def pick_rows(" in script and "/private" in script and str(tmp_path) not in script
+    assert all(str(tmp_path) not in body for body in members(tmp_path / "r2").values())
