@@ -71,7 +71,7 @@ def main() -> int:
             done = reducer("script", str(unit), "-o", str(small / "repro.py"), "--reduce", "--budget",
                            str(args.budget), *data, cwd=ROOT)
             wall = time.monotonic() - t0
-            m = re.search(r"kernel (\d+) -> (\d+) lines.*?, (\d+) tries", done.stdout)
+            m = re.search(r"kernel (\d+) -> (\d+) lines.*?(\d+)\s+tries", done.stdout, re.S)
             before, after, tries = map(int, m.groups()) if m else (0, 0, 0)
             same = "same signature" in done.stdout
             rows.append({"unit": unit.name, "sig": sig, "swept": found == [sig], "before": before, "after": after,
