@@ -294,3 +294,13 @@ def test_report_writes_the_script_locally_and_into_the_bundle_only_when_asked(tm
     script = members(tmp_path / "r2")["repro.py"]
     assert "def pick_rows(" in script and "/private" in script and str(tmp_path) not in script
     assert all(str(tmp_path) not in body for body in members(tmp_path / "r2").values())
+
+
+def test_each_keyword_candidate_drops_one_keyword() -> None:
+    from reducer.script.shrink import unkeywords
+
+    text = SHAPES.replace("tl.load(src)", "tl.load(src, mask=ds < n, other=0.0)")
+    found = unkeywords(text, "k")
+    assert len(found) == 3  # axis=, mask=, other=
+    assert any("tl.load(src, other=0.0)" in t and "axis=0" in t for t in found)
+    assert any("tl.sum(vals * w)" in t and "mask=ds < n, other=0.0" in t for t in found)

@@ -20,9 +20,9 @@ from reducer.stage.source import read_text
 from reducer.stage.table import StageSpec
 
 
-def unit_signature(folder: Path, record: dict[str, Any], timeout: float = 120.0) -> Signature | None:
+def unit_signature(folder: Path, record: dict[str, Any], timeout: float = 120.0, attempts: int = 3) -> Signature | None:
     """The signature of the unit's failing stage, replayed on its recorded input (None when it did not fail in a
-    compiler stage)."""
+    compiler stage, or passed `attempts` replays: some compiler failures come and go from run to run)."""
     stage = stages.find(str(record.get("failed_stage") or record.get("replay") or ""))
     name = (record.get("files") or {}).get(stage.input_kind) if stage is not None else None
     if stage is None or not name:
@@ -31,7 +31,11 @@ def unit_signature(folder: Path, record: dict[str, Any], timeout: float = 120.0)
         text = read_text(folder / name)
     except InputError:
         return None
-    return stage_signature(stage, text, record, timeout)
+    for _ in range(attempts):
+        sig = stage_signature(stage, text, record, timeout)
+        if sig is not None:
+            return sig
+    return None
 
 
 def stage_signature(stage: StageSpec, text: str, record: dict[str, Any], timeout: float = 120.0) -> Signature | None:

@@ -1,14 +1,16 @@
 """A smaller script with the same bug. Kernel statements are deleted (chunks, then halving, as llvm-reduce's
-delta does) while the candidate still shows the unit's signature. Then three kinds of edit are tried, each over
-its whole list: a compound statement is replaced by its body, an expression by one of its parts, and a variable
-that is set once and read once by its value. After that the parameters nothing uses go, from the kernel and
-from its launch, and so do the helpers and constants nothing reaches.
+delta does) while the candidate still shows the unit's signature. Then four kinds of edit are tried, each over its
+whole list: a compound statement is replaced by its body, an expression by one of its parts, a call loses one
+keyword argument, and a variable that is set once and read once is replaced by its value. After that the
+parameters nothing uses go, from the kernel and from its launch, and so do the helpers and constants nothing
+reaches. The kernel's jitted helpers are edited the same way, and their lines count in the size.
 
 What can go: any statement of the kernel's body (a nested one too; an emptied block keeps a `pass`), an `if`,
 `for`, `while` or `with` around statements, the parts of an expression the bug does not need (`x.to(t)` becomes
-`x`, `a + b` becomes `a`, `f(a, b)` becomes `a`), single-use variables, unused parameters and unreached helpers.
-What stays: the kernel's name, its decorator, the launch's grid and options, and the arguments of the parameters
-it still uses. `shows` judges each candidate: a worker's compile (`fast_check`) or a capture of the script.
+`x`, `a + b` becomes `a`, `f(a, b)` becomes `a`), keyword arguments (`mask=`, `other=`), single-use variables,
+unused parameters and unreached helpers. What stays: the kernel's name, its decorator, the launch's grid and
+options, a helper's parameters, and the arguments of the parameters the kernel still uses. `shows` judges each
+candidate: a worker's compile (`fast_check`) or a capture of the script.
 """
 
 from __future__ import annotations
@@ -136,6 +138,25 @@ def hoists(text: str, kernel: str) -> list[str]:
         hoist = _Hoist(k)  # one count across every body: the k-th pair, not the k-th of each statement
         for fn in _functions(module):
             fn.body = [hoist.visit(stmt) for stmt in fn.body]
+        found.append(ast.unparse(module) + "\n")
+    return list(dict.fromkeys(found))
+
+
+def unkeywords(text: str, kernel: str) -> list[str]:
+    """Every way of dropping one keyword argument of one call (`mask=`, `other=`, `eviction_policy=`, ...), in
+    pre-order: what a kernel passes most often that a bug needs least."""
+    count = sum(len(n.keywords) for fn in _functions(ast.parse(text)) for n in ast.walk(fn)
+                if isinstance(n, ast.Call))
+    found: list[str] = []
+    for k in range(count):
+        module = ast.parse(text)
+        calls = [n for fn in _functions(module) for n in ast.walk(fn) if isinstance(n, ast.Call) and n.keywords]
+        seen = 0
+        for call in calls:
+            if seen <= k < seen + len(call.keywords):
+                del call.keywords[k - seen]
+                break
+            seen += len(call.keywords)
         found.append(ast.unparse(module) + "\n")
     return list(dict.fromkeys(found))
 
@@ -286,9 +307,10 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
     progress = True
     while progress and time.monotonic() < deadline:
         progress = _delete_rounds(text, kernel, attempt, lambda: text, deadline)
-        # A compound statement by its body, one expression by a part of it, a variable read once by its value;
+        # A compound statement by its body, one expression by a part of it, a call without one keyword, a
+        # variable read once by its value;
         # each list is walked once, staying at the same place after a success (made again from the new text).
-        for make in (unnests, hoists, inlines):
+        for make in (unnests, hoists, unkeywords, inlines):
             k = 0
             while time.monotonic() < deadline:
                 found = make(text, kernel)
