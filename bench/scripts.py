@@ -25,20 +25,28 @@ def reducer(*args: str, cwd: Path, timeout: float = 3600) -> subprocess.Complete
                           timeout=timeout)
 
 
-def unit_sig(unit: Path) -> str | None:
+def unit_sig(unit: Path) -> tuple[str | None, str | None]:
+    """The unit's signature id, and for a resource limit `kind:kernel` (a sweep files those apart, without id)."""
     from reducer.script.check import unit_signature
 
-    sig = unit_signature(unit, json.loads((unit / "record.json").read_text()))
-    return sig.id if sig is not None else None
+    record = json.loads((unit / "record.json").read_text())
+    sig = unit_signature(unit, record)
+    if sig is None:
+        return None, None
+    limit = f"{sig.resource.kind}:{record.get('kernel')}" if sig.resource is not None else None
+    return sig.id, limit
 
 
 def swept(script: Path) -> list[str]:
-    """The signature ids `reducer sweep -- python repro.py` finds, run in the script's own (otherwise empty) folder."""
+    """What `reducer sweep -- python repro.py` finds, run in the script's own (otherwise empty) folder: signature
+    ids, and `kind:kernel` for each resource limit."""
     reducer("sweep", "-q", "-o", "sw", "--no-fit", "--", sys.executable, script.name, cwd=script.parent)
     triage = script.parent / "sw" / "triage.json"
     if not triage.is_file():
         return []
-    return [g["id"] for g in json.loads(triage.read_text()).get("signatures", [])]
+    data = json.loads(triage.read_text())
+    return [g["id"] for g in data.get("signatures", [])] + [
+        f"{r.get('kind')}:{r.get('kernel')}" for r in data.get("resource_limits", [])]
 
 
 def main() -> int:
@@ -59,7 +67,7 @@ def main() -> int:
         print(f"{'unit':44} {'sig':12} {'swept':6} {'lines':>9} {'tries':>5} {'s':>6}  reduced")
         rows = []
         for unit in units:
-            sig = unit_sig(unit)
+            sig, limit = unit_sig(unit)
             if sig is None:
                 continue
             empty = work / "s" / unit.name
@@ -74,9 +82,10 @@ def main() -> int:
             m = re.search(r"kernel (\d+) -> (\d+) lines.*?(\d+)\s+tries", done.stdout, re.S)
             before, after, tries = map(int, m.groups()) if m else (0, 0, 0)
             same = "same signature" in done.stdout
-            rows.append({"unit": unit.name, "sig": sig, "swept": found == [sig], "before": before, "after": after,
+            same_bug = found == [limit] if limit else found == [sig]
+            rows.append({"unit": unit.name, "sig": sig, "swept": same_bug, "before": before, "after": after,
                          "tries": tries, "wall": wall, "same": same})
-            print(f"{unit.name[:44]:44} {sig:12} {'yes' if found == [sig] else 'NO':6} {before:>4}->{after:<4} "
+            print(f"{unit.name[:44]:44} {sig:12} {'yes' if same_bug else 'NO':6} {before:>4}->{after:<4} "
                   f"{tries:>5} {wall:6.1f}  {'same signature' if same else 'NOT the same: ' + done.stderr[-120:]}",
                   flush=True)
         if not rows:

@@ -76,6 +76,10 @@ class ReleaseUnavailable(ReducerError):
     """A release cannot be listed or fetched (registry unreachable, no such version)."""
 
 
+class ProjectSetupFailed(ReducerError):
+    """A census project could not be prepared (its requirement does not install): that project's to fix."""
+
+
 class ClusterError(ReducerError):
     """Ray is missing, the cluster cannot be reached, or a worker cannot run the sweep's tasks as this machine."""
 

@@ -9,6 +9,7 @@ import click
 
 from reducer.cli.about import doctor, passes
 from reducer.cli.capture import capture
+from reducer.cli.census import census
 from reducer.cli.check import check
 from reducer.cli.fit import fit
 from reducer.cli.matrix import matrix
@@ -28,7 +29,7 @@ def main() -> None:
 
 
 for _command in (doctor, check, reduce, save, recheck, export_test, passes, capture, sweep, fit, report, matrix,
-                 script):
+                 script, census):
     main.add_command(_command)
 
 

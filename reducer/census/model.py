@@ -1,0 +1,168 @@
+"""census.json from the runs' triage files: units counted by class per project and target, and one bug entry per
+distinct finding across every project (a compiler bug per signature, its causes inside; a resource limit per
+kernel and memory; a frontend error or a version incompatibility per its own id)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reducer.census.runs import Run
+from reducer.safety.names import path_component
+
+FORMAT = "reducer-census/1"
+CLASSES = ("compiler-bug", "resource-limit", "frontend", "incompatibility")
+
+
+@dataclass
+class Bug:
+    id: str
+    title: str
+    cls: str
+    stage: str
+    projects: list[str] = field(default_factory=list)
+    units: int = 0
+    kernels: list[dict[str, Any]] = field(default_factory=list)
+    repro: str | None = None  # relative to the site
+    repro_path: Path | None = None
+    fit: list[dict[str, Any]] | None = None
+
+    def add(self, project: str, units: int, kernels: list[dict[str, Any]]) -> None:
+        if project not in self.projects:
+            self.projects.append(project)
+        self.units += units
+        self.kernels += [k for k in kernels if k not in self.kernels]
+
+
+def _read(run: Run) -> dict[str, Any] | None:
+    try:
+        data = json.loads(run.triage.read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _site_path(path: str | None, run: Run, site: Path) -> Path | None:
+    """A path a triage names (absolute, or relative to the sweep's own folder) as a file inside the site."""
+    if not path:
+        return None
+    found = Path(path) if os.path.isabs(path) else run.folder / "sweep" / path
+    try:
+        found.resolve().relative_to(site.resolve())
+    except ValueError:
+        return None
+    return found if found.is_file() else None
+
+
+def _kernel_rows(run: Run, triage: dict[str, Any], ids: set[str], kernels: set[str]) -> list[dict[str, Any]]:
+    rows = []
+    for unit in triage.get("units") or []:
+        if set(unit.get("ids") or []) & ids or (not ids and unit.get("kernel") in kernels):
+            rows.append({"project": run.project.name, "target": run.target, "kernel": str(unit.get("kernel")),
+                         "source": str(unit.get("source") or ""), "triggered_by": []})
+    return rows
+
+
+def _counts(triage: dict[str, Any], incompatible_ids: set[str]) -> dict[str, int]:
+    counts = {"units": 0, "passed": 0, "failed": 0, "frontend": 0, "resource": 0, "incompatible": 0, "other": 0}
+    for unit in triage.get("units") or []:
+        counts["units"] += 1
+        outcome = unit.get("outcome")
+        if outcome in ("passed", "passed-mlir"):
+            counts["passed"] += 1
+        elif outcome == "failed":
+            counts["failed"] += 1
+        elif outcome == "resource-limit":
+            counts["resource"] += 1
+        elif outcome == "frontend-error":
+            counts["incompatible" if set(unit.get("ids") or []) & incompatible_ids else "frontend"] += 1
+        else:
+            counts["other"] += 1
+    return counts
+
+
+def resource_id(kind: str, kernel: str) -> str:
+    return "r-" + hashlib.sha1(f"{kind}:{kernel}".encode()).hexdigest()[:12]
+
+
+def _signatures(run: Run, triage: dict[str, Any], site: Path, bugs: dict[str, Bug]) -> list[str]:
+    found = []
+    for group in triage.get("signatures") or []:
+        sig = str(group.get("id"))
+        bug = bugs.setdefault(sig, Bug(sig, str(group.get("title") or sig), "compiler-bug",
+                                       str(group.get("stage") or "")))
+        rows = _kernel_rows(run, triage, {sig}, set())
+        lines = [str(t) for cause in group.get("causes") or [] for t in cause.get("triggered_by") or []]
+        for row in rows:
+            row["triggered_by"] = lines
+        bug.add(run.project.name, len(rows), rows)
+        repro = _site_path(group.get("repro"), run, site)
+        if repro is not None and bug.repro_path is None:
+            bug.repro_path, bug.repro = repro, repro.relative_to(site).as_posix()
+        found.append(sig)
+    return found
+
+
+def _resource_limits(run: Run, triage: dict[str, Any], bugs: dict[str, Bug]) -> list[str]:
+    found = []
+    for limit in triage.get("resource_limits") or []:
+        kind, kernel = str(limit.get("kind") or "memory"), str(limit.get("kernel"))
+        rid = resource_id(kind, kernel)
+        ratio = limit.get("ratio")
+        needs = f" needs {ratio}x what the target has" if ratio else ""
+        title = f"{kind} overflow: {kernel}{needs}"
+        bug = bugs.setdefault(rid, Bug(rid, title, "resource-limit", "bishengir", fit=[]))
+        bug.add(run.project.name, 1, _kernel_rows(run, triage, set(), {kernel})[:1])
+        assert bug.fit is not None
+        bug.fit.append({"project": run.project.name, "target": run.target, "kernel": kernel,
+                        "config": str(limit.get("config") or ""), "suggestion": str(limit.get("suggestion") or "")})
+        found.append(rid)
+    return list(dict.fromkeys(found))
+
+
+def _frontend(run: Run, triage: dict[str, Any], bugs: dict[str, Bug]) -> list[str]:
+    found = []
+    for entry in triage.get("frontend") or []:
+        fid = str(entry.get("id"))
+        cls = "incompatibility" if entry.get("incompatibility") else "frontend"
+        bug = bugs.setdefault(fid, Bug(fid, str(entry.get("title") or fid), cls, "frontend"))
+        bug.add(run.project.name, int(entry.get("units") or 0), _kernel_rows(run, triage, {fid}, set()))
+        found.append(fid)
+    return found
+
+
+def collect(runs: list[Run], site: Path) -> tuple[list[dict[str, Any]], dict[str, Bug]]:
+    """The projects' rows and the bugs, merged across every run."""
+    bugs: dict[str, Bug] = {}
+    projects: dict[str, dict[str, Any]] = {}
+    for run in runs:
+        row = projects.setdefault(run.project.name, {"name": run.project.name, "version": run.project.version,
+                                                     "command": run.project.command, "targets": {}})
+        triage = _read(run)
+        if triage is None:
+            row["targets"][run.target] = {"error": "the sweep wrote no triage (see its sweep.log)",
+                                          "run": run.folder.relative_to(site).as_posix()}
+            continue
+        incompatible = {str(e.get("id")) for e in triage.get("frontend") or [] if e.get("incompatibility")}
+        ids = _signatures(run, triage, site, bugs) + _resource_limits(run, triage, bugs) + _frontend(run, triage, bugs)
+        row["targets"][run.target] = {**_counts(triage, incompatible), "bugs": ids,
+                                      "run": run.folder.relative_to(site).as_posix(), "reused": run.reused,
+                                      "seconds": round(run.seconds, 1)}
+    return list(projects.values()), bugs
+
+
+def bug_entry(bug: Bug, upstream: dict[str, Any] | None) -> dict[str, Any]:
+    up = upstream or {}
+    return {"id": bug.id, "title": bug.title, "class": bug.cls, "stage": bug.stage, "projects": bug.projects,
+            "units": bug.units, "kernels": bug.kernels, "repro": bug.repro, "releases": up.get("releases"),
+            "verdict": up.get("verdict"), "upstream_test": up.get("upstream_test"), "issue": up.get("issue"),
+            "problems": up.get("problems") or [], "fit": bug.fit, "page": f"bugs/{path_component(bug.id)}.html"}
+
+
+def ranked(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Most units first, then most projects, then the class order (compiler bugs before the rest)."""
+    return sorted(entries, key=lambda b: (-b["units"], -len(b["projects"]), CLASSES.index(b["class"]), b["id"]))

@@ -1,0 +1,128 @@
+"""One census run per (project, target): the project's command, as written, under `reducer sweep` in its own
+folder of the site. A run is keyed on what its outcome depends on (the project's entry, the target, the sweep's
+settings and the compiler builds); a run whose key is on disk with its triage is reused, never redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reducer.census.corpus import Project
+from reducer.errors import ProjectSetupFailed
+from reducer.proc import atomic
+from reducer.safety.names import path_component
+
+KEY_FILE = "key.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    jobs: int | None = None
+    ray: str | None = None
+    fit: bool = True
+    timeout: float = 120.0
+    max_time_per_bug: float = 300.0
+
+    def identity(self) -> dict[str, Any]:
+        # jobs and the cluster change how fast a run is, not what it finds
+        return {"fit": self.fit, "timeout": self.timeout, "max_time_per_bug": self.max_time_per_bug}
+
+
+@dataclass(frozen=True)
+class Run:
+    project: Project
+    target: str
+    folder: Path  # SITE/runs/<project>-<target>
+    key: str
+    reused: bool
+    seconds: float
+    returncode: int | None  # the sweep's (the project's command's) exit status; None when reused
+
+    @property
+    def triage(self) -> Path:
+        return self.folder / "sweep" / "triage.json"
+
+
+def run_key(project: Project, target: str, settings: Settings, toolchain: dict[str, str]) -> str:
+    blob = json.dumps({"project": project.identity(), "target": target, "settings": settings.identity(),
+                       "toolchain": toolchain}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def run_folder(site: Path, project: Project, target: str) -> Path:
+    return site / "runs" / path_component(f"{project.name}-{target}")
+
+
+def _reusable(folder: Path, key: str) -> bool:
+    try:
+        saved = json.loads((folder / KEY_FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(saved, dict) and saved.get("key") == key and (folder / "sweep" / "triage.json").is_file()
+
+
+def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path]:
+    """The command's environment and folder: a `requirement` is installed into a venv of its own first."""
+    env = {**os.environ, **project.env}
+    if project.requirement is None:
+        assert project.workdir is not None
+        return env, project.workdir
+    venv = site / "envs" / path_component(project.name)
+    python = venv / "bin" / "python"
+    marker = venv / "installed.txt"
+    if not marker.is_file() or marker.read_text() != project.requirement:
+        subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True,
+                       capture_output=True)
+        done = subprocess.run([str(python), "-m", "pip", "install", "-q", project.requirement],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise ProjectSetupFailed(f"project {project.name!r}: pip could not install {project.requirement} ({tail})",
+                             "check the requirement, or give a `workdir` instead")
+        atomic.write_text(marker, project.requirement)
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv)
+    work = project.workdir or (venv / "work")
+    work.mkdir(parents=True, exist_ok=True)
+    return env, work
+
+
+def sweep_argv(folder: Path, repros: Path, target: str, settings: Settings, command: list[str]) -> list[str]:
+    argv = [sys.executable, "-m", "reducer", "sweep", "-q", "--target", target, "-o", str(folder / "sweep"),
+            "--repros", str(repros), "--timeout", str(settings.timeout),
+            "--max-time-per-bug", str(settings.max_time_per_bug)]
+    if settings.jobs:
+        argv += ["-j", str(settings.jobs)]
+    if settings.ray:
+        argv += ["--ray", settings.ray]
+    if not settings.fit:
+        argv.append("--no-fit")
+    return [*argv, "--", *command]
+
+
+def run_one(site: Path, project: Project, target: str, settings: Settings, toolchain: dict[str, str]) -> Run:
+    """The project's sweep for `target`, or the one on disk when its key matches."""
+    folder = run_folder(site, project, target)
+    key = run_key(project, target, settings, toolchain)
+    if _reusable(folder, key):
+        return Run(project, target, folder, key, True, 0.0, None)
+    env, work = _environment(site, project)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / KEY_FILE).unlink(missing_ok=True)  # a run cut short must not look finished
+    t0 = time.monotonic()
+    argv = sweep_argv(folder, site / "repros", target, settings, project.argv)
+    with open(folder / "sweep.log", "wb") as log:
+        done = subprocess.run(argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    seconds = time.monotonic() - t0
+    if (folder / "sweep" / "triage.json").is_file():
+        atomic.write_text(folder / KEY_FILE, json.dumps({"key": key, "returncode": done.returncode,
+                                                          "seconds": round(seconds, 1)}, indent=1))
+    return Run(project, target, folder, key, False, seconds, done.returncode)

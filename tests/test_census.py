@@ -1,0 +1,173 @@
+"""`reducer census`: the corpus read and checked, runs keyed and reused, findings merged across projects into one
+entry per bug with units counted by class; end to end over the shipped example corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reducer.census.corpus import Project, read_corpus
+from reducer.census.model import collect, resource_id
+from reducer.census.runs import KEY_FILE, Run, Settings, run_folder, run_key, run_one
+from reducer.errors import InputError
+
+from conftest import ROOT, run_cli
+
+CORPUS = ROOT / "examples" / "census" / "corpus.toml"
+
+
+def _corpus(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "proj").mkdir(exist_ok=True)
+    path = tmp_path / "corpus.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_shipped_corpus_reads() -> None:
+    projects = read_corpus(CORPUS)
+    assert [p.name for p in projects] == ["servingops", "example-kernels", "npu-tests"]
+    assert projects[0].targets == ("Ascend910B3", "Ascend950PR_9579") and projects[1].targets == ("Ascend910B3",)
+    assert projects[0].workdir == (ROOT / "examples" / "project").resolve()
+    assert projects[2].argv[:3] == ["python", "-m", "pytest"]
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("", "no [[project]] entries"),
+    ("[[project]\nname=", "not a TOML corpus"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\n', "`command` must be a non-empty string"),
+    ('[[project]]\nname = "a"\ncommand = "python x.py"\n', "neither `workdir` nor `requirement`"),
+    ('[[project]]\nname = "a"\nworkdir = "nowhere"\ncommand = "x"\n', "is not a folder"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\nbranch = "main"\n', "unknown key(s) branch"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x \'unclosed"\n', "cannot be split into words"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\ntargets = ["A; rm -rf /"]\n', "list of target"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\nenv = { A = 1 }\n', "`env` must map"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\n[[project]]\nname = "a"\nworkdir = "proj"\n'
+     'command = "y"\n', "given twice: a"),
+])
+def test_a_bad_corpus_is_refused_naming_the_entry_and_key(tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_corpus(_corpus(tmp_path, text))
+    assert says in str(err.value)
+
+
+def test_a_bad_corpus_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    path = _corpus(tmp_path, '[[project]]\nname = "a"\ncommand = "x"\n')
+    proc = run_cli("census", str(path), "-o", str(tmp_path / "site"), cwd=tmp_path)
+    assert proc.returncode == 3 and proc.stderr.count("\n") == 1 and "neither `workdir`" in proc.stderr
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\x00\xff" * 100)
+    proc = run_cli("census", str(binary), cwd=tmp_path)
+    assert proc.returncode == 3 and "not a TOML corpus" in proc.stderr
+
+
+def test_the_run_key_follows_what_the_outcome_depends_on() -> None:
+    p = Project("a", "python x.py", "1.0", Path("/w"))
+    tools = {"adapter": "LLVM 20 build1"}
+    key = run_key(p, "Ascend910B3", Settings(), tools)
+    assert key == run_key(p, "Ascend910B3", Settings(jobs=8, ray="auto"), tools)  # speed, not findings
+    assert key != run_key(p, "Ascend950PR_9579", Settings(), tools)
+    assert key != run_key(Project("a", "python x.py", "1.1", Path("/w")), "Ascend910B3", Settings(), tools)
+    assert key != run_key(Project("a", "python y.py", "1.0", Path("/w")), "Ascend910B3", Settings(), tools)
+    assert key != run_key(p, "Ascend910B3", Settings(), {"adapter": "LLVM 20 build2"})
+    assert key != run_key(p, "Ascend910B3", Settings(fit=False), tools)
+
+
+def test_a_run_whose_key_is_on_disk_is_reused_without_running(tmp_path: Path) -> None:
+    p = Project("a", "false-command-that-does-not-exist", "1.0", tmp_path)
+    folder = run_folder(tmp_path / "site", p, "Ascend910B3")
+    (folder / "sweep").mkdir(parents=True)
+    (folder / "sweep" / "triage.json").write_text("{}")
+    key = run_key(p, "Ascend910B3", Settings(), {"t": "1"})
+    (folder / KEY_FILE).write_text(json.dumps({"key": key}))
+    run = run_one(tmp_path / "site", p, "Ascend910B3", Settings(), {"t": "1"})
+    assert run.reused and run.returncode is None
+
+
+def _triage(units, signatures=(), limits=(), frontend=()) -> dict:
+    return {"units": list(units), "signatures": list(signatures), "resource_limits": list(limits),
+            "frontend": list(frontend)}
+
+
+def _run(site: Path, name: str, target: str, triage: dict) -> Run:
+    p = Project(name, "python x.py", "1", site)
+    folder = run_folder(site, p, target)
+    (folder / "sweep").mkdir(parents=True)
+    (folder / "sweep" / "triage.json").write_text(json.dumps(triage))
+    return Run(p, target, folder, "k", False, 1.0, 0)
+
+
+def test_findings_merge_into_one_entry_per_bug_across_projects(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "repros" / "adapter").mkdir(parents=True)
+    repro = site / "repros" / "adapter" / "0001-x.mlir"
+    repro.write_text("// repro\n")
+    sig = {"id": "aaaaaaaaaaaa", "title": "t", "stage": "adapter", "repro": str(repro),
+           "causes": [{"triggered_by": ["k.py:3 (1 op: tt.load)  x = tl.load(p)"]}, {"triggered_by": []}]}
+    front = {"id": "ffffffffffff", "title": "frontend", "incompatibility": "drop-maxnreg", "units": 1}
+    limit = {"kind": "ub", "kernel": "big", "ratio": 4.0, "config": "B=4096", "suggestion": "B=1024"}
+    first = _run(site, "p1", "Ascend910B3", _triage(
+        [{"kernel": "k1", "outcome": "failed", "ids": ["aaaaaaaaaaaa"], "source": "k.py:1"},
+         {"kernel": "k2", "outcome": "failed", "ids": ["aaaaaaaaaaaa"], "source": "k.py:9"},
+         {"kernel": "ok", "outcome": "passed", "ids": []},
+         {"kernel": "big", "outcome": "resource-limit", "ids": []},
+         {"kernel": "v", "outcome": "frontend-error", "ids": ["ffffffffffff"]},
+         {"kernel": "z", "outcome": "incomplete", "ids": []}], [sig], [limit], [front]))
+    second = _run(site, "p2", "Ascend910B3", _triage(
+        [{"kernel": "k9", "outcome": "failed", "ids": ["aaaaaaaaaaaa"]}], [sig]))
+    rows, bugs = collect([first, second], site)
+    t = rows[0]["targets"]["Ascend910B3"]
+    assert (t["units"], t["passed"], t["failed"], t["resource"], t["incompatible"], t["frontend"], t["other"]) == \
+        (6, 1, 2, 1, 1, 0, 1)
+    assert sorted(bugs) == sorted(["aaaaaaaaaaaa", "ffffffffffff", resource_id("ub", "big")])
+    bug = bugs["aaaaaaaaaaaa"]
+    assert bug.projects == ["p1", "p2"] and bug.units == 3 and bug.repro == "repros/adapter/0001-x.mlir"
+    assert bug.kernels[0]["triggered_by"] == ["k.py:3 (1 op: tt.load)  x = tl.load(p)"]
+    assert bugs["ffffffffffff"].cls == "incompatibility"
+    assert bugs[resource_id("ub", "big")].fit == [{"project": "p1", "target": "Ascend910B3", "kernel": "big",
+                                                  "config": "B=4096", "suggestion": "B=1024"}]
+
+
+def test_a_repro_outside_the_site_is_not_linked(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    outside = tmp_path / "elsewhere.mlir"
+    outside.write_text("x")
+    run = _run(site, "p", "Ascend910B3", _triage([], [{"id": "b" * 12, "repro": str(outside)}]))
+    _rows, bugs = collect([run], site)
+    assert bugs["b" * 12].repro is None
+
+
+@pytest.mark.slow
+def test_the_example_corpus_end_to_end(tmp_path: Path) -> None:
+    """The shipped corpus (three of our example projects, one on two targets): every run swept, every compiler
+    bug once with a repro that lit passes, a releases verdict, an upstream test and an issue; a second run
+    reuses every run and compiles nothing; a new target runs only that."""
+    site = tmp_path / "site"
+    proc = run_cli("census", str(CORPUS), "-o", str(site), "-q", "-j", "2", cwd=tmp_path, timeout=3000)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    census = json.loads((site / "census.json").read_text())
+    projects = {p["name"]: p for p in census["projects"]}
+    assert set(projects) == {"servingops", "example-kernels", "npu-tests"}
+    assert set(projects["servingops"]["targets"]) == {"Ascend910B3", "Ascend950PR_9579"}
+    kernels = projects["example-kernels"]["targets"]["Ascend910B3"]
+    assert kernels["units"] >= 6 and kernels["failed"] >= 4 and kernels["passed"] >= 2
+    compiler = [b for b in census["bugs"] if b["class"] == "compiler-bug"]
+    assert len({b["id"] for b in compiler}) == len(compiler) >= 3
+    for bug in compiler:
+        assert bug["repro"] and (site / bug["repro"]).is_file(), bug
+        assert bug["verdict"] and bug["releases"], bug
+        assert bug["upstream_test"] and (site / bug["upstream_test"]).is_file(), bug
+        assert bug["issue"] and (site / bug["issue"]).is_file(), bug
+        assert (site / bug["page"]).is_file()
+    # strides-must-not-be-zero: two kernels of example-kernels and one of servingops
+    assert any(len(b["projects"]) >= 2 for b in compiler)
+    lit = shutil.which("lit") or str(Path(__import__("sys").executable).with_name("lit"))
+    done = __import__("subprocess").run([lit, "-q", str(site / "repros")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (site / "index.html").is_file() and json.loads((site / "history.json").read_text())[-1]["bugs"] == \
+        len(compiler)
+    again = run_cli("census", str(CORPUS), "-o", str(site), "-q", cwd=tmp_path, timeout=600)
+    assert again.returncode == 0 and "0 swept, 4 reused (no compile)" in again.stdout, again.stdout
+    assert f"0 bugs exported and written up, {len(compiler)} reused" in again.stdout
