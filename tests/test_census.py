@@ -171,14 +171,15 @@ def test_the_example_corpus_end_to_end(tmp_path: Path) -> None:
     again = run_cli("census", str(CORPUS), "-o", str(site), "-q", cwd=tmp_path, timeout=600)
     assert again.returncode == 0 and "0 swept, 4 reused (no compile)" in again.stdout, again.stdout
     assert f"0 bugs exported and written up, {len(compiler)} reused" in again.stdout
-    # One more target for one project: only that run is swept (the corpus copied beside the examples it names).
-    wider = CORPUS.parent / f".wider-{tmp_path.name}.toml"
-    wider.write_text(CORPUS.read_text().replace(
-        'command = "python launch_all.py"', 'command = "python launch_all.py"\ntargets = ["Ascend910B3", "Ascend910B4"]'))
-    try:
-        more = run_cli("census", str(wider), "-o", str(site), "-q", "-j", "2", cwd=tmp_path, timeout=1200)
-    finally:
-        wider.unlink()
+    # One more target for one project: only that run is swept (the same corpus, its folders made absolute).
+    examples = CORPUS.parent.parent
+    wider = tmp_path / "wider.toml"
+    wider.write_text(CORPUS.read_text()
+                     .replace('workdir = "../project"', f'workdir = "{examples / "project"}"')
+                     .replace('workdir = ".."', f'workdir = "{examples}"')
+                     .replace('command = "python launch_all.py"',
+                              'command = "python launch_all.py"\ntargets = ["Ascend910B3", "Ascend910B4"]'))
+    more = run_cli("census", str(wider), "-o", str(site), "-q", "-j", "2", cwd=tmp_path, timeout=1200)
     assert more.returncode == 0 and "1 swept, 4 reused (no compile)" in more.stdout, more.stdout
     assert "example-kernels on Ascend910B4" in more.stdout
     history = json.loads((site / "history.json").read_text())
