@@ -105,11 +105,12 @@ def test_findings_merge_into_one_entry_per_bug_across_projects(tmp_path: Path) -
     repro = site / "repros" / "adapter" / "0001-x.mlir"
     repro.write_text("// repro\n")
     sig = {"id": "aaaaaaaaaaaa", "title": "t", "stage": "adapter", "repro": str(repro),
-           "causes": [{"triggered_by": ["k.py:3 (1 op: tt.load)  x = tl.load(p)"]}, {"triggered_by": []}]}
+           "causes": [{"kernels": ["k1"], "triggered_by": [f"{site}/k.py:3 (1 op: tt.load)  x = tl.load(p)"]},
+                      {"kernels": ["k2"], "triggered_by": []}]}
     front = {"id": "ffffffffffff", "title": "frontend", "incompatibility": "drop-maxnreg", "units": 1}
     limit = {"kind": "ub", "kernel": "big", "ratio": 4.0, "config": "B=4096", "suggestion": "B=1024"}
     first = _run(site, "p1", "Ascend910B3", _triage(
-        [{"kernel": "k1", "outcome": "failed", "ids": ["aaaaaaaaaaaa"], "source": "k.py:1"},
+        [{"kernel": "k1", "outcome": "failed", "ids": ["aaaaaaaaaaaa"], "source": f"{site}/k.py:1"},
          {"kernel": "k2", "outcome": "failed", "ids": ["aaaaaaaaaaaa"], "source": "k.py:9"},
          {"kernel": "ok", "outcome": "passed", "ids": []},
          {"kernel": "big", "outcome": "resource-limit", "ids": []},
@@ -124,7 +125,9 @@ def test_findings_merge_into_one_entry_per_bug_across_projects(tmp_path: Path) -
     assert sorted(bugs) == sorted(["aaaaaaaaaaaa", "ffffffffffff", resource_id("ub", "big")])
     bug = bugs["aaaaaaaaaaaa"]
     assert bug.projects == ["p1", "p2"] and bug.units == 3 and bug.repro == "repros/adapter/0001-x.mlir"
+    # each cause's lines on its own kernel, named as the project names them (relative to its folder)
     assert bug.kernels[0]["triggered_by"] == ["k.py:3 (1 op: tt.load)  x = tl.load(p)"]
+    assert bug.kernels[1]["triggered_by"] == [] and bug.kernels[0]["source"] == "k.py:1"
     assert bugs["ffffffffffff"].cls == "incompatibility"
     assert bugs[resource_id("ub", "big")].fit == [{"project": "p1", "target": "Ascend910B3", "kernel": "big",
                                                   "config": "B=4096", "suggestion": "B=1024"}]

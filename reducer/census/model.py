@@ -58,12 +58,21 @@ def _site_path(path: str | None, run: Run, site: Path) -> Path | None:
     return found if found.is_file() else None
 
 
+def _in_project(text: str, run: Run) -> str:
+    """A source place as the project names it (relative to its folder): the site is for other people too."""
+    root = run.project.workdir
+    if root is None:
+        return text
+    prefix = str(root).rstrip("/") + "/"
+    return text.replace(prefix, "")
+
+
 def _kernel_rows(run: Run, triage: dict[str, Any], ids: set[str], kernels: set[str]) -> list[dict[str, Any]]:
     rows = []
     for unit in triage.get("units") or []:
         if set(unit.get("ids") or []) & ids or (not ids and unit.get("kernel") in kernels):
             rows.append({"project": run.project.name, "target": run.target, "kernel": str(unit.get("kernel")),
-                         "source": str(unit.get("source") or ""), "triggered_by": []})
+                         "source": _in_project(str(unit.get("source") or ""), run), "triggered_by": []})
     return rows
 
 
@@ -96,9 +105,11 @@ def _signatures(run: Run, triage: dict[str, Any], site: Path, bugs: dict[str, Bu
         bug = bugs.setdefault(sig, Bug(sig, str(group.get("title") or sig), "compiler-bug",
                                        str(group.get("stage") or "")))
         rows = _kernel_rows(run, triage, {sig}, set())
-        lines = [str(t) for cause in group.get("causes") or [] for t in cause.get("triggered_by") or []]
-        for row in rows:
-            row["triggered_by"] = lines
+        for cause in group.get("causes") or []:  # a cause's lines go to the kernels it was reduced from
+            lines = [_in_project(str(t), run) for t in cause.get("triggered_by") or []]
+            for row in rows:
+                if row["kernel"] in (cause.get("kernels") or []) and not row["triggered_by"]:
+                    row["triggered_by"] = lines
         bug.add(run.project.name, len(rows), rows)
         repro = _site_path(group.get("repro"), run, site)
         if repro is not None and bug.repro_path is None:
