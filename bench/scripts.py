@@ -40,7 +40,7 @@ def unit_sig(unit: Path) -> tuple[str | None, str | None]:
 def swept(script: Path) -> list[str]:
     """What `reducer sweep -- python repro.py` finds, run in the script's own (otherwise empty) folder: signature
     ids, and `kind:kernel` for each resource limit."""
-    reducer("sweep", "-q", "-o", "sw", "--no-fit", "--", sys.executable, script.name, cwd=script.parent)
+    reducer("sweep", "-q", "-o", "sw", "--no-fit", "--no-reduce", "--", sys.executable, script.name, cwd=script.parent)
     triage = script.parent / "sw" / "triage.json"
     if not triage.is_file():
         return []
