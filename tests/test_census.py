@@ -164,6 +164,8 @@ def test_the_example_corpus_end_to_end(tmp_path: Path) -> None:
         assert bug["upstream_test"] and (site / bug["upstream_test"]).is_file(), bug
         assert bug["issue"] and (site / bug["issue"]).is_file(), bug
         assert (site / bug["page"]).is_file()
+    assert all(any(c["repro"] for c in bug["causes"]) for bug in compiler)
+    _browse(site, census)
     # strides-must-not-be-zero: two kernels of example-kernels and one of servingops
     assert any(len(b["projects"]) >= 2 for b in compiler)
     lit = shutil.which("lit") or str(Path(__import__("sys").executable).with_name("lit"))
@@ -187,3 +189,18 @@ def test_the_example_corpus_end_to_end(tmp_path: Path) -> None:
     assert "example-kernels on Ascend910B4" in more.stdout
     history = json.loads((site / "history.json").read_text())
     assert len(history) == 3 and history[-1]["units"] > history[-2]["units"]
+
+
+def _browse(site: Path, census: dict) -> None:
+    """The census's own site in headless Chromium: its header, bugs and bars are census.json's, every page opens
+    without a console error and every link on it resolves."""
+    from test_census_site import check_chart, check_header_and_bugs, chromium, open_page, unresolved
+
+    with chromium() as driver:
+        links, severe = open_page(driver, site / "index.html")
+        assert not severe and not unresolved(links, site), (severe, unresolved(links, site))
+        check_header_and_bugs(driver, census)
+        check_chart(driver, census)
+        for bug in census["bugs"]:
+            links, severe = open_page(driver, site / bug["page"])
+            assert not severe and not unresolved(links, site), (bug["page"], severe, unresolved(links, site))

@@ -10,6 +10,6 @@ census.json (paths relative to SITE):
                    "seconds": float}}}],
      "bugs": [{"id", "title", "class" ("compiler-bug" | "resource-limit" | "frontend" | "incompatibility"),
                "stage", "projects": [name], "units": int, "kernels": [{"project", "target", "kernel", "source",
-               "triggered_by": [line]}], "repro", "releases", "verdict", "upstream_test", "issue", "fit",
-               "page"}]}
+               "triggered_by": [line]}], "repro", "releases", "verdict", "upstream_test", "issue", "problems", "fit",
+               "causes": [{"project", "target", "kernels", "repro", "ops"}], "page"}]}
 """

@@ -30,6 +30,7 @@ class Bug:
     repro: str | None = None  # relative to the site
     repro_path: Path | None = None
     fit: list[dict[str, Any]] | None = None
+    causes: list[dict[str, Any]] = field(default_factory=list)  # a compiler bug's distinct causes, each its repro
 
     def add(self, project: str, units: int, kernels: list[dict[str, Any]]) -> None:
         if project not in self.projects:
@@ -111,6 +112,13 @@ def _signatures(run: Run, triage: dict[str, Any], site: Path, bugs: dict[str, Bu
                 if row["kernel"] in (cause.get("kernels") or []) and not row["triggered_by"]:
                     row["triggered_by"] = lines
         bug.add(run.project.name, len(rows), rows)
+        for cause in group.get("causes") or []:
+            found_at = _site_path(cause.get("repro"), run, site)
+            entry = {"project": run.project.name, "target": run.target, "kernels": list(cause.get("kernels") or []),
+                     "repro": found_at.relative_to(site).as_posix() if found_at else None,
+                     "ops": str(cause.get("ops") or "")}
+            if not any(c["repro"] == entry["repro"] and c["kernels"] == entry["kernels"] for c in bug.causes):
+                bug.causes.append(entry)
         repro = _site_path(group.get("repro"), run, site)
         if repro is not None and bug.repro_path is None:
             bug.repro_path, bug.repro = repro, repro.relative_to(site).as_posix()
@@ -171,7 +179,8 @@ def bug_entry(bug: Bug, upstream: dict[str, Any] | None) -> dict[str, Any]:
     return {"id": bug.id, "title": bug.title, "class": bug.cls, "stage": bug.stage, "projects": bug.projects,
             "units": bug.units, "kernels": bug.kernels, "repro": bug.repro, "releases": up.get("releases"),
             "verdict": up.get("verdict"), "upstream_test": up.get("upstream_test"), "issue": up.get("issue"),
-            "problems": up.get("problems") or [], "fit": bug.fit, "page": f"bugs/{path_component(bug.id)}.html"}
+            "problems": up.get("problems") or [], "fit": bug.fit, "causes": bug.causes,
+            "page": f"bugs/{path_component(bug.id)}.html"}
 
 
 def ranked(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -197,7 +197,14 @@ def bug_context(bug: dict[str, Any], generated: str = "-") -> dict[str, Any]:
             "links": [{"label": label, "path": path, "url": url} for label, path, url in links if url],
             "releases": list((bug.get("releases") or {}).items()),
             "kernels": [_kernel(k) for k in bug.get("kernels") or []],
-            "fits": [_fit(f) for f in bug.get("fit") or []], "index": link("index.html", page)}
+            "fits": [_fit(f) for f in bug.get("fit") or []], "index": link("index.html", page),
+            "causes": [_cause(c, page) for c in bug.get("causes") or []]}
+
+
+def _cause(c: dict[str, Any], page: str) -> dict[str, Any]:
+    return {"project": c.get("project") or "-", "target": c.get("target") or "-",
+            "kernels": ", ".join(c.get("kernels") or []) or "-", "ops": c.get("ops") or "-",
+            "path": c.get("repro"), "url": link(c.get("repro"), page, "cause repro")}
 
 
 # --- rendering and writing ---------------------------------------------------------------------------------
