@@ -21,6 +21,7 @@ INTENDED = {
     errors.DeadlineReached: exitcodes.BAD_INPUT,
     errors.ReleaseUnavailable: exitcodes.BAD_INPUT,
     errors.ClusterError: exitcodes.BAD_INPUT,
+    errors.ProjectSetupFailed: exitcodes.BAD_INPUT,
     errors.ToolNotFound: exitcodes.TOOL_MISSING,
     errors.UsageError: exitcodes.USAGE,
     errors.CommandLineRejected: exitcodes.USAGE,

@@ -304,3 +304,13 @@ def test_each_keyword_candidate_drops_one_keyword() -> None:
     assert len(found) == 3  # axis=, mask=, other=
     assert any("tl.load(src, other=0.0)" in t and "axis=0" in t for t in found)
     assert any("tl.sum(vals * w)" in t and "mask=ds < n, other=0.0" in t for t in found)
+
+
+def test_tidy_drops_only_passes_that_mean_nothing() -> None:
+    from reducer.script.shrink import tidy
+
+    text = ("@triton.jit\ndef k(a):\n    if a:\n        if a > 1:\n            return\n        else:\n"
+            "            pass\n    else:\n        x = 1\n        pass\n    for i in range(3):\n        pass\n")
+    assert tidy(text) == ("@triton.jit\ndef k(a):\n    if a:\n        if a > 1:\n            return\n    else:\n"
+                          "        x = 1\n    for i in range(3):\n        pass\n")
+    assert tidy("def k(:\n") is None

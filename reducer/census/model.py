@@ -134,7 +134,9 @@ def _resource_limits(run: Run, triage: dict[str, Any], bugs: dict[str, Bug]) -> 
         ratio = limit.get("ratio")
         needs = f" needs {ratio}x what the target has" if ratio else ""
         title = f"{kind} overflow: {kernel}{needs}"
-        bug = bugs.setdefault(rid, Bug(rid, title, "resource-limit", "bishengir", fit=[]))
+        stage = next((str(u.get("stage") or "") for u in triage.get("units") or []
+                      if u.get("kernel") == kernel and u.get("outcome") == "resource-limit"), "")
+        bug = bugs.setdefault(rid, Bug(rid, title, "resource-limit", stage, fit=[]))
         bug.add(run.project.name, 1, _kernel_rows(run, triage, set(), {kernel})[:1])
         assert bug.fit is not None
         bug.fit.append({"project": run.project.name, "target": run.target, "kernel": kernel,

@@ -19,6 +19,7 @@ from reducer.errors import (
     InputError,
     InternalError,
     NotInteresting,
+    ProjectSetupFailed,
     ReducerError,
     ReleaseUnavailable,
     ToolNotFound,
@@ -39,6 +40,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
     DeadlineReached: exitcodes.BAD_INPUT,
     ReleaseUnavailable: exitcodes.BAD_INPUT,
     ClusterError: exitcodes.BAD_INPUT,
+    ProjectSetupFailed: exitcodes.BAD_INPUT,  # a census project's requirement does not install
     ReducerError: exitcodes.BAD_INPUT,
     OSError: exitcodes.BAD_INPUT,  # a path the user gave cannot be read or written
     Exception: exitcodes.INTERNAL,  # anything else is a reducer bug

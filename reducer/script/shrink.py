@@ -255,6 +255,34 @@ def inlines(text: str, kernel: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+class _Tidy(ast.NodeTransformer):
+    """What an edit leaves that means nothing: `else: pass`, and `pass` beside other statements."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if not isinstance(block, list) or not block or not isinstance(block[0], ast.stmt):
+                continue
+            kept = [s for s in block if not isinstance(s, ast.Pass)]
+            if name == "orelse" and not kept:
+                setattr(node, name, [])
+            elif kept and len(kept) < len(block):
+                setattr(node, name, kept)
+        return node
+
+
+def tidy(text: str) -> str | None:
+    """`text` without meaningless `pass`/`else: pass` (the same program, fewer lines); None when not Python."""
+    try:
+        module = ast.parse(text)
+    except SyntaxError:
+        return None
+    for fn in _functions(module):
+        _Tidy().visit(fn)
+    return ast.unparse(module) + "\n"
+
+
 def _used_params(text: str, kernel: str) -> list[str]:
     fn = _kernel_node(text, kernel)
     used = {n.id for stmt in fn.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
@@ -291,6 +319,7 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
 
     def attempt(candidate: str | None) -> bool:
         nonlocal text, tests
+        candidate = tidy(candidate) if candidate is not None else None
         if candidate is None or candidate in seen or time.monotonic() >= deadline:
             return False
         seen.add(candidate)
