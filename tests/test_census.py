@@ -204,3 +204,33 @@ def _browse(site: Path, census: dict) -> None:
         for bug in census["bugs"]:
             links, severe = open_page(driver, site / bug["page"])
             assert not severe and not unresolved(links, site), (bug["page"], severe, unresolved(links, site))
+
+
+@pytest.mark.slow
+def test_a_requirement_is_installed_into_its_own_environment_and_run(tmp_path: Path) -> None:
+    """A project given as a requirement (here a local package of ours): installed into a venv that still sees the
+    compilers, its command run there; its kernels named from the package on; the second run installs nothing."""
+    corpus = tmp_path / "corpus.toml"
+    corpus.write_text('[[project]]\nname = "census-pkg"\nversion = "0.2.0"\n'
+                      f'requirement = "{ROOT / "tests" / "data" / "census_pkg"}"\ncommand = "python -m census_pkg"\n')
+    site = tmp_path / "site"
+    proc = run_cli("census", str(corpus), "-o", str(site), "-q", "--no-matrix", cwd=tmp_path, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    census = json.loads((site / "census.json").read_text())
+    target = census["projects"][0]["targets"]["Ascend910B3"]
+    assert (target["units"], target["passed"], target["failed"]) == (2, 1, 1)
+    (bug,) = [b for b in census["bugs"] if b["class"] == "compiler-bug"]
+    assert bug["kernels"][0]["source"].startswith("census_pkg/__main__.py:"), bug["kernels"]
+    assert (site / "envs" / "census-pkg" / "installed.txt").is_file()
+    again = run_cli("census", str(corpus), "-o", str(site), "-q", "--no-matrix", cwd=tmp_path, timeout=600)
+    assert again.returncode == 0 and "0 swept, 1 reused" in again.stdout
+
+
+@pytest.mark.slow
+def test_a_requirement_that_does_not_install_is_one_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.toml"
+    corpus.write_text('[[project]]\nname = "nope"\nrequirement = "/nonexistent/package/dir"\ncommand = "python -V"\n')
+    proc = run_cli("census", str(corpus), "-o", str(tmp_path / "site"), "-q", "--no-matrix", cwd=tmp_path,
+                   timeout=600)
+    assert proc.returncode == 3 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "pip could not install /nonexistent/package/dir" in proc.stderr

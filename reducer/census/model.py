@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from reducer.census.runs import Run
 from reducer.safety.names import path_component
 
 FORMAT = "reducer-census/1"
+_INSTALLED = re.compile(r"[^\s:]*/(?:site|dist)-packages/")
 CLASSES = ("compiler-bug", "resource-limit", "frontend", "incompatibility")
 
 
@@ -62,10 +64,9 @@ def _site_path(path: str | None, run: Run, site: Path) -> Path | None:
 def _in_project(text: str, run: Run) -> str:
     """A source place as the project names it (relative to its folder): the site is for other people too."""
     root = run.project.workdir
-    if root is None:
-        return text
-    prefix = str(root).rstrip("/") + "/"
-    return text.replace(prefix, "")
+    if root is not None:
+        text = text.replace(str(root).rstrip("/") + "/", "")
+    return _INSTALLED.sub("", text)  # an installed package's file: from its import name on
 
 
 def _kernel_rows(run: Run, triage: dict[str, Any], ids: set[str], kernels: set[str]) -> list[dict[str, Any]]:

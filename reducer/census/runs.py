@@ -79,8 +79,8 @@ def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path]:
     python = venv / "bin" / "python"
     marker = venv / "installed.txt"
     if not marker.is_file() or marker.read_text() != project.requirement:
-        subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True,
-                       capture_output=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        _see_this_environment(venv)
         done = subprocess.run([str(python), "-m", "pip", "install", "-q", project.requirement],
                               capture_output=True, text=True)
         if done.returncode != 0:
@@ -93,6 +93,21 @@ def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path]:
     work = project.workdir or (venv / "work")
     work.mkdir(parents=True, exist_ok=True)
     return env, work
+
+
+def _see_this_environment(venv: Path) -> None:
+    """The project's venv sees this environment's packages (the compilers, torch, reducer's capture hook) below its
+    own: a venv made from inside a venv would see only the base interpreter's."""
+    import site
+    import sysconfig
+
+    ask = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    own = subprocess.run([str(venv / "bin" / "python"), "-c", ask], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    paths = sysconfig.get_paths()
+    parents = dict.fromkeys([*site.getsitepackages(), paths["purelib"], paths["platlib"]])
+    lines = [f"import site; site.addsitedir({p!r})" for p in parents if Path(p).is_dir()]
+    atomic.write_text(Path(own) / "_reducer_census_parent.pth", "\n".join(lines) + "\n")
 
 
 def sweep_argv(folder: Path, repros: Path, target: str, settings: Settings, command: list[str]) -> list[str]:
