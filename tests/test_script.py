@@ -129,12 +129,14 @@ def test_a_variable_set_once_and_read_once_is_inlined_and_no_other() -> None:
     text = SHAPES.replace("    vals = tl.load(src)", "    src = src + 0\n    vals = tl.load(src)")
     found = inlines(text, "k")
     bodies = [_body(t) for t in found]
-    # `w`, `vals` and `total` (one read each) go, into a nested block too; `src` (set twice) and `ds`, `row`
-    # (read more than once) stay.
+    # `w`, `vals` and `total` (one read each) go, into a nested block too; `row` and `ds`, plain indices read more
+    # than once, are written out at each read; `src` (set twice) stays.
     assert any("if row < n:\n    tl.store(out_ptr + row, tl.sum(vals * w, axis=0).to(tl.float16))" in b
                for b in bodies)
     assert any("total = tl.sum(tl.load(src).to(tl.float32) * w, axis=0)" in b for b in bodies)
-    assert len(found) == 3 and all("src = src + 0" in b for b in bodies)
+    assert any("w = tl.load(x_ptr + tl.program_id(0)).to(tl.float32)" in b and
+               "if tl.program_id(0) < n:" in "\n".join(b) for b in bodies)
+    assert len(found) == 5 and all("src = src + 0" in b for b in bodies)
 
 
 def test_shrink_keeps_only_what_the_bug_needs() -> None:

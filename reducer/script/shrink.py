@@ -1,21 +1,23 @@
 """A smaller script with the same bug. Kernel statements are deleted (chunks, then halving, as llvm-reduce's
 delta does) while the candidate still shows the unit's signature. Then four kinds of edit are tried, each over its
 whole list: a compound statement is replaced by its body, an expression by one of its parts, a call loses one
-keyword argument, and a variable that is set once and read once is replaced by its value. After that the
-parameters nothing uses go, from the kernel and from its launch, and so do the helpers and constants nothing
-reaches. The kernel's jitted helpers are edited the same way, and their lines count in the size.
+keyword argument, and a variable set once and read once (or read often, when it is a plain index such as
+`tl.arange(0, B)`) is replaced by its value. After that the parameters nothing uses go, from the kernel and from
+its launch, and so do the helpers and constants nothing reaches. The kernel's jitted helpers are edited the same
+way, and their lines count in the size.
 
 What can go: any statement of the kernel's body (a nested one too; an emptied block keeps a `pass`), an `if`,
 `for`, `while` or `with` around statements, the parts of an expression the bug does not need (`x.to(t)` becomes
-`x`, `a + b` becomes `a`, `f(a, b)` becomes `a`), keyword arguments (`mask=`, `other=`), single-use variables,
-unused parameters and unreached helpers. What stays: the kernel's name, its decorator, the launch's grid and
-options, a helper's parameters, and the arguments of the parameters the kernel still uses. `shows` judges each
+`x`, `a + b` becomes `a`, `f(a, b)` becomes `a`), keyword arguments (`mask=`, `other=`), single-use variables and
+indices, unused parameters and unreached helpers. What stays: the kernel's name, its decorator, the launch's grid
+and options, a helper's parameters, and the arguments of the parameters the kernel still uses. `shows` judges each
 candidate: a worker's compile (`fast_check`) or a capture of the script.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -207,16 +209,32 @@ def unnests(text: str, kernel: str) -> list[str]:
 
 
 def _single_uses(fn: ast.FunctionDef) -> list[str]:
-    """Names the kernel assigns once (a plain `name = ...`) and reads once."""
+    """Names the kernel assigns once (a plain `name = ...`) and reads once, or reads often when the value is a
+    cheap index."""
     stores: dict[str, int] = {}
     loads: dict[str, int] = {}
     for node in ast.walk(fn):
         if isinstance(node, ast.Name):
             counts = loads if isinstance(node.ctx, ast.Load) else stores
             counts[node.id] = counts.get(node.id, 0) + 1
-    plain = [s.targets[0].id for s in ast.walk(fn) if isinstance(s, ast.Assign) and len(s.targets) == 1
-             and isinstance(s.targets[0], ast.Name)]
-    return [n for n in dict.fromkeys(plain) if stores.get(n) == 1 and loads.get(n) == 1]
+    plain = {s.targets[0].id: s.value for s in ast.walk(fn) if isinstance(s, ast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], ast.Name)}
+    return [n for n, value in plain.items() if stores.get(n) == 1
+            and (loads.get(n) == 1 or (loads.get(n, 0) > 1 and _cheap(value)))]
+
+
+def _cheap(value: ast.expr) -> bool:
+    """An index a kernel names once and reads often (`offs = tl.arange(0, B)`, `pid = tl.program_id(0)`): written
+    out at each read, it costs a repro no clarity and frees a statement."""
+    if isinstance(value, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(value, ast.Attribute):
+        return _cheap(value.value)
+    return (isinstance(value, ast.Call) and ast.unparse(value.func).split(".")[-1] in _INDEX_CALLS
+            and all(isinstance(a, (ast.Constant, ast.Name)) for a in value.args) and not value.keywords)
+
+
+_INDEX_CALLS = ("arange", "program_id", "num_programs")
 
 
 class _Inline(ast.NodeTransformer):
@@ -234,7 +252,7 @@ class _Inline(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id == self.name and isinstance(node.ctx, ast.Load) and self.value is not None:
-            return self.value
+            return copy.deepcopy(self.value)  # one node per read
         return node
 
 
