@@ -115,7 +115,7 @@ def test_each_expression_candidate_is_one_edit() -> None:
     from reducer.script.shrink import hoists
 
     original = _body(SHAPES)
-    found = hoists(SHAPES, "k")
+    found = hoists(SHAPES)
     assert len(found) > 10
     for text in found:
         changed = [a for a, b in zip(original, _body(text), strict=True) if a != b]
@@ -127,7 +127,7 @@ def test_a_variable_set_once_and_read_once_is_inlined_and_no_other() -> None:
     from reducer.script.shrink import inlines
 
     text = SHAPES.replace("    vals = tl.load(src)", "    src = src + 0\n    vals = tl.load(src)")
-    found = inlines(text, "k")
+    found = inlines(text)
     bodies = [_body(t) for t in found]
     # `w`, `vals` and `total` (one read each) go, into a nested block too; `row` and `ds`, plain indices read more
     # than once, are written out at each read; `src` (set twice) stays.
@@ -302,7 +302,7 @@ def test_each_keyword_candidate_drops_one_keyword() -> None:
     from reducer.script.shrink import unkeywords
 
     text = SHAPES.replace("tl.load(src)", "tl.load(src, mask=ds < n, other=0.0)")
-    found = unkeywords(text, "k")
+    found = unkeywords(text)
     assert len(found) == 3  # axis=, mask=, other=
     assert any("tl.load(src, other=0.0)" in t and "axis=0" in t for t in found)
     assert any("tl.sum(vals * w)" in t and "mask=ds < n, other=0.0" in t for t in found)

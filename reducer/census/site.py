@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from reducer.errors import InputError
 from reducer.proc import atomic
-from reducer.safety.names import href, html_text
+from reducer.safety.names import href, html_templates
 
 
 class UnitClass(NamedTuple):
@@ -210,23 +210,9 @@ def _cause(c: dict[str, Any], page: str) -> dict[str, Any]:
 # --- rendering and writing ---------------------------------------------------------------------------------
 
 
-def _escape(value: object) -> Markup:
-    """Every `{{ value }}` through `html_text` (quotes escaped, controls shown as escapes), like the triage page."""
-    return value if isinstance(value, Markup) else Markup(html_text(value))
-
-
 @cache
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("reducer.census", "templates"),
-        autoescape=True,
-        finalize=_escape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["join"] = lambda items, sep="": sep.join(map(str, items))  # plain text: `_escape` escapes it
+    env = html_templates("reducer.census", trim_blocks=True, lstrip_blocks=True)
     env.globals["style"] = _style()
     return env
 

@@ -44,24 +44,19 @@ class Respecialiser:
     def compile(self, constants: dict[str, Any], options: dict[str, Any] | None = None,
                 variant: str | None = None) -> tuple[Path | None, str | None]:
         """(the stage's input, None), or (None, why the candidate did not reach the stage)."""
-        with self.lock:
-            self.count += 1
-            out = self.out / f"candidate-{self.count:04d}.{self.recipe.stage.input_kind}"
-            request = {"id": self.count, "constants": constants, "options": options or {}, "variant": variant,
-                       "out": str(out)}
-            answer = self._ask(request, READY_SECONDS)
-        if answer.get("absent"):
-            return None, "absent"
-        if "path" in answer:
-            return Path(answer["path"]), None
-        return None, str(answer.get("error") or "no answer")
+        return self._request({"constants": constants, "options": options or {}, "variant": variant})
 
     def compile_file(self, module: Path) -> tuple[Path | None, str | None]:
         """The stage's input of the kernel of another module file (a script candidate), as `compile` answers."""
+        return self._request({"file": str(module.resolve())})
+
+    def _request(self, fields: dict[str, Any]) -> tuple[Path | None, str | None]:
         with self.lock:
             self.count += 1
             out = self.out / f"candidate-{self.count:04d}.{self.recipe.stage.input_kind}"
-            answer = self._ask({"id": self.count, "file": str(module.resolve()), "out": str(out)}, READY_SECONDS)
+            answer = self._ask({"id": self.count, **fields, "out": str(out)}, READY_SECONDS)
+        if answer.get("absent"):
+            return None, "absent"
         if "path" in answer:
             return Path(answer["path"]), None
         return None, str(answer.get("error") or "no answer")

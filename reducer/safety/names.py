@@ -22,6 +22,7 @@ import html
 import re
 import string
 from pathlib import PurePath
+from typing import Any
 
 # C0 but tab and newline, DEL, C1, the characters that reorder or break a line unseen, and lone surrogates (a file
 # name that is not UTF-8: no document could be written with one).
@@ -95,6 +96,22 @@ def href(link: str) -> str:
 def html_text(text: object) -> str:
     """`text` as HTML text or an attribute value (quotes escaped), controls shown as escapes."""
     return html.escape(visible(text))
+
+
+def html_templates(package: str, **options: Any) -> Any:
+    """The jinja2 environment of `package`'s templates/ for a page of ours: every `{{ value }}` goes through
+    `html_text` (`&quot;`, `&#x27;`, controls as escapes) unless it is already markup, an undefined name is an
+    error, and `join` gives plain text (escaped as one value). `options`: more jinja2 settings."""
+    import jinja2
+    from markupsafe import Markup
+
+    def escape(value: object) -> Markup:
+        return value if isinstance(value, Markup) else Markup(html_text(value))
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader(package, "templates"), autoescape=True, finalize=escape,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined, **options)
+    env.filters["join"] = lambda items, sep="": sep.join(map(str, items))
+    return env
 
 
 # --- markdown ---------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ class _Hoist(ast.NodeTransformer):
         return self.generic_visit(node)
 
 
-def hoists(text: str, kernel: str) -> list[str]:
+def hoists(text: str) -> list[str]:
     """Every way of replacing one expression of the kernel's (or a helper's) body by one of its sub-expressions,
     outermost first (C-Vise's and Shrink Ray's expression reductions, on Python)."""
     count = sum(len(_children(n)) for fn in _functions(ast.parse(text)) for stmt in fn.body
@@ -144,7 +144,7 @@ def hoists(text: str, kernel: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def unkeywords(text: str, kernel: str) -> list[str]:
+def unkeywords(text: str) -> list[str]:
     """Every way of dropping one keyword argument of one call (`mask=`, `other=`, `eviction_policy=`, ...), in
     pre-order: what a kernel passes most often that a bug needs least."""
     count = sum(len(n.keywords) for fn in _functions(ast.parse(text)) for n in ast.walk(fn)
@@ -193,7 +193,7 @@ class _Unnest(ast.NodeTransformer):
         return node
 
 
-def unnests(text: str, kernel: str) -> list[str]:
+def unnests(text: str) -> list[str]:
     """Every way of replacing one `if`/`for`/`while`/`with` of the kernel by its body, outermost first (a loop's
     body then runs once, with its variable unbound unless the bug needs none of it)."""
     count = sum(len(_Unnest(0)._bodies(n)) for fn in _functions(ast.parse(text)) for n in ast.walk(fn)
@@ -256,7 +256,7 @@ class _Inline(ast.NodeTransformer):
         return node
 
 
-def inlines(text: str, kernel: str) -> list[str]:
+def inlines(text: str) -> list[str]:
     """Every way of putting a variable the kernel assigns once and reads once in the place it is read (one
     statement fewer; the check says whether the bug minds)."""
     found: list[str] = []
@@ -353,18 +353,16 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
 
     progress = True
     while progress and time.monotonic() < deadline:
-        progress = _delete_rounds(text, kernel, attempt, lambda: text, deadline)
+        progress = _delete_rounds(attempt, lambda: text, deadline)
         # A compound statement by its body, one expression by a part of it, a call without one keyword, a
-        # variable read once by its value;
-        # each list is walked once, staying at the same place after a success (made again from the new text).
+        # variable read once by its value; each list is walked once, staying at the same place after a success
+        # (the list made again from the new text, and only then).
         for make in (unnests, hoists, unkeywords, inlines):
-            k = 0
-            while time.monotonic() < deadline:
-                found = make(text, kernel)
-                if k >= len(found):
-                    break
+            k, found = 0, make(text)
+            while k < len(found) and time.monotonic() < deadline:
                 if attempt(found[k]):
                     progress = True
+                    found = make(text)
                 else:
                     k += 1
     final, final_record = build(text)
@@ -372,11 +370,10 @@ def shrink(source: KernelSource, record: dict[str, Any], shows: Callable[[Kernel
     return Shrunk(final, final_record, tests, before, after, history)
 
 
-def _delete_rounds(text: str, kernel: str, attempt: Callable[[str | None], bool], current: Callable[[], str],
-                   deadline: float) -> bool:
+def _delete_rounds(attempt: Callable[[str | None], bool], current: Callable[[], str], deadline: float) -> bool:
     """Chunked statement deletion, halving the chunk until single statements; True when anything went."""
     any_change = False
-    chunk = max(1, len(_statements(text)) // 2)
+    chunk = max(1, len(_statements(current())) // 2)
     while chunk >= 1 and time.monotonic() < deadline:
         spans = _statements(current())
         i, changed = 0, False

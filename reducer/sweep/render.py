@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from reducer.safety.names import Markdown, code_span, href, html_text, markdown_link, markdown_text
+from reducer.safety.names import Markdown, code_span, href, html_templates, markdown_link, markdown_text
 from reducer.sweep.groups import NOT_REDUCED
 from reducer.table import markdown_table
 
@@ -182,15 +182,8 @@ def render_markdown(data: dict[str, Any]) -> str:
 @cache
 def _page() -> jinja2.Template:
     """triage.html.j2, autoescaped: every name in the data reaches the page as text, never as markup."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("reducer.sweep", "templates"),
-        autoescape=True,
-        finalize=_escape,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = html_templates("reducer.sweep")
     env.filters.update(
-        join=lambda items, sep="": sep.join(map(str, items)),  # plain text: `_escape` escapes the result
         basename=lambda path: PurePath(path).name,
         css=lambda word: "".join(ch if ch.isalnum() else "-" for ch in word),
         href=href,
@@ -199,12 +192,6 @@ def _page() -> jinja2.Template:
     )
     env.globals.update(cause_rows=cause_rows, zip=zip)
     return env.get_template("triage.html.j2")
-
-
-def _escape(value: object) -> Markup:
-    """Every `{{ value }}` of the page through `html_text` (`&quot;`, `&#x27;`, controls as escapes): the entities
-    the page has always had, so a page is the same bytes from one version to the next."""
-    return value if isinstance(value, Markup) else Markup(html_text(value))
 
 
 @cache
