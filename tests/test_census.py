@@ -108,12 +108,14 @@ def test_findings_merge_into_one_entry_per_bug_across_projects(tmp_path: Path) -
            "causes": [{"kernels": ["k1"], "triggered_by": [f"{site}/k.py:3 (1 op: tt.load)  x = tl.load(p)"]},
                       {"kernels": ["k2"], "triggered_by": []}]}
     front = {"id": "ffffffffffff", "title": "frontend", "incompatibility": "drop-maxnreg", "units": 1}
-    limit = {"kind": "ub", "kernel": "big", "ratio": 4.0, "config": "B=4096", "suggestion": "B=1024"}
+    limit = {"kind": "ub", "kernel": "big", "ratio": 4.0, "config": "B=4096", "suggestion": "B=1024",
+             "folder": "units/big-2"}
     first = _run(site, "p1", "Ascend910B3", _triage(
         [{"kernel": "k1", "outcome": "failed", "ids": ["aaaaaaaaaaaa"], "source": f"{site}/k.py:1"},
          {"kernel": "k2", "outcome": "failed", "ids": ["aaaaaaaaaaaa"], "source": "k.py:9"},
          {"kernel": "ok", "outcome": "passed", "ids": []},
-         {"kernel": "big", "outcome": "resource-limit", "ids": []},
+         {"kernel": "big", "outcome": "passed", "ids": [], "folder": "units/big-1", "source": "k.py:20"},
+         {"kernel": "big", "outcome": "resource-limit", "ids": [], "folder": "units/big-2", "source": "k.py:40"},
          {"kernel": "v", "outcome": "frontend-error", "ids": ["ffffffffffff"]},
          {"kernel": "z", "outcome": "incomplete", "ids": []}], [sig], [limit], [front]))
     second = _run(site, "p2", "Ascend910B3", _triage(
@@ -121,7 +123,7 @@ def test_findings_merge_into_one_entry_per_bug_across_projects(tmp_path: Path) -
     rows, bugs = collect([first, second], site)
     t = rows[0]["targets"]["Ascend910B3"]
     assert (t["units"], t["passed"], t["failed"], t["resource"], t["incompatible"], t["frontend"], t["other"]) == \
-        (6, 1, 2, 1, 1, 0, 1)
+        (7, 2, 2, 1, 1, 0, 1)
     assert sorted(bugs) == sorted(["aaaaaaaaaaaa", "ffffffffffff", resource_id("ub", "big")])
     bug = bugs["aaaaaaaaaaaa"]
     assert bug.projects == ["p1", "p2"] and bug.units == 3 and bug.repro == "repros/adapter/0001-x.mlir"
@@ -129,6 +131,8 @@ def test_findings_merge_into_one_entry_per_bug_across_projects(tmp_path: Path) -
     assert bug.kernels[0]["triggered_by"] == ["k.py:3 (1 op: tt.load)  x = tl.load(p)"]
     assert bug.kernels[1]["triggered_by"] == [] and bug.kernels[0]["source"] == "k.py:1"
     assert bugs["ffffffffffff"].cls == "incompatibility"
+    # the limit's own unit (its config overflows), not the kernel's first (which fits)
+    assert [k["source"] for k in bugs[resource_id("ub", "big")].kernels] == ["k.py:40"]
     assert bugs[resource_id("ub", "big")].fit == [{"project": "p1", "target": "Ascend910B3", "kernel": "big",
                                                   "config": "B=4096", "suggestion": "B=1024"}]
 
@@ -221,7 +225,11 @@ def test_a_requirement_is_installed_into_its_own_environment_and_run(tmp_path: P
     assert (target["units"], target["passed"], target["failed"]) == (2, 1, 1)
     (bug,) = [b for b in census["bugs"] if b["class"] == "compiler-bug"]
     assert bug["kernels"][0]["source"].startswith("census_pkg/__main__.py:"), bug["kernels"]
-    assert (site / "envs" / "census-pkg" / "installed.txt").is_file()
+    assert (site / "envs" / "census-pkg" / "installed.json").is_file()
+    assert census["projects"][0]["setup"] == {"source": "a copy of the local folder census_pkg", "removed": []}
+    # pip built in the copy: the package's own folder is as it was
+    package = ROOT / "tests" / "data" / "census_pkg"
+    assert not (package / "build").exists() and not list(package.glob("*.egg-info"))
     again = run_cli("census", str(corpus), "-o", str(site), "-q", "--no-matrix", cwd=tmp_path, timeout=600)
     assert again.returncode == 0 and "0 swept, 1 reused" in again.stdout
 

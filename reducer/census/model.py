@@ -63,15 +63,18 @@ def _site_path(path: str | None, run: Run, site: Path) -> Path | None:
 
 def _in_project(text: str, run: Run) -> str:
     """A source place as the project names it (relative to its folder): the site is for other people too."""
-    root = run.project.workdir
+    root = run.workdir or run.project.workdir
     if root is not None:
         text = text.replace(str(root).rstrip("/") + "/", "")
     return _INSTALLED.sub("", text)  # an installed package's file: from its import name on
 
 
-def _kernel_rows(run: Run, triage: dict[str, Any], ids: set[str], kernels: set[str]) -> list[dict[str, Any]]:
+def _kernel_rows(run: Run, triage: dict[str, Any], ids: set[str], kernels: set[str],
+                 folder: object = None) -> list[dict[str, Any]]:
     rows = []
     for unit in triage.get("units") or []:
+        if folder is not None and unit.get("folder") != folder:
+            continue
         if set(unit.get("ids") or []) & ids or (not ids and unit.get("kernel") in kernels):
             rows.append({"project": run.project.name, "target": run.target, "kernel": str(unit.get("kernel")),
                          "source": _in_project(str(unit.get("source") or ""), run), "triggered_by": []})
@@ -138,7 +141,9 @@ def _resource_limits(run: Run, triage: dict[str, Any], bugs: dict[str, Bug]) -> 
         stage = next((str(u.get("stage") or "") for u in triage.get("units") or []
                       if u.get("kernel") == kernel and u.get("outcome") == "resource-limit"), "")
         bug = bugs.setdefault(rid, Bug(rid, title, "resource-limit", stage, fit=[]))
-        bug.add(run.project.name, 1, _kernel_rows(run, triage, set(), {kernel})[:1])
+        # an entry is one unit: its own row, not the kernel's first unit (that specialisation may well fit)
+        rows = _kernel_rows(run, triage, set(), {kernel}, limit.get("folder"))
+        bug.add(run.project.name, 1, rows[:1])
         assert bug.fit is not None
         bug.fit.append({"project": run.project.name, "target": run.target, "kernel": kernel,
                         "config": str(limit.get("config") or ""), "suggestion": str(limit.get("suggestion") or "")})
@@ -164,6 +169,8 @@ def collect(runs: list[Run], site: Path) -> tuple[list[dict[str, Any]], dict[str
     for run in runs:
         row = projects.setdefault(run.project.name, {"name": run.project.name, "version": run.project.version,
                                                      "command": run.project.command, "targets": {}})
+        if run.setup:
+            row["setup"] = run.setup
         triage = _read(run)
         if triage is None:
             row["targets"][run.target] = {"error": "the sweep wrote no triage (see its sweep.log)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reducer.census.corpus import Project
+from reducer.census.source import project_source
 from reducer.errors import ProjectSetupFailed
 from reducer.proc import atomic
 from reducer.safety.names import path_component
@@ -45,6 +47,8 @@ class Run:
     reused: bool
     seconds: float
     returncode: int | None  # the sweep's (the project's command's) exit status; None when reused
+    workdir: Path | None = None  # where the command ran (a requirement's unpacked sdist, say)
+    setup: dict[str, Any] | None = None  # a requirement's: where its folder came from, what was removed
 
     @property
     def triage(self) -> Path:
@@ -69,30 +73,65 @@ def _reusable(folder: Path, key: str) -> bool:
     return isinstance(saved, dict) and saved.get("key") == key and (folder / "sweep" / "triage.json").is_file()
 
 
-def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path]:
-    """The command's environment and folder: a `requirement` is installed into a venv of its own first."""
+def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path, dict[str, Any] | None]:
+    """The command's environment and folder: a `requirement` is installed into a venv of its own first, and runs
+    in `workdir`, or else in the project's own files (see `census.source`)."""
     env = {**os.environ, **project.env}
     if project.requirement is None:
         assert project.workdir is not None
-        return env, project.workdir
+        return env, project.workdir, None
     venv = site / "envs" / path_component(project.name)
-    python = venv / "bin" / "python"
-    marker = venv / "installed.txt"
-    if not marker.is_file() or marker.read_text() != project.requirement:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-        _see_this_environment(venv)
-        done = subprocess.run([str(python), "-m", "pip", "install", "-q", project.requirement],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise ProjectSetupFailed(f"project {project.name!r}: pip could not install {project.requirement} ({tail})",
-                             "check the requirement, or give a `workdir` instead")
-        atomic.write_text(marker, project.requirement)
+    marker = venv / "installed.json"
+    try:
+        done = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        done = None
+    if not (isinstance(done, dict) and done.get("requirement") == project.requirement
+            and Path(str(done.get("folder"))).is_dir()):
+        done = _install(venv, project)
+        atomic.write_text(marker, json.dumps(done, indent=1))
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(venv)
-    work = project.workdir or (venv / "work")
-    work.mkdir(parents=True, exist_ok=True)
-    return env, work
+    setup = {"source": "workdir" if project.workdir else done.get("source"), "removed": done.get("removed") or []}
+    return env, project.workdir or Path(done["folder"]), setup
+
+
+def _install(venv: Path, project: Project) -> dict[str, Any]:
+    assert project.requirement is not None
+    if venv.exists():
+        shutil.rmtree(venv)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    _see_this_environment(venv)
+    source = project_source(project.requirement, venv)
+    python = str(venv / "bin" / "python")
+    done = subprocess.run([python, "-m", "pip", "install", "-q", source.install], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ProjectSetupFailed(f"project {project.name!r}: pip could not install {project.requirement} ({tail})",
+                                 "check the requirement, or give a `workdir` instead")
+    removed = _unshadow(python)
+    return {"requirement": project.requirement, "folder": str(source.folder), "source": source.kind,
+            "removed": removed}
+
+
+# A package the project's requirements pull in that would hide this environment's compiler stack: Ascend users
+# replace `triton` with `triton-ascend` (same import name, another distribution), and so does the census.
+_SHADOWED = {"triton": "triton-ascend"}
+
+
+def _unshadow(python: str) -> list[str]:
+    removed = []
+    for name, ours in _SHADOWED.items():
+        ask = (f"import importlib.metadata as m, sys\ntry: d = m.distribution({name!r})\n"
+               "except m.PackageNotFoundError: sys.exit(1)\nprint(d.version, d.locate_file('').resolve())")
+        found = subprocess.run([python, "-c", ask], capture_output=True, text=True)
+        version, _, where = found.stdout.strip().partition(" ")
+        if found.returncode != 0 or not where.startswith(str(Path(python).parent.parent.resolve())):
+            continue  # not installed, or the parent environment's own
+        subprocess.run([python, "-m", "pip", "uninstall", "-y", "-q", name], capture_output=True, check=False)
+        removed.append(f"{name} {version} (in favour of {ours})")
+    return removed
 
 
 def _see_this_environment(venv: Path) -> None:
@@ -128,8 +167,10 @@ def run_one(site: Path, project: Project, target: str, settings: Settings, toolc
     folder = run_folder(site, project, target)
     key = run_key(project, target, settings, toolchain)
     if _reusable(folder, key):
-        return Run(project, target, folder, key, True, 0.0, None)
-    env, work = _environment(site, project)
+        saved = json.loads((folder / KEY_FILE).read_text())
+        workdir = Path(saved["workdir"]) if isinstance(saved.get("workdir"), str) else None
+        return Run(project, target, folder, key, True, 0.0, None, workdir, saved.get("setup"))
+    env, work, setup = _environment(site, project)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / KEY_FILE).unlink(missing_ok=True)  # a run cut short must not look finished
     t0 = time.monotonic()
@@ -139,5 +180,6 @@ def run_one(site: Path, project: Project, target: str, settings: Settings, toolc
     seconds = time.monotonic() - t0
     if (folder / "sweep" / "triage.json").is_file():
         atomic.write_text(folder / KEY_FILE, json.dumps({"key": key, "returncode": done.returncode,
-                                                          "seconds": round(seconds, 1)}, indent=1))
-    return Run(project, target, folder, key, False, seconds, done.returncode)
+                                                          "seconds": round(seconds, 1), "workdir": str(work),
+                                                          "setup": setup}, indent=1))
+    return Run(project, target, folder, key, False, seconds, done.returncode, work, setup)

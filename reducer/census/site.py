@@ -121,7 +121,9 @@ def _target_row(target: str, entry: dict[str, Any], pages: dict[str, str]) -> di
 
 def _project(p: dict[str, Any], pages: dict[str, str]) -> dict[str, Any]:
     targets = p.get("targets") or {}
+    setup = p.get("setup") if isinstance(p.get("setup"), dict) else {}
     return {"name": p["name"], "version": p.get("version") or "", "command": p.get("command") or "",
+            "source": str(setup.get("source") or ""), "removed": [str(r) for r in setup.get("removed") or []],
             "rows": [_target_row(t, e, pages) for t, e in targets.items()], "chart": _chart(targets)}
 
 
