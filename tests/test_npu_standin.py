@@ -130,7 +130,10 @@ def test_the_torch_npu_api_ascend_code_calls(tmp_path: Path) -> None:
     [
         ("torch.npu.no_such_api()", "torch.npu.no_such_api"),
         ("import torch_npu.no_such_module", "torch_npu.no_such_module"),
-        ("from torch_npu import npu_no_such_op", "torch_npu.npu_no_such_op"),
+        ("from torch_npu import no_such_name", "torch_npu.no_such_name"),
+        # an operator imports, as libraries do once they see an NPU; a call is refused
+        ("from torch_npu import npu_fusion_attention\nnpu_fusion_attention(1)",
+         "torch_npu.npu_fusion_attention (a torch_npu operator, called)"),
     ],
 )
 def test_an_api_outside_the_standin_fails_in_one_line(tmp_path: Path, call: str, api: str) -> None:
@@ -156,6 +159,33 @@ def test_not_installed_when_an_npu_is_present(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
     assert done.stdout.strip() == "True"
     assert _run(tmp_path, script.read_text()).stdout.strip() == "False"  # and with no NPU, the stand-in serves it
+
+
+CANN_FIGURES = """
+    import torch, torch_npu
+    from tbe.common.platform import get_soc_spec, set_current_compile_soc_info
+
+    set_current_compile_soc_info(torch.npu.get_device_name(torch.npu.current_device()))
+    print(get_soc_spec("SOC_VERSION"), get_soc_spec("SHORT_SOC_VERSION"), get_soc_spec("UB_SIZE"),
+          get_soc_spec("CORE_NUM"), get_soc_spec("VECTOR_CORE_CNT"), get_soc_spec("L1_SIZE"))
+    set_current_compile_soc_info("Ascend950PR_9579")
+    print(get_soc_spec("UB_SIZE"), get_soc_spec("CUBE_CORE_CNT"))
+    get_soc_spec("NO_SUCH_KEY")
+"""
+
+
+@pytest.mark.slow
+def test_cann_tbe_answers_the_targets_own_figures(tmp_path: Path) -> None:
+    """Kernel libraries size their blocks from CANN's get_soc_spec (bytes): the figures the compiler holds the
+    kernel to (its device spec, in bits, / 8); an unknown key is refused in one line."""
+    done = _run(tmp_path, CANN_FIGURES)
+    ub = int(target.spec("Ascend910B3")["UB_SIZE"]) // 8
+    assert done.stdout.splitlines() == [f"Ascend910B3 Ascend910B {ub} 20 40 {4194304 // 8}",
+                                        f"{int(target.spec('Ascend950PR_9579')['UB_SIZE']) // 8} 28"]
+    assert ub == 192 * 1024  # the 910B's 192 KiB UB, as its ub-overflow messages count it (1572864 bits)
+    assert done.returncode == 1 and done.stderr.strip().splitlines() == [
+        "reducer: tbe.common.platform.get_soc_spec('NO_SUCH_KEY') is not provided by reducer's NPU stand-in "
+        "(0 kernel launches so far)"]
 
 
 def test_core_counts_come_from_the_installed_compiler() -> None:

@@ -8,7 +8,8 @@ Runs inside the user's process, installed by capture's generated `sitecustomize`
 - `standin`: the PrivateUse1 backend: allocation, cross-device copies, and a fallback that runs every op with no
   PrivateUse1 kernel on the CPU (a library's own PrivateUse1 overrides are called first, as on a real NPU);
 - `api`: the `torch.npu` functions Ascend code calls; `streams`: streams, events, generators;
-- `torch_npu_module`: the `torch_npu` package and its submodules; `driver`: Triton's active driver.
+- `torch_npu_module`: the `torch_npu` package and its submodules; `cann_module`: CANN's `tbe.common.platform`
+  (the chip's figures); `driver`: Triton's active driver.
 
 An API outside the stand-in fails with one line naming it (`Unsupported`, `UnsupportedModule`).
 This package itself imports nothing; its modules may import `reducer.npu` and, lazily, `reducer.capture.record`

@@ -1,6 +1,7 @@
 """Installing the stand-in lazily: nothing is imported until the program imports it itself.
 
-- `torch_npu` and its submodules (and `torch.npu.<namespace>`) are served by the stand-in;
+- `torch_npu` and its submodules (and `torch.npu.<namespace>`) are served by the stand-in, and so is CANN's
+  `tbe.common.platform` (the chip's figures);
 - `torch`, right after it is imported, gets the "npu" backend: torch >= 2.5 loads torch_npu with torch on a real
   NPU machine (the device-backend autoload), so code that only imports torch still finds `torch.npu`;
 - `triton.runtime.driver`, right after it is imported, gets the stand-in driver (no device: no active driver).
@@ -45,6 +46,10 @@ def _served(name: str) -> types.ModuleType:
     head, _, attr = name.rpartition(".")
     if head in ("torch_npu.npu", "torch.npu") and isinstance(getattr(torch.npu, attr, None), types.ModuleType):
         return getattr(torch.npu, attr)
+    if name.split(".")[0] == "tbe":
+        from reducer.npu import cann_module
+
+        return cann_module.make(name)
     from reducer.npu.torch_npu_module import make
 
     return make(name)
@@ -77,7 +82,7 @@ def _then(spec: Any, action: Callable[[Any], None]) -> None:
 class Finder:
     @classmethod
     def find_spec(cls, fullname: str, path: Any = None, target: Any = None) -> Any:
-        if fullname.split(".")[0] == "torch_npu" or fullname.startswith("torch.npu."):
+        if fullname.split(".")[0] in ("torch_npu", "tbe") or fullname.startswith("torch.npu."):
             return importlib.util.spec_from_loader(fullname, _Serve, is_package=True)  # type: ignore[arg-type]
         action = _AFTER.get(fullname)
         if action is None:

@@ -1,4 +1,5 @@
-"""Which NPU the stand-in is: the capture's target, with the core counts the installed compiler gives it.
+"""Which NPU the stand-in is: the capture's target, with the core counts and memory sizes the installed compiler
+gives it.
 
 Ascend code sizes its grids from these counts (`num_vectorcore` programs, one per vector core), so they must be
 the target's own: asked once from `bishengir-opt --hacc-append-device-spec`, the pass that writes them into every
@@ -34,8 +35,9 @@ def _spec_tools() -> list[str]:
 
 
 @functools.cache
-def cores(target: str | None = None) -> tuple[int, int]:
-    """(cube cores, vector cores) of `target` (default: the capture's)."""
+def spec(target: str | None = None) -> dict[str, int | str]:
+    """The compiler's device spec of `target` (default: the capture's): core counts, and memory sizes in bits
+    (UB_SIZE, L1_SIZE, L0A_SIZE, ...), as the pass writes them; empty when no compiler answers."""
     target = target or name()
     for tool in _spec_tools():
         try:
@@ -45,7 +47,17 @@ def cores(target: str | None = None) -> tuple[int, int]:
             )
         except (OSError, subprocess.SubprocessError):
             continue
-        counts = dict(re.findall(r'"(CUBE_CORE_COUNT|VECTOR_CORE_COUNT)", (\d+)', done.stdout))
-        if len(counts) == 2:
-            return int(counts["CUBE_CORE_COUNT"]), int(counts["VECTOR_CORE_COUNT"])
-    return _FALLBACK_CORES
+        entries: dict[str, int | str] = {}
+        for key, number, text in re.findall(r'dl_entry<"(\w+)", (?:(-?\d+) : i\d+|"([^"]*)")>', done.stdout):
+            entries[key] = int(number) if number else text
+        if "CUBE_CORE_COUNT" in entries and "VECTOR_CORE_COUNT" in entries:
+            return entries
+    return {}
+
+
+def cores(target: str | None = None) -> tuple[int, int]:
+    """(cube cores, vector cores) of `target` (default: the capture's)."""
+    entries = spec(target)
+    if not entries:
+        return _FALLBACK_CORES
+    return int(entries["CUBE_CORE_COUNT"]), int(entries["VECTOR_CORE_COUNT"])

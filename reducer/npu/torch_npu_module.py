@@ -2,8 +2,9 @@
 `torch.npu`, see `api`): `.contrib.transfer_to_npu`, `._C`, `.profiler`, `.version`, `.utils`,
 `._inductor`. Any other submodule, and any name not defined here, is refused with one line.
 
-torch_npu's own operators (`npu_rms_norm`, `npu_fusion_attention`, ...) are not emulated: only the two layout
-calls almost every caller makes (`npu_format_cast`, `get_npu_format`), which are no-ops on an ND-only device.
+torch_npu's own operators (`npu_rms_norm`, `npu_fusion_attention`, ...) are not emulated: they import (libraries
+import them once they see an NPU) and a call is refused in one line. Only the two layout calls almost every caller
+makes (`npu_format_cast`, `get_npu_format`) run, as no-ops on an ND-only device.
 """
 
 from __future__ import annotations
@@ -42,7 +43,21 @@ def _missing(module: str, attr: str) -> Any:
         raise AttributeError(attr)
     if f"{module}.{attr}" in _MODULES:
         return importlib.import_module(f"{module}.{attr}")
+    if module == "torch_npu" and attr.startswith("npu_"):
+        return _operator(attr)
     raise Unsupported(f"{module}.{attr}")
+
+
+def _operator(name: str) -> Callable[..., Any]:
+    """A torch_npu operator is importable, as on an NPU (libraries import them when they see an NPU, e.g.
+    transformers' fused attention), and refused in one line when called: it is not emulated."""
+
+    def operator(*_: Any, **__: Any) -> Any:
+        raise Unsupported(f"torch_npu.{name} (a torch_npu operator, called)")
+
+    operator.__name__ = operator.__qualname__ = name
+    operator.__module__ = "torch_npu"
+    return operator
 
 
 def _package() -> dict[str, Any]:
