@@ -41,6 +41,13 @@ def _halve(v):
 
 
 @triton.jit
+def affine(x, out, eps, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    e = eps.to(tl.float32)  # a float argument is an fp32 scalar in the kernel, and has `.to`
+    tl.store(out + offs, tl.load(x + offs) * e + e)
+
+
+@triton.jit
 def scaled_add(x, y, out, n, reps, BLOCK: tl.constexpr):
     offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
     mask = offs < n
@@ -107,6 +114,10 @@ assert type(entry.kernel).__name__ != "NoneType" and "ttir" in entry.kernel.asm
 row, rows = torch.randn(32), torch.zeros(24, 32)
 rows_from_zero_stride[(3,)](row, rows, 24, 32, BM=8, BN=32)
 torch.testing.assert_close(rows, row.expand(24, 32))
+
+src, affine_out = torch.randn(16), torch.zeros(16)
+affine[(1,)](src, affine_out, 0.25, N=16)
+torch.testing.assert_close(affine_out, src * 0.25 + 0.25)
 
 far_out = torch.zeros(16)
 write_then_read_far[(1,)](torch.ones(16), far_out, N=16)
@@ -220,7 +231,7 @@ def test_a_grid_triton_refuses_is_refused_and_launches_are_counted(user_run) -> 
     assert "big grid raised: grid should be less than 65536" in done.stdout
     assert "70000 programs: Triton refuses the launch" in records["scaled_add"][0]["execution"]["reason"]
     # 3 of scaled_add, its big grid, and one each of the others that launched (the warmup is not a launch)
-    assert "launches counted: 8" in done.stdout
+    assert "launches counted: 9" in done.stdout
 
 
 BUDGET = '''

@@ -102,7 +102,7 @@ def execute(jit: Any, args: tuple[Any, ...], kwargs: dict[str, Any], grid: tuple
     names = set(jit.arg_names)
     t0 = time.monotonic()
     try:
-        with _language_restored(), _index_fixed(), _nested_jit_interpreted(), guarding(
+        with _language_restored(), _index_fixed(), _floats_typed(), _nested_jit_interpreted(), guarding(
             interpreter.interpreter_builder, interpreter._interpreter, guard
         ):
             executor = _GuardedExecutor(_interpreted(jit.fn).rewrite(), jit.arg_names, grid, guard)
@@ -218,6 +218,31 @@ def _language_restored() -> Iterator[None]:
             for name, value in before.items():
                 if now.get(name, _MISSING) is not value:
                     setattr(owner, name, value)
+
+
+@contextlib.contextmanager
+def _floats_typed() -> Iterator[None]:
+    """A float argument is an fp32 scalar in the compiled kernel (`eps.to(tl.float32)` works there); the 3.2
+    interpreter passes it as a Python float, which has no `.to`. Typed here as the compiler types it (fp64 only
+    when fp32 cannot hold it), as later Triton interpreters do."""
+    import numpy as np
+
+    original = interpreter._implicit_cvt
+    f32 = np.finfo(np.float32)
+
+    def convert(arg: Any) -> Any:
+        if isinstance(arg, float):
+            wide = math.isfinite(arg) and not f32.min <= arg <= f32.max
+            ty = tl.float64 if wide else tl.float32
+            handle = interpreter.TensorHandle(np.array([arg], dtype=np.float64 if wide else np.float32), ty)
+            return tl.tensor(handle, ty)
+        return original(arg)
+
+    interpreter._implicit_cvt = convert
+    try:
+        yield
+    finally:
+        interpreter._implicit_cvt = original
 
 
 @contextlib.contextmanager
