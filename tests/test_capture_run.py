@@ -27,6 +27,9 @@ import triton
 import triton.language as tl
 from triton.compiler.errors import CompilationError
 from triton.language.extra.ascend import libdevice
+from triton.language.math import rsqrt
+
+rsqrt_as_imported = rsqrt
 
 npu = sys.modules.get("reducer.npu")
 if npu is None:  # the NPU stand-in is not loaded: a module of the same name shows the count
@@ -44,7 +47,7 @@ def _halve(v):
 def affine(x, out, eps, N: tl.constexpr):
     offs = tl.arange(0, N)
     e = eps.to(tl.float32)  # a float argument is an fp32 scalar in the kernel, and has `.to`
-    tl.store(out + offs, tl.load(x + offs) * e + e)
+    tl.store(out + offs, rsqrt(tl.load(x + offs) * e + e))  # a builtin held by name
 
 
 @triton.jit
@@ -115,9 +118,10 @@ row, rows = torch.randn(32), torch.zeros(24, 32)
 rows_from_zero_stride[(3,)](row, rows, 24, 32, BM=8, BN=32)
 torch.testing.assert_close(rows, row.expand(24, 32))
 
-src, affine_out = torch.randn(16), torch.zeros(16)
+src, affine_out = torch.rand(16), torch.zeros(16)
 affine[(1,)](src, affine_out, 0.25, N=16)
-torch.testing.assert_close(affine_out, src * 0.25 + 0.25)
+torch.testing.assert_close(affine_out, torch.rsqrt(src * 0.25 + 0.25))
+assert rsqrt is rsqrt_as_imported  # put back after the launch, for the compiles after it
 
 far_out = torch.zeros(16)
 write_then_read_far[(1,)](torch.ones(16), far_out, N=16)

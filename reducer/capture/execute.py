@@ -16,6 +16,7 @@ import math
 import os
 import time
 import traceback
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -102,7 +103,7 @@ def execute(jit: Any, args: tuple[Any, ...], kwargs: dict[str, Any], grid: tuple
     names = set(jit.arg_names)
     t0 = time.monotonic()
     try:
-        with _language_restored(), _index_fixed(), _floats_typed(), _nested_jit_interpreted(), guarding(
+        with _language_restored(), _index_fixed(), _floats_typed(), _nested_jit_interpreted(jit.fn), guarding(
             interpreter.interpreter_builder, interpreter._interpreter, guard
         ):
             executor = _GuardedExecutor(_interpreted(jit.fn).rewrite(), jit.arg_names, grid, guard)
@@ -185,15 +186,70 @@ def _interpreted(fn: Any) -> InterpretedFunction:
     return _INTERPRETED[fn]
 
 
+class _BuiltinsByName:
+    """Triton builtins a kernel's module holds by name (`from triton.language.math import rsqrt`) or through a
+    module the interpreter leaves alone (`libdevice.rsqrt`): the interpreter patches only `tl`, `tl.core` and
+    `tl.math`, so these would be called without a builder. Each is swapped for the interpreter's form while the
+    launch runs, and put back after it."""
+
+    _HANDLED = (tl, tl.core, tl.math)
+
+    def __init__(self) -> None:
+        self._undo: list[tuple[Any, str, Any]] = []  # (dict or module, name, value before)
+        self._seen: set[int] = set()
+
+    def cover(self, fn: Any) -> None:
+        namespace = getattr(fn, "__globals__", None)
+        if namespace is None or id(namespace) in self._seen:
+            return
+        self._seen.add(id(namespace))
+        for name, value in list(namespace.items()):
+            if tl.core.is_builtin(value):
+                self._swap(namespace, name, value)
+            elif isinstance(value, types.ModuleType) and value.__name__.startswith("triton.language.") \
+                    and value not in self._HANDLED and id(value) not in self._seen:
+                self._seen.add(id(value))
+                for attr, member in list(vars(value).items()):
+                    if tl.core.is_builtin(member):
+                        self._swap(value, attr, member)
+
+    def _swap(self, owner: Any, name: str, member: Any) -> None:
+        holder = types.SimpleNamespace()
+        interpreter._patch_attr(holder, name, member, interpreter.interpreter_builder)
+        if isinstance(owner, dict):
+            self._undo.append((owner, name, owner[name]))
+            owner[name] = getattr(holder, name)
+        else:
+            self._undo.append((owner, name, getattr(owner, name)))
+            setattr(owner, name, getattr(holder, name))
+
+    def restore(self) -> None:
+        for owner, name, value in reversed(self._undo):
+            if isinstance(owner, dict):
+                owner[name] = value
+            else:
+                setattr(owner, name, value)
+        self._undo.clear()
+
+
 @contextlib.contextmanager
-def _nested_jit_interpreted() -> Iterator[None]:
-    """A `@triton.jit` helper called from the running kernel runs through the interpreter too."""
+def _nested_jit_interpreted(kernel: Any) -> Iterator[None]:
+    """A `@triton.jit` helper called from the running kernel runs through the interpreter too; builtins held by
+    name in the kernel's module and in each helper's are the interpreter's while the launch runs."""
     had = "__call__" in vars(JITFunction)
     saved = vars(JITFunction).get("__call__")
-    JITFunction.__call__ = lambda self, *a, **k: _interpreted(self.fn)(*a, **k)  # type: ignore[method-assign]
+    builtins = _BuiltinsByName()
+    builtins.cover(kernel)
+
+    def call(self: Any, *a: Any, **k: Any) -> Any:
+        builtins.cover(self.fn)
+        return _interpreted(self.fn)(*a, **k)
+
+    JITFunction.__call__ = call  # type: ignore[method-assign]
     try:
         yield
     finally:
+        builtins.restore()
         if had:
             JITFunction.__call__ = saved  # type: ignore[method-assign]
         else:

@@ -56,8 +56,11 @@ class Run:
 
 
 def run_key(project: Project, target: str, settings: Settings, toolchain: dict[str, str]) -> str:
+    from reducer import __version__
+
+    # reducer's own release too: what a capture records and a sweep finds changes with it
     blob = json.dumps({"project": project.identity(), "target": target, "settings": settings.identity(),
-                       "toolchain": toolchain}, sort_keys=True)
+                       "toolchain": toolchain, "reducer": __version__}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
