@@ -242,3 +242,19 @@ def test_a_requirement_that_does_not_install_is_one_line(tmp_path: Path) -> None
                    timeout=600)
     assert proc.returncode == 3 and proc.stderr.count("\n") == 1, proc.stderr
     assert "pip could not install /nonexistent/package/dir" in proc.stderr
+
+
+def test_a_run_without_a_triage_says_why_in_the_sweeps_own_words(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    p = Project("p", "python -m pytest test", "1", tmp_path / "checkout")
+    folder = run_folder(site, p, "Ascend910B3")
+    folder.mkdir(parents=True)
+    (folder / "sweep.log").write_text(
+        "ImportError while loading conftest\n"
+        f"reducer: error: the command exited 4 before its first kernel launch: ImportError while loading conftest "
+        f"'{tmp_path}/checkout/test/conftest.py'. (nothing was captured)\n")
+    rows, bugs = collect([Run(p, "Ascend910B3", folder, "k", False, 1.0, 4)], site)
+    assert not bugs
+    assert rows[0]["targets"]["Ascend910B3"]["error"] == (
+        "the command exited 4 before its first kernel launch: ImportError while loading conftest "
+        "'test/conftest.py'. (nothing was captured) (see p-Ascend910B3/sweep.log)")

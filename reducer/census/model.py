@@ -162,6 +162,18 @@ def _frontend(run: Run, triage: dict[str, Any], bugs: dict[str, Bug]) -> list[st
     return found
 
 
+def _why_no_triage(run: Run) -> str:
+    """The sweep's own one-line error (the command exited before its first launch, say), places as the project
+    names them."""
+    try:
+        lines = (run.folder / "sweep.log").read_text(errors="replace").splitlines()
+    except OSError:
+        lines = []
+    said = [line.removeprefix("reducer: error: ") for line in lines if line.startswith("reducer: error: ")]
+    why = _in_project(said[-1], run) if said else "the sweep wrote no triage"
+    return f"{why} (see {run.folder.name}/sweep.log)"
+
+
 def collect(runs: list[Run], site: Path) -> tuple[list[dict[str, Any]], dict[str, Bug]]:
     """The projects' rows and the bugs, merged across every run."""
     bugs: dict[str, Bug] = {}
@@ -173,7 +185,7 @@ def collect(runs: list[Run], site: Path) -> tuple[list[dict[str, Any]], dict[str
             row["setup"] = run.setup
         triage = _read(run)
         if triage is None:
-            row["targets"][run.target] = {"error": "the sweep wrote no triage (see its sweep.log)",
+            row["targets"][run.target] = {"error": _why_no_triage(run),
                                           "run": run.folder.relative_to(site).as_posix()}
             continue
         incompatible = {str(e.get("id")) for e in triage.get("frontend") or [] if e.get("incompatibility")}

@@ -116,7 +116,8 @@ def _target_row(target: str, entry: dict[str, Any], pages: dict[str, str]) -> di
     units, counts = int(entry.get("units") or 0), _counts(entry)
     bugs = [{"id": b, "link": link(pages.get(b), "index.html", "page")} for b in entry.get("bugs") or []]
     return {"target": target, "units": units, "share": share(counts["passed"], units), "counts": counts,
-            "bugs": bugs, "reused": bool(entry.get("reused")), "seconds": entry.get("seconds")}
+            "bugs": bugs, "reused": bool(entry.get("reused")), "seconds": entry.get("seconds"),
+            "error": str(entry["error"]) if entry.get("error") else None}
 
 
 def _project(p: dict[str, Any], pages: dict[str, str]) -> dict[str, Any]:
