@@ -51,6 +51,23 @@ def affine(x, out, eps, N: tl.constexpr):
 
 
 @triton.jit
+def bf16_rms(x, w, out, N, BLOCK: tl.constexpr):
+    # bf16 loads (masked, with `other`; a block pointer with zero padding), fp32 math, bf16 products and stores
+    offs = tl.arange(0, BLOCK)
+    mask = offs < N
+    xf = tl.load(x + offs, mask=mask, other=0.0).to(tl.float32)
+    r = 1.0 / tl.sqrt(tl.sum(xf * xf) / N + 1e-6)
+    wp = tl.make_block_ptr(w, shape=(N,), strides=(1,), offsets=(0,), block_shape=(BLOCK,), order=(0,))
+    wb = tl.load(wp, boundary_check=(0,), padding_option="zero")
+    tl.store(out + offs, (xf * r).to(tl.bfloat16) * wb, mask=mask)
+
+
+@triton.jit
+def bf16_count(out):
+    tl.atomic_add(out + tl.arange(0, 2), tl.full((2,), 1.0, tl.bfloat16))
+
+
+@triton.jit
 def scaled_add(x, y, out, n, reps, BLOCK: tl.constexpr):
     offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
     mask = offs < n
@@ -122,6 +139,16 @@ src, affine_out = torch.rand(16), torch.zeros(16)
 affine[(1,)](src, affine_out, 0.25, N=16)
 torch.testing.assert_close(affine_out, torch.rsqrt(src * 0.25 + 0.25))
 assert rsqrt is rsqrt_as_imported  # put back after the launch, for the compiles after it
+
+xb, wb = torch.randn(100, dtype=torch.bfloat16), torch.randn(100, dtype=torch.bfloat16)
+yb = torch.full((100,), 7.0, dtype=torch.bfloat16)
+bf16_rms[(1,)](xb, wb, yb, 100, BLOCK=128)
+xf = xb.float()
+torch.testing.assert_close(yb, (xf * torch.rsqrt((xf * xf).mean() + 1e-6)).to(torch.bfloat16) * wb)
+
+counts = torch.zeros(2, dtype=torch.bfloat16)
+bf16_count[(1,)](counts)
+assert (counts == 0).all(), counts  # refused, not run wrong
 
 far_out = torch.zeros(16)
 write_then_read_far[(1,)](torch.ones(16), far_out, N=16)
@@ -221,6 +248,14 @@ def test_an_ascend_only_builtin_is_recorded_and_the_run_goes_on(user_run) -> Non
 
 
 @pytest.mark.slow
+def test_bf16_runs_on_numbers_and_a_bf16_atomic_is_refused(user_run) -> None:
+    (unit,) = user_run[1]["bf16_rms"]
+    assert unit["execution"]["status"] == "executed", unit["execution"]  # and the script's assert_close passed
+    (atomic,) = user_run[1]["bf16_count"]
+    assert atomic["execution"]["status"] == "unsupported" and "bf16 atomics" in atomic["execution"]["reason"]
+
+
+@pytest.mark.slow
 def test_frontend_errors_raise_as_triton_raises_them(user_run) -> None:
     done, records = user_run
     assert "warmup raised CompileTimeAssertionFailure" in done.stdout
@@ -235,7 +270,7 @@ def test_a_grid_triton_refuses_is_refused_and_launches_are_counted(user_run) -> 
     assert "big grid raised: grid should be less than 65536" in done.stdout
     assert "70000 programs: Triton refuses the launch" in records["scaled_add"][0]["execution"]["reason"]
     # 3 of scaled_add, its big grid, and one each of the others that launched (the warmup is not a launch)
-    assert "launches counted: 9" in done.stdout
+    assert "launches counted: 11" in done.stdout
 
 
 BUDGET = '''

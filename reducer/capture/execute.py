@@ -27,6 +27,7 @@ from triton.runtime.errors import InterpreterError
 from triton.runtime.interpreter import GridExecutor, InterpretedFunction
 from triton.runtime.jit import JITFunction
 
+from reducer.capture.bf16 import bf16_as_values
 from reducer.capture.bounds import MemoryGuard, Stop, guarding
 from reducer.capture.record import (
     DEFAULT_EXEC_SECONDS,
@@ -105,7 +106,7 @@ def execute(jit: Any, args: tuple[Any, ...], kwargs: dict[str, Any], grid: tuple
     try:
         with _language_restored(), _index_fixed(), _floats_typed(), _nested_jit_interpreted(jit.fn), guarding(
             interpreter.interpreter_builder, interpreter._interpreter, guard
-        ):
+        ), bf16_as_values():  # inside the guard: its checks see bf16 as the 16-bit words in memory
             executor = _GuardedExecutor(_interpreted(jit.fn).rewrite(), jit.arg_names, grid, guard)
             executor(*args, **{k: v for k, v in kwargs.items() if k in names})
         status, reason = ExecStatus.EXECUTED, None

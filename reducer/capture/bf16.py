@@ -1,0 +1,155 @@
+"""bfloat16 in the CPU run. Triton 3.2's interpreter keeps a bf16 value as its raw 16 bits (numpy has no bf16) and
+does arithmetic on those bits as integers, so `x * w` on two bf16 tensors is garbage, and so is every result the
+host then checks. While a launch runs, a bf16 value is held as a float32 array rounded to bf16 instead: memory is
+still read and written as 16-bit words (through the memory guard), arithmetic and reductions see numbers, and every
+bf16 result is rounded as the device rounds it (to nearest, ties to even).
+
+bf16 atomics are refused (the interpreter's C atomics would add the bits as integers): the launch is recorded as
+unsupported, never run wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import triton.language as tl
+from triton.runtime import interpreter
+from triton.runtime.interpreter import TensorHandle
+
+_RAW = [0]  # > 0 while a memory op runs: bf16 is 16-bit words there
+
+
+def _is_bf16(ty: Any) -> bool:
+    ty = getattr(ty, "scalar", ty)
+    return isinstance(ty, tl.dtype) and ty == tl.bfloat16
+
+
+def rounded(values: np.ndarray) -> np.ndarray:
+    """float32 values rounded to bf16 precision (nearest, ties to even; NaN stays NaN), still float32."""
+    f = np.asarray(values, dtype=np.float32)
+    bits = f.view(np.uint32).astype(np.uint64)
+    up = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    out = up.astype(np.uint32).view(np.float32)
+    return np.where(np.isnan(f), f, out).astype(np.float32)
+
+
+def to_bits(values: np.ndarray) -> np.ndarray:
+    if values.dtype == np.uint16:
+        return values
+    return (rounded(values).view(np.uint32) >> 16).astype(np.uint16)
+
+
+def from_bits(bits: np.ndarray) -> np.ndarray:
+    if bits.dtype != np.uint16:
+        return np.asarray(bits, dtype=np.float32)
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+@contextlib.contextmanager
+def _raw() -> Iterator[None]:
+    _RAW[0] += 1
+    try:
+        yield
+    finally:
+        _RAW[0] -= 1
+
+
+@contextlib.contextmanager
+def bf16_as_values() -> Iterator[None]:
+    """Enter inside the memory guard (its checks then see 16-bit words); everything is put back on exit."""
+    cls = type(interpreter.interpreter_builder)
+    names = ("create_masked_load", "create_masked_store", "create_atomic_rmw", "create_atomic_cas", "cast_impl",
+             "create_fp_to_fp", "create_bitcast", "create_fabs", "binary_op", "unary_op", "get_bf16")
+    before = {name: cls.__dict__.get(name) for name in names}
+    prev = {name: getattr(cls, name, None) for name in names}
+    np_dtype = interpreter._get_np_dtype
+
+    def get_np_dtype(tt_dtype: Any) -> Any:
+        if _is_bf16(getattr(tt_dtype, "element_ty", tt_dtype)) and not isinstance(tt_dtype, tl.pointer_type) \
+                and not _RAW[0]:
+            return np.dtype(np.float32)
+        return np_dtype(tt_dtype)
+
+    def masked_load(self: Any, ptrs: Any, mask: Any, other: Any, *rest: Any) -> Any:
+        if not _is_bf16(ptrs.get_element_ty()):
+            return prev["create_masked_load"](self, ptrs, mask, other, *rest)
+        if other is not None:
+            other = TensorHandle(to_bits(other.data), other.dtype)
+        with _raw():
+            got = prev["create_masked_load"](self, ptrs, mask, other, *rest)
+        return TensorHandle(from_bits(got.data), got.dtype)
+
+    def masked_store(self: Any, ptrs: Any, value: Any, mask: Any, *rest: Any) -> Any:
+        if _is_bf16(value.dtype):
+            value = TensorHandle(to_bits(value.data), value.dtype)
+        with _raw():
+            return prev["create_masked_store"](self, ptrs, value, mask, *rest)
+
+    def refuse_atomic(name: str) -> Any:
+        def atomic(self: Any, *args: Any) -> Any:
+            if any(_is_bf16(getattr(a, "dtype", None)) for a in args if isinstance(a, TensorHandle)):
+                raise NotImplementedError("bf16 atomics in the CPU interpreter")
+            return prev[name](self, *args)
+        return atomic
+
+    def cast(self: Any, src: Any, dst_type: Any) -> Any:
+        if not (_is_bf16(src.dtype) or _is_bf16(dst_type)):
+            return prev["cast_impl"](self, src, dst_type)
+        return _converted(src, dst_type)
+
+    def fp_to_fp(self: Any, src: Any, dst_type: Any, rounding_mode: Any) -> Any:
+        if not (_is_bf16(src.dtype) or _is_bf16(dst_type)):
+            return prev["create_fp_to_fp"](self, src, dst_type, rounding_mode)
+        return _converted(src, dst_type)
+
+    def bitcast(self: Any, src: Any, dst_type: Any) -> Any:
+        if _is_bf16(src.dtype):
+            with _raw():
+                return TensorHandle(to_bits(src.data).view(np_dtype(dst_type)), dst_type.scalar)
+        if _is_bf16(dst_type):
+            return TensorHandle(from_bits(src.data.view(np.uint16)), dst_type.scalar)
+        return prev["create_bitcast"](self, src, dst_type)
+
+    def fabs(self: Any, arg: Any) -> Any:
+        if _is_bf16(arg.dtype):
+            return TensorHandle(np.abs(arg.data), arg.dtype.scalar)
+        return prev["create_fabs"](self, arg)
+
+    def binary(self: Any, lhs: Any, rhs: Any, op: Any) -> Any:
+        out = prev["binary_op"](self, lhs, rhs, op)
+        return TensorHandle(rounded(out.data), out.dtype) if _is_bf16(out.dtype) else out
+
+    def unary(self: Any, arg: Any, op: Any) -> Any:
+        out = prev["unary_op"](self, arg, op)
+        return TensorHandle(rounded(out.data), out.dtype) if _is_bf16(out.dtype) else out
+
+    def constant(self: Any, value: float) -> Any:  # `tl.full(..., tl.bfloat16)`: the 3.2 builder has none
+        return TensorHandle(rounded(np.array([value], dtype=np.float32)), tl.bfloat16)
+
+    patched = {"get_bf16": constant, "create_masked_load": masked_load, "create_masked_store": masked_store,
+               "create_atomic_rmw": refuse_atomic("create_atomic_rmw"),
+               "create_atomic_cas": refuse_atomic("create_atomic_cas"), "cast_impl": cast,
+               "create_fp_to_fp": fp_to_fp, "create_bitcast": bitcast, "create_fabs": fabs, "binary_op": binary,
+               "unary_op": unary}
+    for name, fn in patched.items():
+        setattr(cls, name, fn)
+    interpreter._get_np_dtype = get_np_dtype
+    try:
+        yield
+    finally:
+        interpreter._get_np_dtype = np_dtype
+        for name, fn in before.items():
+            if fn is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, fn)
+
+
+def _converted(src: Any, dst_type: Any) -> Any:
+    data = from_bits(src.data) if _is_bf16(src.dtype) else src.data
+    if _is_bf16(dst_type):
+        return TensorHandle(rounded(data.astype(np.float32)), dst_type.scalar)
+    return TensorHandle(data.astype(interpreter._get_np_dtype(dst_type)), dst_type.scalar)
