@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,9 @@ def test_the_shipped_corpus_reads() -> None:
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x \'unclosed"\n', "cannot be split into words"),
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\ntargets = ["A; rm -rf /"]\n', "list of target"),
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\nenv = { A = 1 }\n', "`env` must map"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\ninstall = "six"\n', "`install` must be a list"),
+    ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\ninstall = ["--index-url=http://evil"]\n',
+     "`install` must be a list of requirements"),
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\n[[project]]\nname = "a"\nworkdir = "proj"\n'
      'command = "y"\n', "given twice: a"),
 ])
@@ -216,7 +220,8 @@ def test_a_requirement_is_installed_into_its_own_environment_and_run(tmp_path: P
     compilers, its command run there; its kernels named from the package on; the second run installs nothing."""
     corpus = tmp_path / "corpus.toml"
     corpus.write_text('[[project]]\nname = "census-pkg"\nversion = "0.2.0"\n'
-                      f'requirement = "{ROOT / "tests" / "data" / "census_pkg"}"\ncommand = "python -m census_pkg"\n')
+                      f'requirement = "{ROOT / "tests" / "data" / "census_pkg"}"\ncommand = "python -m census_pkg"\n'
+                      'install = ["six==1.16.0"]\n')
     site = tmp_path / "site"
     proc = run_cli("census", str(corpus), "-o", str(site), "-q", "--no-matrix", cwd=tmp_path, timeout=1200)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -225,7 +230,10 @@ def test_a_requirement_is_installed_into_its_own_environment_and_run(tmp_path: P
     assert (target["units"], target["passed"], target["failed"]) == (2, 1, 1)
     (bug,) = [b for b in census["bugs"] if b["class"] == "compiler-bug"]
     assert bug["kernels"][0]["source"].startswith("census_pkg/__main__.py:"), bug["kernels"]
-    assert (site / "envs" / "census-pkg" / "installed.json").is_file()
+    installed = json.loads((site / "envs" / "census-pkg" / "installed.json").read_text())
+    assert installed["install"] == ["six==1.16.0"]
+    seen = subprocess.run([str(site / "envs" / "census-pkg" / "bin" / "python"), "-c", "import six, census_pkg"])
+    assert seen.returncode == 0
     assert census["projects"][0]["setup"] == {"source": "a copy of the local folder census_pkg", "removed": []}
     # pip built in the copy: the package's own folder is as it was
     package = ROOT / "tests" / "data" / "census_pkg"

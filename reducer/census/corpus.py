@@ -7,9 +7,12 @@
     command = "python run_ops.py"
     env = { KEY = "value" }
     targets = ["Ascend910B3"]           # default: the default target
+    install = ["transformers>=5"]       # optional: what the command needs beyond the project (its test suite's)
 
 A `requirement` is installed into an isolated environment (a venv that still sees this one's packages, so the
-compilers and reducer's capture are there); the command then runs in `workdir`, or in an empty folder.
+compilers and reducer's capture are there), with `install`'s packages; the command then runs in `workdir`, or in
+the project's own files (its sdist unpacked: see `source`). A `workdir` project with `install` gets such an
+environment too, holding only those.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 from reducer.errors import InputError
 from reducer.stage.source import read_regular
 
-_KEYS = {"name", "version", "workdir", "requirement", "command", "env", "targets"}
+_KEYS = {"name", "version", "workdir", "requirement", "command", "env", "targets", "install"}
 _MAX_BYTES = 1 << 20
 DEFAULT_TARGET = "Ascend910B3"
 
@@ -37,6 +40,7 @@ class Project:
     requirement: str | None = None
     env: dict[str, str] = field(default_factory=dict)
     targets: tuple[str, ...] = (DEFAULT_TARGET,)
+    install: tuple[str, ...] = ()
 
     @property
     def argv(self) -> list[str]:
@@ -46,7 +50,7 @@ class Project:
         """What the project's runs depend on (with the target and the toolchain: the run's key)."""
         return {"name": self.name, "version": self.version, "command": self.command,
                 "workdir": str(self.workdir) if self.workdir else None, "requirement": self.requirement,
-                "env": dict(sorted(self.env.items()))}
+                "env": dict(sorted(self.env.items())), "install": list(self.install)}
 
 
 def _toml(data: bytes, where: Path) -> dict[str, Any]:
@@ -97,8 +101,13 @@ def _project(entry: Any, index: int, base: Path) -> Project:
     if not isinstance(targets, list) or not all(isinstance(t, str) and re.fullmatch(r"[A-Za-z0-9_.-]+", t)
                                                  for t in targets):
         raise InputError(f"{where}: `targets` must be a list of target names", 'write targets = ["Ascend910B3"]')
+    install = entry.get("install") or []
+    if not isinstance(install, list) or not all(isinstance(r, str) and r.strip() and not r.startswith("-")
+                                                 for r in install):
+        raise InputError(f"{where}: `install` must be a list of requirements", 'write install = ["pkg>=1.0"]')
     version = entry.get("version", "")
-    return Project(name, command, str(version), folder, requirement, dict(env), tuple(dict.fromkeys(targets)))
+    return Project(name, command, str(version), folder, requirement, dict(env), tuple(dict.fromkeys(targets)),
+                   tuple(install))
 
 
 def read_corpus(path: Path) -> list[Project]:

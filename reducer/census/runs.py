@@ -80,7 +80,7 @@ def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path, di
     """The command's environment and folder: a `requirement` is installed into a venv of its own first, and runs
     in `workdir`, or else in the project's own files (see `census.source`)."""
     env = {**os.environ, **project.env}
-    if project.requirement is None:
+    if project.requirement is None and not project.install:
         assert project.workdir is not None
         return env, project.workdir, None
     venv = site / "envs" / path_component(project.name)
@@ -89,7 +89,8 @@ def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path, di
         done = json.loads(marker.read_text())
     except (OSError, ValueError):
         done = None
-    if not (isinstance(done, dict) and done.get("requirement") == project.requirement
+    wanted = {"requirement": project.requirement, "install": list(project.install)}
+    if not (isinstance(done, dict) and all(done.get(k) == v for k, v in wanted.items())
             and Path(str(done.get("folder"))).is_dir()):
         done = _install(venv, project)
         atomic.write_text(marker, json.dumps(done, indent=1))
@@ -100,22 +101,28 @@ def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path, di
 
 
 def _install(venv: Path, project: Project) -> dict[str, Any]:
-    assert project.requirement is not None
     if venv.exists():
         shutil.rmtree(venv)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     _see_this_environment(venv)
-    source = project_source(project.requirement, venv)
+    if project.requirement is not None:
+        source = project_source(project.requirement, venv)
+        packages, folder, kind = [source.install], source.folder, source.kind
+    else:
+        assert project.workdir is not None
+        packages, folder, kind = [], project.workdir, "workdir"
     python = str(venv / "bin" / "python")
-    done = subprocess.run([python, "-m", "pip", "install", "-q", source.install], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
+    wanted = " ".join([*([project.requirement] if project.requirement else []), *project.install])
+    # `--` keeps a requirement that looks like an option an argument
+    done = subprocess.run([python, "-m", "pip", "install", "-q", "--", *packages, *project.install],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ProjectSetupFailed(f"project {project.name!r}: pip could not install {project.requirement} ({tail})",
-                                 "check the requirement, or give a `workdir` instead")
+        raise ProjectSetupFailed(f"project {project.name!r}: pip could not install {wanted} ({tail})",
+                                 "check the requirement and `install`, or give a `workdir` instead")
     removed = _unshadow(python)
-    return {"requirement": project.requirement, "folder": str(source.folder), "source": source.kind,
-            "removed": removed}
+    return {"requirement": project.requirement, "install": list(project.install), "folder": str(folder),
+            "source": kind, "removed": removed}
 
 
 # A package the project's requirements pull in that would hide this environment's compiler stack: Ascend users
