@@ -33,7 +33,7 @@ from reducer.table import key_value
 def census(corpus: Path, site: Path, jobs: int | None, ray_address: str | None, no_matrix: bool, no_fit: bool,
            timeout: float, max_time_per_bug: float, quiet: bool) -> None:
     """Run every project of CORPUS (TOML, one [[project]] per project: name, version, workdir or requirement,
-    command, env, targets) as written under capture for each target, sweep it, replay each compiler bug on the
+    command, env, targets, install) as written under capture for each target, sweep it, replay each compiler bug on the
     compiler releases, export it as an upstream test and write its issue; merge everything into SITE.
 
     A run (project, target) is keyed on the project's entry, the target, the settings and the compiler builds:
