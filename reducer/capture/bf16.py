@@ -57,90 +57,103 @@ def _raw() -> Iterator[None]:
         _RAW[0] -= 1
 
 
+_PREV: dict[str, Any] = {}  # the builder's methods as they were when the launch started (the guard's, say)
+_NP_DTYPE = interpreter._get_np_dtype
+
+
+def _get_np_dtype(tt_dtype: Any) -> Any:
+    if _is_bf16(getattr(tt_dtype, "element_ty", tt_dtype)) and not isinstance(tt_dtype, tl.pointer_type) \
+            and not _RAW[0]:
+        return np.dtype(np.float32)
+    return _NP_DTYPE(tt_dtype)
+
+
+def _constant(self: Any, value: float) -> Any:  # `tl.full(..., tl.bfloat16)`: the 3.2 builder has no get_bf16
+    return TensorHandle(rounded(np.array([value], dtype=np.float32)), tl.bfloat16)
+
+
+def _masked_load(self: Any, ptrs: Any, mask: Any, other: Any, *rest: Any) -> Any:
+    if not _is_bf16(ptrs.get_element_ty()):
+        return _PREV["create_masked_load"](self, ptrs, mask, other, *rest)
+    if other is not None:
+        other = TensorHandle(to_bits(other.data), other.dtype)
+    with _raw():
+        got = _PREV["create_masked_load"](self, ptrs, mask, other, *rest)
+    return TensorHandle(from_bits(got.data), got.dtype)
+
+
+def _masked_store(self: Any, ptrs: Any, value: Any, mask: Any, *rest: Any) -> Any:
+    if _is_bf16(value.dtype):
+        value = TensorHandle(to_bits(value.data), value.dtype)
+    with _raw():
+        return _PREV["create_masked_store"](self, ptrs, value, mask, *rest)
+
+
+def _refusing(name: str) -> Any:
+    def atomic(self: Any, *args: Any) -> Any:
+        if any(_is_bf16(a.dtype) for a in args if isinstance(a, TensorHandle)):
+            raise NotImplementedError("bf16 atomics in the CPU interpreter")
+        return _PREV[name](self, *args)
+
+    return atomic
+
+
+def _cast(self: Any, src: Any, dst_type: Any) -> Any:
+    if not (_is_bf16(src.dtype) or _is_bf16(dst_type)):
+        return _PREV["cast_impl"](self, src, dst_type)
+    return _converted(src, dst_type)
+
+
+def _fp_to_fp(self: Any, src: Any, dst_type: Any, rounding_mode: Any) -> Any:
+    if not (_is_bf16(src.dtype) or _is_bf16(dst_type)):
+        return _PREV["create_fp_to_fp"](self, src, dst_type, rounding_mode)
+    return _converted(src, dst_type)
+
+
+def _bitcast(self: Any, src: Any, dst_type: Any) -> Any:
+    if _is_bf16(src.dtype):
+        return TensorHandle(to_bits(src.data).view(_NP_DTYPE(dst_type)), dst_type.scalar)
+    if _is_bf16(dst_type):
+        return TensorHandle(from_bits(src.data.view(np.uint16)), dst_type.scalar)
+    return _PREV["create_bitcast"](self, src, dst_type)
+
+
+def _fabs(self: Any, arg: Any) -> Any:
+    if _is_bf16(arg.dtype):
+        return TensorHandle(np.abs(arg.data), arg.dtype.scalar)
+    return _PREV["create_fabs"](self, arg)
+
+
+def _binary(self: Any, lhs: Any, rhs: Any, op: Any) -> Any:
+    out = _PREV["binary_op"](self, lhs, rhs, op)
+    return TensorHandle(rounded(out.data), out.dtype) if _is_bf16(out.dtype) else out
+
+
+def _unary(self: Any, arg: Any, op: Any) -> Any:
+    out = _PREV["unary_op"](self, arg, op)
+    return TensorHandle(rounded(out.data), out.dtype) if _is_bf16(out.dtype) else out
+
+
+_PATCHES = {"get_bf16": _constant, "create_masked_load": _masked_load, "create_masked_store": _masked_store,
+            "create_atomic_rmw": _refusing("create_atomic_rmw"), "create_atomic_cas": _refusing("create_atomic_cas"),
+            "cast_impl": _cast, "create_fp_to_fp": _fp_to_fp, "create_bitcast": _bitcast, "create_fabs": _fabs,
+            "binary_op": _binary, "unary_op": _unary}
+
+
 @contextlib.contextmanager
 def bf16_as_values() -> Iterator[None]:
     """Enter inside the memory guard (its checks then see 16-bit words); everything is put back on exit."""
     cls = type(interpreter.interpreter_builder)
-    names = ("create_masked_load", "create_masked_store", "create_atomic_rmw", "create_atomic_cas", "cast_impl",
-             "create_fp_to_fp", "create_bitcast", "create_fabs", "binary_op", "unary_op", "get_bf16")
-    before = {name: cls.__dict__.get(name) for name in names}
-    prev = {name: getattr(cls, name, None) for name in names}
-    np_dtype = interpreter._get_np_dtype
-
-    def get_np_dtype(tt_dtype: Any) -> Any:
-        if _is_bf16(getattr(tt_dtype, "element_ty", tt_dtype)) and not isinstance(tt_dtype, tl.pointer_type) \
-                and not _RAW[0]:
-            return np.dtype(np.float32)
-        return np_dtype(tt_dtype)
-
-    def masked_load(self: Any, ptrs: Any, mask: Any, other: Any, *rest: Any) -> Any:
-        if not _is_bf16(ptrs.get_element_ty()):
-            return prev["create_masked_load"](self, ptrs, mask, other, *rest)
-        if other is not None:
-            other = TensorHandle(to_bits(other.data), other.dtype)
-        with _raw():
-            got = prev["create_masked_load"](self, ptrs, mask, other, *rest)
-        return TensorHandle(from_bits(got.data), got.dtype)
-
-    def masked_store(self: Any, ptrs: Any, value: Any, mask: Any, *rest: Any) -> Any:
-        if _is_bf16(value.dtype):
-            value = TensorHandle(to_bits(value.data), value.dtype)
-        with _raw():
-            return prev["create_masked_store"](self, ptrs, value, mask, *rest)
-
-    def refuse_atomic(name: str) -> Any:
-        def atomic(self: Any, *args: Any) -> Any:
-            if any(_is_bf16(getattr(a, "dtype", None)) for a in args if isinstance(a, TensorHandle)):
-                raise NotImplementedError("bf16 atomics in the CPU interpreter")
-            return prev[name](self, *args)
-        return atomic
-
-    def cast(self: Any, src: Any, dst_type: Any) -> Any:
-        if not (_is_bf16(src.dtype) or _is_bf16(dst_type)):
-            return prev["cast_impl"](self, src, dst_type)
-        return _converted(src, dst_type)
-
-    def fp_to_fp(self: Any, src: Any, dst_type: Any, rounding_mode: Any) -> Any:
-        if not (_is_bf16(src.dtype) or _is_bf16(dst_type)):
-            return prev["create_fp_to_fp"](self, src, dst_type, rounding_mode)
-        return _converted(src, dst_type)
-
-    def bitcast(self: Any, src: Any, dst_type: Any) -> Any:
-        if _is_bf16(src.dtype):
-            with _raw():
-                return TensorHandle(to_bits(src.data).view(np_dtype(dst_type)), dst_type.scalar)
-        if _is_bf16(dst_type):
-            return TensorHandle(from_bits(src.data.view(np.uint16)), dst_type.scalar)
-        return prev["create_bitcast"](self, src, dst_type)
-
-    def fabs(self: Any, arg: Any) -> Any:
-        if _is_bf16(arg.dtype):
-            return TensorHandle(np.abs(arg.data), arg.dtype.scalar)
-        return prev["create_fabs"](self, arg)
-
-    def binary(self: Any, lhs: Any, rhs: Any, op: Any) -> Any:
-        out = prev["binary_op"](self, lhs, rhs, op)
-        return TensorHandle(rounded(out.data), out.dtype) if _is_bf16(out.dtype) else out
-
-    def unary(self: Any, arg: Any, op: Any) -> Any:
-        out = prev["unary_op"](self, arg, op)
-        return TensorHandle(rounded(out.data), out.dtype) if _is_bf16(out.dtype) else out
-
-    def constant(self: Any, value: float) -> Any:  # `tl.full(..., tl.bfloat16)`: the 3.2 builder has none
-        return TensorHandle(rounded(np.array([value], dtype=np.float32)), tl.bfloat16)
-
-    patched = {"get_bf16": constant, "create_masked_load": masked_load, "create_masked_store": masked_store,
-               "create_atomic_rmw": refuse_atomic("create_atomic_rmw"),
-               "create_atomic_cas": refuse_atomic("create_atomic_cas"), "cast_impl": cast,
-               "create_fp_to_fp": fp_to_fp, "create_bitcast": bitcast, "create_fabs": fabs, "binary_op": binary,
-               "unary_op": unary}
-    for name, fn in patched.items():
+    before = {name: cls.__dict__.get(name) for name in _PATCHES}
+    _PREV.clear()
+    _PREV.update({name: getattr(cls, name, None) for name in _PATCHES})
+    for name, fn in _PATCHES.items():
         setattr(cls, name, fn)
-    interpreter._get_np_dtype = get_np_dtype
+    interpreter._get_np_dtype = _get_np_dtype
     try:
         yield
     finally:
-        interpreter._get_np_dtype = np_dtype
+        interpreter._get_np_dtype = _NP_DTYPE
         for name, fn in before.items():
             if fn is None:
                 delattr(cls, name)
