@@ -360,3 +360,15 @@ def test_the_record_is_written_before_the_launch_runs(tmp_path: Path) -> None:
     assert unit["outcome"] == "passed" and "ttir" in unit["files"]
     assert unit["execution"]["status"] == "started"
     assert json.loads((out / "index.json").read_text())["returncode"] == 17
+
+
+def test_a_compiler_stage_that_overruns_its_limit_is_stopped_and_the_program_goes_on(tmp_path: Path) -> None:
+    """The backend runs its tools with no time limit: a hang in one would hang the user's program. With a limit
+    no real compiler stage meets (1 ms), the stage is stopped, recorded as failed, and the launch still runs."""
+    script = BUDGET.split("n = 60000")[0] + "x = torch.zeros(8)\nbump[(1,)](x, 8, BLOCK=8)\nassert (x == 1).all()\n"
+    done, out = _capture(tmp_path, script, {"REDUCER_STAGE_TIMEOUT": "0.001"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    (unit,) = _records(out)["bump"]
+    assert unit["outcome"] == "failed", unit
+    assert "did not finish in 0.001s: stopped as a hang" in unit["error"], unit["error"]
+    assert unit["execution"]["status"] == "executed"

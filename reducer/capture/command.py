@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reducer.capture.discovery import discover, read_records
-from reducer.capture.record import ENV_DIR, ENV_OPTIONS, ENV_TARGET, FORMAT, INDEX
+from reducer.capture.record import ENV_DIR, ENV_OPTIONS, ENV_STAGE_TIMEOUT, ENV_TARGET, FORMAT, INDEX
 from reducer.capture.shims import ENV_NO_SHIMS
 from reducer.errors import UsageError
 from reducer.proc import atomic
@@ -83,6 +83,7 @@ def capture_env(
     base: dict[str, str] | None = None,
     shims: bool = True,
     options: dict[str, Any] | None = None,
+    stage_timeout: float | None = None,
 ) -> dict[str, str]:
     # Every path handed to the process is absolute: a program that changes directory (os.chdir, pytest's
     # monkeypatch.chdir, a child started with cwd=) still records into this folder.
@@ -104,6 +105,8 @@ def capture_env(
     env[ENV_DIR] = str(out)
     env[ENV_TARGET] = target
     env.pop(ENV_OPTIONS, None)
+    if stage_timeout is not None:
+        env[ENV_STAGE_TIMEOUT] = str(stage_timeout)
     if options:
         env[ENV_OPTIONS] = json.dumps(options, sort_keys=True)
     return env
@@ -118,6 +121,7 @@ def run_command(
     timeout: float | None = None,
     shims: bool = True,
     options: dict[str, Any] | None = None,
+    stage_timeout: float | None = None,
 ) -> CaptureRun:
     """Run the user's command with capture on; return what was recorded (also written to index.json).
 
@@ -131,7 +135,7 @@ def run_command(
             "drop --option, or capture with --no-npu (compile-only) to apply it",
         )
     out.mkdir(parents=True, exist_ok=True)
-    env = capture_env(out, target, compile_only, shims=shims, options=options)
+    env = capture_env(out, target, compile_only, shims=shims, options=options, stage_timeout=stage_timeout)
     done = run_process(list(argv), env=env, timeout=timeout, capture=False)  # the command prints as usual
     code = -1 if done.returncode is None else done.returncode
     seconds = done.seconds

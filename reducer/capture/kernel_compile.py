@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from reducer.capture.record import FRONTEND_STAGE
+from reducer.capture.record import DEFAULT_STAGE_TIMEOUT, ENV_STAGE_TIMEOUT, FRONTEND_STAGE
 from reducer.failure.outcome import Outcome
 from reducer.safety.names import path_component
 from reducer.stage import table as stages
@@ -157,13 +157,50 @@ def _patched_backend(record: CompileRecord) -> Iterator[None]:
         for ext in list(stages):
             stages[ext] = _recording_stage(ext, stages[ext], record)
 
+    original_subprocess = module_globals.get("subprocess", subprocess)
     module_globals["NPUUtils"] = fake
+    module_globals["subprocess"] = _TimedSubprocess(_stage_timeout())
     cls.add_stages = add_stages
     try:
         yield
     finally:
         cls.add_stages = original_add_stages
         module_globals["NPUUtils"] = original_utils
+        module_globals["subprocess"] = original_subprocess
+
+
+def _stage_timeout() -> float:
+    try:
+        return max(0.001, float(os.environ.get(ENV_STAGE_TIMEOUT, DEFAULT_STAGE_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_STAGE_TIMEOUT
+
+
+class _TimedSubprocess:
+    """`subprocess` as the backend module sees it: every tool it runs gets a time limit (the backend gives none,
+    so a compiler that hangs would hang the user's program with it). The child is killed when it runs out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(subprocess, name)
+
+    def _limited(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("timeout", self.seconds)
+        return call(*args, **kwargs)
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        return self._limited(subprocess.run, *args, **kwargs)
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        return self._limited(subprocess.call, *args, **kwargs)
+
+    def check_call(self, *args: Any, **kwargs: Any) -> Any:
+        return self._limited(subprocess.check_call, *args, **kwargs)
+
+    def check_output(self, *args: Any, **kwargs: Any) -> Any:
+        return self._limited(subprocess.check_output, *args, **kwargs)
 
 
 def _recording_stage(ext: str, stage: Callable[[Any, Any], Any], record: CompileRecord) -> Callable[[Any, Any], Any]:
@@ -175,6 +212,11 @@ def _recording_stage(ext: str, stage: Callable[[Any, Any], Any], record: Compile
             raise _Stopped(ext)
         try:
             out = stage(src, metadata)
+        except subprocess.TimeoutExpired as exc:
+            record.error = (f"{_stage_name(ext)} did not finish in {exc.timeout:g}s: stopped as a hang "
+                            f"({ENV_STAGE_TIMEOUT}, sweep's --timeout)")
+            record.failed_stage = _stage_name(ext)
+            raise
         except subprocess.CalledProcessError as exc:
             record.returncode = exc.returncode
             record.error = "\n".join(t for t in (_text(exc.stderr), _text(exc.stdout)) if t) or str(exc)

@@ -19,6 +19,10 @@ ENV_OPTIONS = "REDUCER_CAPTURE_OPTIONS"
 ENV_EXEC_SECONDS = "REDUCER_EXEC_SECONDS"
 ENV_EXEC_TOTAL = "REDUCER_EXEC_TOTAL_SECONDS"
 DEFAULT_EXEC_SECONDS = 20.0
+# Seconds one compiler stage may run while a launch compiles (sweep's --timeout): a hang is recorded as the
+# stage's failure and the user's program goes on, instead of waiting on the compiler for ever.
+ENV_STAGE_TIMEOUT = "REDUCER_STAGE_TIMEOUT"
+DEFAULT_STAGE_TIMEOUT = 300.0
 DEFAULT_EXEC_TOTAL = 600.0
 INDEX = "index.json"
 RECORD = "record.json"

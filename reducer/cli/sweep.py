@@ -129,7 +129,7 @@ def sweep(
             raise InputError(f"{path}: not a folder", "sweep a capture or dump folder (`reducer capture` makes one)")
         end = None
         if command:
-            path, end = _capture_first(command, out, options, npu, quiet, given_options(options, npu_options))
+            path, end = _capture_first(command, out, options, npu, quiet, given_options(options, npu_options), timeout)
             if not end.units:  # nothing to sweep: say why, never "no failing kernel"
                 return decide(end, environment=[], failures=[], fail_on=fail_on)
         assert path is not None
@@ -148,12 +148,14 @@ def sweep(
 
 
 def _capture_first(
-    command: list[str], out: Path | None, options: Options, npu: bool | None, quiet: bool, forced: dict[str, Any]
+    command: list[str], out: Path | None, options: Options, npu: bool | None, quiet: bool, forced: dict[str, Any],
+    timeout: float,
 ) -> tuple[Path, CommandEnd]:
     """`sweep -- COMMAND`: capture its launches into the folder the sweep then reads."""
     from reducer.cli.watch import run_watched
 
-    run, end = run_watched(command, out, options.target, npu=npu, quiet=quiet, options=forced)
+    run, end = run_watched(command, out, options.target, npu=npu, quiet=quiet, options=forced,
+                           stage_timeout=timeout)  # a stage that hangs while capturing: the same limit as a replay
     echo(
         f"reducer: captured {compile_units(run.kernels)} in {run.seconds:.1f}s (command exit {run.returncode})",
         err=True,

@@ -113,6 +113,7 @@ def run_watched(
     shims: bool = True,
     quiet: bool = False,
     options: dict[str, Any] | None = None,
+    stage_timeout: float | None = None,
 ) -> tuple[CaptureRun, CommandEnd]:
     """Run the command under capture into `out` (default ./capture-<time>, made absolute: the command may change
     directory) with the status line on; what it recorded and how it ended."""
@@ -121,5 +122,6 @@ def run_watched(
     folder = (out or default_out(Path.cwd())).absolute()
     echo(f"reducer: capturing into {folder}", err=True)
     with CommandWatch(folder, enabled=not quiet) as watch:
-        run = run_command(command, folder, target, npu=npu, shims=shims, options=options)
+        run = run_command(command, folder, target, npu=npu, shims=shims, options=options,
+                          stage_timeout=stage_timeout)
     return run, CommandEnd(run.returncode, len(run.kernels), watch.last_error)
