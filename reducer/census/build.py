@@ -65,8 +65,9 @@ def run_census(projects: list[Project], site: Path, settings: Settings, *, matri
     pairs = [(p, t) for p in projects for t in p.targets]
     runs = []
     for i, (project, target) in enumerate(pairs, 1):
-        status(f"[{i}/{len(pairs)}] {project.name} on {target}: running `{project.command}` under sweep")
-        runs.append(run_one(site, project, target, settings, tools))
+        where = f"[{i}/{len(pairs)}] {project.name} on {target}"
+        status(f"{where}: running `{project.command}` under sweep")
+        runs.append(run_one(site, project, target, settings, tools, lambda text, at=where: status(f"{at}: {text}")))
         status(f"[{i}/{len(pairs)}] {project.name} on {target}: "
                + ("reused (same key)" if runs[-1].reused else f"swept in {runs[-1].seconds:.0f}s"))
     rows, bugs = collect(runs, site)

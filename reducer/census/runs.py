@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from reducer.proc import atomic
 from reducer.safety.names import path_component
 
 KEY_FILE = "key.json"
+PROGRESS_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ def _reusable(folder: Path, key: str) -> bool:
     return isinstance(saved, dict) and saved.get("key") == key and (folder / "sweep" / "triage.json").is_file()
 
 
-def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path, dict[str, Any] | None]:
+def _environment(site: Path, project: Project, progress: Callable[[str], None]
+                 ) -> tuple[dict[str, str], Path, dict[str, Any] | None]:
     """The command's environment and folder: a `requirement` is installed into a venv of its own first, and runs
     in `workdir`, or else in the project's own files (see `census.source`)."""
     env = {**os.environ, **project.env}
@@ -92,6 +95,7 @@ def _environment(site: Path, project: Project) -> tuple[dict[str, str], Path, di
     wanted = {"requirement": project.requirement, "install": list(project.install)}
     if not (isinstance(done, dict) and all(done.get(k) == v for k, v in wanted.items())
             and Path(str(done.get("folder"))).is_dir()):
+        progress(f"installing {' '.join(filter(None, [project.requirement, *project.install]))} into its venv")
         done = _install(venv, project)
         atomic.write_text(marker, json.dumps(done, indent=1))
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
@@ -172,24 +176,39 @@ def sweep_argv(folder: Path, repros: Path, target: str, settings: Settings, comm
     return [*argv, "--", *command]
 
 
-def run_one(site: Path, project: Project, target: str, settings: Settings, toolchain: dict[str, str]) -> Run:
-    """The project's sweep for `target`, or the one on disk when its key matches."""
+def run_one(site: Path, project: Project, target: str, settings: Settings, toolchain: dict[str, str],
+            progress: Callable[[str], None] = lambda _: None) -> Run:
+    """The project's sweep for `target`, or the one on disk when its key matches; `progress` hears what it is
+    doing every few seconds (installing, units captured so far)."""
     folder = run_folder(site, project, target)
     key = run_key(project, target, settings, toolchain)
     if _reusable(folder, key):
         saved = json.loads((folder / KEY_FILE).read_text())
         workdir = Path(saved["workdir"]) if isinstance(saved.get("workdir"), str) else None
         return Run(project, target, folder, key, True, 0.0, None, workdir, saved.get("setup"))
-    env, work, setup = _environment(site, project)
+    env, work, setup = _environment(site, project, progress)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / KEY_FILE).unlink(missing_ok=True)  # a run cut short must not look finished
     t0 = time.monotonic()
     argv = sweep_argv(folder, site / "repros", target, settings, project.argv)
     with open(folder / "sweep.log", "wb") as log:
-        done = subprocess.run(argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(argv, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=log,
+                                 stderr=subprocess.STDOUT)
+        try:
+            while True:
+                try:
+                    child.wait(timeout=PROGRESS_SECONDS)
+                    break
+                except subprocess.TimeoutExpired:
+                    units = sum(1 for _ in (folder / "sweep").glob("*/record.json"))
+                    progress(f"`{project.command}` under sweep, {units} compile units captured so far")
+        finally:
+            if child.poll() is None:  # interrupted: the sweep stops with us
+                child.terminate()
+                child.wait()
     seconds = time.monotonic() - t0
     if (folder / "sweep" / "triage.json").is_file():
-        atomic.write_text(folder / KEY_FILE, json.dumps({"key": key, "returncode": done.returncode,
+        atomic.write_text(folder / KEY_FILE, json.dumps({"key": key, "returncode": child.returncode,
                                                           "seconds": round(seconds, 1), "workdir": str(work),
                                                           "setup": setup}, indent=1))
-    return Run(project, target, folder, key, False, seconds, done.returncode, work, setup)
+    return Run(project, target, folder, key, False, seconds, child.returncode, work, setup)
