@@ -63,8 +63,17 @@ def bf16_rms(x, w, out, N, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def bf16_count(out):
-    tl.atomic_add(out + tl.arange(0, 2), tl.full((2,), 1.0, tl.bfloat16))
+def running_total(x, out, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out + offs, tl.cumsum(tl.load(x + offs), 0))  # numpy sums int32 as int64: stored as int32
+
+
+@triton.jit
+def bf16_count(out, seen):
+    # four lanes onto two elements, two programs: each lane sees what the one before it left
+    old = tl.atomic_add(out + tl.arange(0, 4) % 2, tl.full((4,), 1.5, tl.bfloat16))
+    tl.store(seen + tl.arange(0, 4), old)
+    tl.atomic_max(out + 2 + tl.arange(0, 1), tl.full((1,), 3.0, tl.bfloat16))
 
 
 @triton.jit
@@ -146,9 +155,13 @@ bf16_rms[(1,)](xb, wb, yb, 100, BLOCK=128)
 xf = xb.float()
 torch.testing.assert_close(yb, (xf * torch.rsqrt((xf * xf).mean() + 1e-6)).to(torch.bfloat16) * wb)
 
-counts = torch.zeros(2, dtype=torch.bfloat16)
-bf16_count[(1,)](counts)
-assert (counts == 0).all(), counts  # refused, not run wrong
+ints, totals = torch.arange(1, 9, dtype=torch.int32), torch.zeros(8, dtype=torch.int32)
+running_total[(1,)](ints, totals, N=8)
+assert totals.tolist() == torch.cumsum(ints, 0).tolist(), totals
+
+counts, seen = torch.tensor([0.0, 0.0, 2.0], dtype=torch.bfloat16), torch.zeros(4, dtype=torch.bfloat16)
+bf16_count[(2,)](counts, seen)
+assert counts.tolist() == [6.0, 6.0, 3.0] and sorted(seen.tolist()) == [3.0, 3.0, 4.5, 4.5], (counts, seen)
 
 far_out = torch.zeros(16)
 write_then_read_far[(1,)](torch.ones(16), far_out, N=16)
@@ -248,11 +261,11 @@ def test_an_ascend_only_builtin_is_recorded_and_the_run_goes_on(user_run) -> Non
 
 
 @pytest.mark.slow
-def test_bf16_runs_on_numbers_and_a_bf16_atomic_is_refused(user_run) -> None:
+def test_bf16_runs_on_numbers_atomics_included(user_run) -> None:
     (unit,) = user_run[1]["bf16_rms"]
     assert unit["execution"]["status"] == "executed", unit["execution"]  # and the script's assert_close passed
     (atomic,) = user_run[1]["bf16_count"]
-    assert atomic["execution"]["status"] == "unsupported" and "bf16 atomics" in atomic["execution"]["reason"]
+    assert atomic["execution"]["status"] == "executed", atomic["execution"]
 
 
 @pytest.mark.slow
@@ -270,7 +283,7 @@ def test_a_grid_triton_refuses_is_refused_and_launches_are_counted(user_run) -> 
     assert "big grid raised: grid should be less than 65536" in done.stdout
     assert "70000 programs: Triton refuses the launch" in records["scaled_add"][0]["execution"]["reason"]
     # 3 of scaled_add, its big grid, and one each of the others that launched (the warmup is not a launch)
-    assert "launches counted: 11" in done.stdout
+    assert "launches counted: 12" in done.stdout
 
 
 BUDGET = '''

@@ -4,8 +4,8 @@ host then checks. While a launch runs, a bf16 value is held as a float32 array r
 still read and written as 16-bit words (through the memory guard), arithmetic and reductions see numbers, and every
 bf16 result is rounded as the device rounds it (to nearest, ties to even).
 
-bf16 atomics are refused (the interpreter's C atomics would add the bits as integers): the launch is recorded as
-unsupported, never run wrong.
+bf16 atomics (add, max, min, exchange) run lane by lane on those numbers (the interpreter's C atomics would add
+the bits as integers); a bf16 compare-and-swap is refused: the launch is recorded as unsupported, never run wrong.
 """
 
 from __future__ import annotations
@@ -89,13 +89,41 @@ def _masked_store(self: Any, ptrs: Any, value: Any, mask: Any, *rest: Any) -> An
         return _PREV["create_masked_store"](self, ptrs, value, mask, *rest)
 
 
-def _refusing(name: str) -> Any:
-    def atomic(self: Any, *args: Any) -> Any:
-        if any(_is_bf16(a.dtype) for a in args if isinstance(a, TensorHandle)):
-            raise NotImplementedError("bf16 atomics in the CPU interpreter")
-        return _PREV[name](self, *args)
+_RMW = {"FADD": np.add, "MAX": np.maximum, "MIN": np.minimum, "XCHG": lambda old, new: new}
 
-    return atomic
+
+def _atomic_rmw(self: Any, op: Any, ptr: Any, val: Any, mask: Any, *rest: Any) -> Any:
+    """A bf16 atomic, one lane after another (the interpreter runs one program at a time, so this is atomic):
+    lanes that hit the same element each see the value the one before left, as on the device. Memory goes through
+    the builder's own (guarded) load and store of the elements touched."""
+    if not _is_bf16(val.dtype):
+        return _PREV["create_atomic_rmw"](self, op, ptr, val, mask, *rest)
+    combine = _RMW.get(getattr(op, "name", ""))
+    if combine is None:
+        raise NotImplementedError(f"bf16 atomic {getattr(op, 'name', op)} in the CPU interpreter")
+    ptrs, values = np.broadcast_to(ptr.data, val.data.shape).ravel(), np.asarray(val.data, np.float32).ravel()
+    active = np.broadcast_to(np.asarray(mask.data, bool), val.data.shape).ravel()
+    touched = np.unique(ptrs[active])
+    if not touched.size:
+        return TensorHandle(np.zeros(val.data.shape, np.float32), val.dtype)
+    where = TensorHandle(touched, ptr.dtype)
+    every = TensorHandle(np.ones(touched.shape, bool), tl.int1)
+    before = self.create_masked_load(where, every, None, None, None, False).data
+    current = dict(zip(touched.tolist(), before, strict=True))
+    old = np.zeros(values.shape, np.float32)
+    for lane in np.flatnonzero(active):
+        at = int(ptrs[lane])
+        old[lane] = current[at]
+        current[at] = rounded(combine(np.float32(current[at]), values[lane]))
+    self.create_masked_store(where, TensorHandle(np.array([current[p] for p in touched.tolist()], np.float32),
+                                                 val.dtype), every, None, None)
+    return TensorHandle(old.reshape(val.data.shape), val.dtype)
+
+
+def _atomic_cas(self: Any, ptr: Any, cmp: Any, val: Any, *rest: Any) -> Any:
+    if _is_bf16(val.dtype):
+        raise NotImplementedError("bf16 atomic_cas in the CPU interpreter")
+    return _PREV["create_atomic_cas"](self, ptr, cmp, val, *rest)
 
 
 def _cast(self: Any, src: Any, dst_type: Any) -> Any:
@@ -135,7 +163,7 @@ def _unary(self: Any, arg: Any, op: Any) -> Any:
 
 
 _PATCHES = {"get_bf16": _constant, "create_masked_load": _masked_load, "create_masked_store": _masked_store,
-            "create_atomic_rmw": _refusing("create_atomic_rmw"), "create_atomic_cas": _refusing("create_atomic_cas"),
+            "create_atomic_rmw": _atomic_rmw, "create_atomic_cas": _atomic_cas,
             "cast_impl": _cast, "create_fp_to_fp": _fp_to_fp, "create_bitcast": _bitcast, "create_fabs": _fabs,
             "binary_op": _binary, "unary_op": _unary}
 

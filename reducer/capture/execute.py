@@ -36,6 +36,7 @@ from reducer.capture.record import (
     ENV_EXEC_TOTAL,
     ExecStatus,
 )
+from reducer.capture.widths import stored_at_their_width
 
 LEFT = "outputs left as they were"
 PARTLY = "outputs partly written (too much written to undo)"
@@ -106,7 +107,7 @@ def execute(jit: Any, args: tuple[Any, ...], kwargs: dict[str, Any], grid: tuple
     try:
         with _language_restored(), _index_fixed(), _floats_typed(), _nested_jit_interpreted(jit.fn), guarding(
             interpreter.interpreter_builder, interpreter._interpreter, guard
-        ), bf16_as_values():  # inside the guard: its checks see bf16 as the 16-bit words in memory
+        ), stored_at_their_width(), bf16_as_values():  # inside the guard: it checks what is really written
             executor = _GuardedExecutor(_interpreted(jit.fn).rewrite(), jit.arg_names, grid, guard)
             executor(*args, **{k: v for k, v in kwargs.items() if k in names})
         status, reason = ExecStatus.EXECUTED, None
