@@ -27,7 +27,7 @@ import triton
 import triton.language as tl
 from triton.compiler.errors import CompilationError
 from triton.language.extra.ascend import libdevice
-from triton.language.math import rsqrt
+from triton.language.math import rsqrt, tanh
 
 rsqrt_as_imported = rsqrt
 
@@ -110,6 +110,18 @@ def reciprocal(x, out, N: tl.constexpr):
 
 
 @triton.jit
+def squashed(x, out, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out + offs, tanh(tl.load(x + offs)) + libdevice.log1p(tl.load(x + offs)))  # libdevice on numpy
+
+
+@triton.jit
+def exponent_of(x, out, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    tl.store(out + offs, libdevice.ilogb(tl.load(x + offs)))  # a symbol with no plain numpy meaning here
+
+
+@triton.jit
 def needs_big_block(x, N: tl.constexpr):
     tl.static_assert(N >= 64, "N must be at least 64")
     tl.store(x + tl.arange(0, N), 1.0)
@@ -168,8 +180,14 @@ write_then_read_far[(1,)](torch.ones(16), far_out, N=16)
 assert (far_out == 0).all(), far_out  # stopped and undone: outputs as they were
 
 rec_out = torch.zeros(16)
-reciprocal[(1,)](torch.ones(16), rec_out, N=16)
-assert (rec_out == 0).all()
+reciprocal[(1,)](torch.full((16,), 4.0), rec_out, N=16)
+assert (rec_out == 0.25).all(), rec_out
+src, sq = torch.rand(16), torch.zeros(16)
+squashed[(1,)](src, sq, N=16)
+torch.testing.assert_close(sq, torch.tanh(src) + torch.log1p(src))
+exps = torch.zeros(16, dtype=torch.int32)
+exponent_of[(1,)](torch.full((16,), 8.0), exps, N=16)
+assert (exps == 0).all()  # not run: outputs as they were
 
 for how in ("warmup", "launch"):
     try:
@@ -254,10 +272,13 @@ def test_an_access_outside_the_tensors_is_recorded_not_a_crash(user_run) -> None
 
 @pytest.mark.slow
 def test_an_ascend_only_builtin_is_recorded_and_the_run_goes_on(user_run) -> None:
-    (unit,) = user_run[1]["reciprocal"]
+    for name in ("reciprocal", "squashed"):  # libdevice symbols with a plain meaning run on numpy
+        (unit,) = user_run[1][name]
+        assert unit["outcome"] == "passed" and unit["execution"]["status"] == "executed", unit["execution"]
+    (unit,) = user_run[1]["exponent_of"]
     assert unit["outcome"] == "passed"
     assert unit["execution"]["status"] == "unsupported"
-    assert "cannot run it" in unit["execution"]["reason"] and "libdevice.reciprocal" in unit["execution"]["reason"]
+    assert "cannot run it" in unit["execution"]["reason"] and "libdevice.ilogb" in unit["execution"]["reason"]
 
 
 @pytest.mark.slow
@@ -283,7 +304,7 @@ def test_a_grid_triton_refuses_is_refused_and_launches_are_counted(user_run) -> 
     assert "big grid raised: grid should be less than 65536" in done.stdout
     assert "70000 programs: Triton refuses the launch" in records["scaled_add"][0]["execution"]["reason"]
     # 3 of scaled_add, its big grid, and one each of the others that launched (the warmup is not a launch)
-    assert "launches counted: 12" in done.stdout
+    assert "launches counted: 14" in done.stdout
 
 
 BUDGET = '''

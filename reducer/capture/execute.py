@@ -4,6 +4,9 @@ Imported by the hook only when a launch runs (it pulls in numpy and the interpre
 for a process where everything is interpreted (`TRITON_INTERPRET=1`); capture also compiles in the same process, so
 each run here puts back what the interpreter patches (`triton.language`'s builtins, `tensor` and `dtype` methods),
 calls nested `@triton.jit` helpers through the interpreter while the launch runs, and guards memory (`bounds`).
+Where the 3.2 interpreter computes differently from the device, the launch runs with a fix: float arguments and
+builtins held by name (here), values stored at their type's width (`widths`), bf16 as numbers (`bf16`), libdevice
+calls on numpy (`extern`).
 
 A launch that cannot run on the CPU (an Ascend-only builtin, an op the interpreter lacks, an access outside its
 tensors, over its time budget) is stopped, undone, and reported; the user's program goes on.
@@ -29,6 +32,7 @@ from triton.runtime.jit import JITFunction
 
 from reducer.capture.bf16 import bf16_as_values
 from reducer.capture.bounds import MemoryGuard, Stop, guarding
+from reducer.capture.extern import libdevice_on_numpy
 from reducer.capture.record import (
     DEFAULT_EXEC_SECONDS,
     DEFAULT_EXEC_TOTAL,
@@ -105,9 +109,10 @@ def execute(jit: Any, args: tuple[Any, ...], kwargs: dict[str, Any], grid: tuple
     names = set(jit.arg_names)
     t0 = time.monotonic()
     try:
+        # what fixes the 3.2 interpreter's values sits inside the guard, so it checks what is really written
         with _language_restored(), _index_fixed(), _floats_typed(), _nested_jit_interpreted(jit.fn), guarding(
             interpreter.interpreter_builder, interpreter._interpreter, guard
-        ), stored_at_their_width(), bf16_as_values():  # inside the guard: it checks what is really written
+        ), stored_at_their_width(), bf16_as_values(), libdevice_on_numpy():
             executor = _GuardedExecutor(_interpreted(jit.fn).rewrite(), jit.arg_names, grid, guard)
             executor(*args, **{k: v for k, v in kwargs.items() if k in names})
         status, reason = ExecStatus.EXECUTED, None
