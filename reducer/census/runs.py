@@ -201,7 +201,7 @@ def run_one(site: Path, project: Project, target: str, settings: Settings, toolc
                     break
                 except subprocess.TimeoutExpired:
                     units = sum(1 for _ in (folder / "sweep").glob("*/record.json"))
-                    progress(f"`{project.command}` under sweep, {units} compile units captured so far")
+                    progress(f"{units} compile units captured so far, running `{project.command}` under sweep")
         finally:
             if child.poll() is None:  # interrupted: the sweep stops with us
                 child.terminate()
