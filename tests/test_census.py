@@ -46,6 +46,7 @@ def test_the_shipped_corpus_reads() -> None:
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\ntargets = ["A; rm -rf /"]\n', "list of target"),
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\nenv = { A = 1 }\n', "`env` must map"),
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\ninstall = "six"\n', "`install` must be a list"),
+    ('[[project]]\nname = "a"\nrequirement = "--pre"\ncommand = "x"\n', "looks like a pip option"),
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\ninstall = ["--index-url=http://evil"]\n',
      "`install` must be a list of requirements"),
     ('[[project]]\nname = "a"\nworkdir = "proj"\ncommand = "x"\n[[project]]\nname = "a"\nworkdir = "proj"\n'

@@ -89,6 +89,8 @@ def _project(entry: Any, index: int, base: Path) -> Project:
         raise InputError(f"{where}: the command cannot be split into words ({err})", "fix its quoting") from None
     workdir = _text(entry, "workdir", where)
     requirement = _text(entry, "requirement", where)
+    if requirement is not None and requirement.lstrip().startswith("-"):
+        raise InputError(f"{where}: `requirement` {requirement!r} looks like a pip option", "give a requirement")
     if workdir is None and requirement is None:
         raise InputError(f"{where}: neither `workdir` nor `requirement`", "say where the project is")
     folder = (base / workdir).resolve() if workdir else None

@@ -77,7 +77,7 @@ def _download(requirement: str, into: Path) -> Path | str:
     into.mkdir(parents=True)
     try:
         done = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-                               "-d", str(into), requirement], capture_output=True, text=True,
+                               "-d", str(into), "--", requirement], capture_output=True, text=True,
                               timeout=DOWNLOAD_TIMEOUT, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return f"pip download took over {DOWNLOAD_TIMEOUT:.0f}s"
