@@ -267,3 +267,47 @@ def test_a_run_without_a_triage_says_why_in_the_sweeps_own_words(tmp_path: Path)
     assert rows[0]["targets"]["Ascend910B3"]["error"] == (
         "the command exited 4 before its first kernel launch: ImportError while loading conftest "
         "'test/conftest.py'. (nothing was captured) (see p-Ascend910B3/sweep.log)")
+
+
+def test_a_bug_with_no_lit_repro_keeps_its_reduced_input_for_the_issue(tmp_path: Path) -> None:
+    """A hang has no lit repro (no RUN line pins one): its reduced input stands in for the issue and the releases."""
+    site = tmp_path / "site"
+    p = Project("p", "python x.py", "1", tmp_path)
+    folder = run_folder(site, p, "Ascend910B3")
+    (folder / "sweep" / "reduced").mkdir(parents=True)
+    reduced = folder / "sweep" / "reduced" / "dc24de37d0ea-k.mlir"
+    reduced.write_text("module {}\n")
+    group = {"id": "dc24de37d0ea", "title": "bishengir-compile: timeout", "stage": "bishengir", "repro": None,
+             "reduced": "reduced/dc24de37d0ea-k.mlir", "note": f"{reduced}: a hang cannot be pinned by a lit RUN line"}
+    (folder / "sweep" / "triage.json").write_text(json.dumps(_triage(
+        [{"kernel": "k", "outcome": "failed", "ids": ["dc24de37d0ea"]}], [group])))
+    _rows, bugs = collect([Run(p, "Ascend910B3", folder, "k", False, 1.0, 1, tmp_path)], site)
+    bug = bugs["dc24de37d0ea"]
+    assert bug.repro is None and bug.unpinned == reduced
+    assert bug.reduced == "runs/p-Ascend910B3/sweep/reduced/dc24de37d0ea-k.mlir"
+
+
+def test_an_unpinned_bug_gets_releases_and_an_issue_but_no_upstream_test(tmp_path: Path, monkeypatch) -> None:
+    from reducer.census import upstream
+
+    calls = []
+
+    def fake(args, cwd, timeout):
+        calls.append(args[0])
+        if args[0] == "report":
+            Path(args[args.index("-o") + 1]).mkdir(parents=True)
+            (Path(args[args.index("-o") + 1]) / "issue.md").write_text("# hang\n")
+        rows = [{"package": "ascendnpu-ir", "version": "1.0", "outcome": "same-bug", "id": "x", "same_bug": True}]
+        return subprocess.CompletedProcess(args, 0, json.dumps(rows) if args[0] == "matrix" else "", "")
+
+    monkeypatch.setattr(upstream, "_reducer", fake)
+    site = tmp_path / "site"
+    site.mkdir()
+    reduced = site / "x.mlir"
+    reduced.write_text("module {}\n")
+    up = upstream.upstream_for("dc24de37d0ea", reduced, site, {"t": "1"}, stage_timeout=60,
+                               unpinned="a hang cannot be pinned by a lit RUN line")
+    assert calls == ["matrix", "report"]
+    assert up.issue == "issues/dc24de37d0ea/issue.md" and up.upstream_test is None
+    assert up.releases == {"1.0": "same-bug"}
+    assert up.problems == ("export-test: not made: a hang cannot be pinned by a lit RUN line",)

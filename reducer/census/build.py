@@ -74,13 +74,17 @@ def run_census(projects: list[Project], site: Path, settings: Settings, *, matri
     entries, reused, made = [], 0, 0
     compiler = [b for b in bugs.values() if b.cls == "compiler-bug"]
     for j, bug in enumerate(compiler, 1):
-        if bug.repro_path is None:
+        source = bug.repro_path or bug.unpinned
+        if source is None:
             continue
         status(f"bug {j}/{len(compiler)} {bug.id}: releases, upstream test, issue")
-        up = upstream_for(bug.id, bug.repro_path, site, tools, matrix=matrix)
+        # a bug with no lit repro (a hang) still gets its releases and its issue, from its reduced input
+        up = upstream_for(bug.id, source, site, tools, matrix=matrix, stage_timeout=settings.timeout,
+                          unpinned=None if bug.repro_path else bug.unpinned_why)
         reused, made = reused + up.reused, made + (not up.reused)
         entries.append(bug_entry(bug, up.to_dict()))
-    entries += [bug_entry(b, None) for b in bugs.values() if b.cls != "compiler-bug" or b.repro_path is None]
+    entries += [bug_entry(b, None) for b in bugs.values()
+                if b.cls != "compiler-bug" or (b.repro_path or b.unpinned) is None]
     census = {"format": FORMAT, "generated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
               "toolchain": tools, "projects": rows, "bugs": ranked(entries)}
     atomic.write_text(site / "census.json", json.dumps(census, indent=1, sort_keys=True))

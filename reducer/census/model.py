@@ -31,6 +31,10 @@ class Bug:
     kernels: list[dict[str, Any]] = field(default_factory=list)
     repro: str | None = None  # relative to the site
     repro_path: Path | None = None
+    # a bug with no lit repro (a hang cannot be pinned by a RUN line): its reduced input, for the issue
+    unpinned: Path | None = None
+    unpinned_why: str = ""
+    reduced: str | None = None  # `unpinned`, relative to the site
     fit: list[dict[str, Any]] | None = None
     causes: list[dict[str, Any]] = field(default_factory=list)  # a compiler bug's distinct causes, each its repro
 
@@ -126,6 +130,10 @@ def _signatures(run: Run, triage: dict[str, Any], site: Path, bugs: dict[str, Bu
         repro = _site_path(group.get("repro"), run, site)
         if repro is not None and bug.repro_path is None:
             bug.repro_path, bug.repro = repro, repro.relative_to(site).as_posix()
+        reduced = _site_path(group.get("reduced"), run, site)
+        if repro is None and reduced is not None and bug.unpinned is None:
+            bug.unpinned, bug.reduced = reduced, reduced.relative_to(site).as_posix()
+            bug.unpinned_why = _in_project(str(group.get("note") or "no lit repro was saved"), run)
         found.append(sig)
     return found
 
@@ -199,7 +207,9 @@ def collect(runs: list[Run], site: Path) -> tuple[list[dict[str, Any]], dict[str
 def bug_entry(bug: Bug, upstream: dict[str, Any] | None) -> dict[str, Any]:
     up = upstream or {}
     return {"id": bug.id, "title": bug.title, "class": bug.cls, "stage": bug.stage, "projects": bug.projects,
-            "units": bug.units, "kernels": bug.kernels, "repro": bug.repro, "releases": up.get("releases"),
+            "units": bug.units, "kernels": bug.kernels, "repro": bug.repro,
+            "reduced": bug.reduced,
+            "releases": up.get("releases"),
             "verdict": up.get("verdict"), "upstream_test": up.get("upstream_test"), "issue": up.get("issue"),
             "problems": up.get("problems") or [], "fit": bug.fit, "causes": bug.causes,
             "page": f"bugs/{path_component(bug.id)}.html"}

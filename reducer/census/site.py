@@ -195,13 +195,15 @@ def bug_context(bug: dict[str, Any], generated: str = "-") -> dict[str, Any]:
     """What bug.html.j2 shows; every link is relative to the bug's page (`../repros/...` from `bugs/`)."""
     page = bug["page"]
     links = [(label, bug.get(key), link(bug.get(key), page, key))
-             for key, label in (("repro", "repro"), ("upstream_test", "upstream test"), ("issue", "issue"))]
+             for key, label in (("repro", "repro"), ("reduced", "reduced input (no lit repro)"),
+                                ("upstream_test", "upstream test"), ("issue", "issue"))]
     return {"bug": _bug_row(bug), "generated": generated, "verdict": bug.get("verdict"),
             "links": [{"label": label, "path": path, "url": url} for label, path, url in links if url],
             "releases": list((bug.get("releases") or {}).items()),
             "kernels": [_kernel(k) for k in bug.get("kernels") or []],
             "fits": [_fit(f) for f in bug.get("fit") or []], "index": link("index.html", page),
-            "causes": [_cause(c, page) for c in bug.get("causes") or []]}
+            "causes": [_cause(c, page) for c in bug.get("causes") or []],
+            "problems": [str(p) for p in bug.get("problems") or []]}
 
 
 def _cause(c: dict[str, Any], page: str) -> dict[str, Any]:

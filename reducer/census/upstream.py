@@ -41,10 +41,11 @@ def _last_line(done: subprocess.CompletedProcess[str]) -> str:
     return lines[-1] if lines else f"exit {done.returncode}"
 
 
-def _releases(repro: Path, site: Path, timeout: float) -> tuple[dict[str, str] | None, str | None, str | None]:
+def _releases(repro: Path, site: Path, timeout: float, limit: list[str]
+              ) -> tuple[dict[str, str] | None, str | None, str | None]:
     from reducer.release.matrix import ReleaseResult, ReleaseVerdict, verdict
 
-    done = _reducer(["matrix", str(repro), "--json"], site, timeout)
+    done = _reducer(["matrix", str(repro), "--json", *limit], site, timeout)
     try:
         rows = json.loads(done.stdout)
         results = [ReleaseResult(str(r["package"]), str(r["version"]), ReleaseVerdict(r["outcome"]), r.get("id"),
@@ -54,27 +55,34 @@ def _releases(repro: Path, site: Path, timeout: float) -> tuple[dict[str, str] |
     return {r.version: str(r.outcome) for r in results}, verdict(results), None
 
 
-def _exported(repro: Path, site: Path, folder: Path, timeout: float) -> tuple[str | None, str | None]:
-    done = _reducer(["export-test", str(repro), "-o", str(folder)], site, timeout)
+def _exported(repro: Path, site: Path, folder: Path, timeout: float, limit: list[str]
+              ) -> tuple[str | None, str | None]:
+    done = _reducer(["export-test", str(repro), "-o", str(folder), *limit], site, timeout)
     tests = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     if done.returncode != 0 or not tests:
         return None, f"export-test: {_last_line(done)}"
     return tests[0].relative_to(site).as_posix(), None
 
 
-def _issue(repro: Path, site: Path, folder: Path, timeout: float) -> tuple[str | None, str | None]:
-    done = _reducer(["report", str(repro), "-o", str(folder)], site, timeout)
+def _issue(repro: Path, site: Path, folder: Path, timeout: float, limit: list[str]) -> tuple[str | None, str | None]:
+    done = _reducer(["report", str(repro), "-o", str(folder), *limit], site, timeout)
     if done.returncode != 0 or not (folder / "issue.md").is_file():
         return None, f"report: {_last_line(done)}"
     return (folder / "issue.md").relative_to(site).as_posix(), None
 
 
 def upstream_for(sig_id: str, repro: Path, site: Path, toolchain: dict[str, str], *, matrix: bool = True,
-                 timeout: float = 1800.0) -> Upstream:
-    """The releases, the upstream test and the issue of the bug whose repro is `repro` (inside `site`)."""
+                 timeout: float = 1800.0, stage_timeout: float | None = None,
+                 unpinned: str | None = None) -> Upstream:
+    """The releases, the upstream test and the issue of the bug whose repro is `repro` (inside `site`).
+
+    `unpinned` says why the bug has no lit repro (`repro` is then its reduced input, a hang say): it gets its
+    releases and its issue, and no upstream test, for that reason. `stage_timeout` is one compiler run's hang limit.
+    """
     safe = path_component(sig_id)
-    key = hashlib.sha256(json.dumps({"repro": repro.read_text(errors="replace"), "toolchain": toolchain,
-                                     "matrix": matrix}, sort_keys=True).encode()).hexdigest()
+    blob = {"repro": repro.read_text(errors="replace"), "toolchain": toolchain, "matrix": matrix,
+            "unpinned": bool(unpinned)}
+    key = hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
     store = site / "upstream" / f"{safe}.json"
     try:
         saved = json.loads(store.read_text())
@@ -83,9 +91,13 @@ def upstream_for(sig_id: str, repro: Path, site: Path, toolchain: dict[str, str]
                             tuple(saved.get("problems") or ()))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    releases, verdict, problem = _releases(repro, site, timeout) if matrix else (None, None, None)
-    test, test_problem = _exported(repro, site, site / "upstream" / safe, timeout)
-    issue, issue_problem = _issue(repro, site, site / "issues" / safe, timeout)
+    limit = ["--timeout", str(stage_timeout)] if stage_timeout else []
+    releases, verdict, problem = _releases(repro, site, timeout, limit) if matrix else (None, None, None)
+    if unpinned:
+        test, test_problem = None, f"export-test: not made: {unpinned}"
+    else:
+        test, test_problem = _exported(repro, site, site / "upstream" / safe, timeout, limit)
+    issue, issue_problem = _issue(repro, site, site / "issues" / safe, timeout, limit)
     problems = tuple(p for p in (problem, test_problem, issue_problem) if p)
     result = Upstream(releases, verdict, test, issue, False, problems)
     atomic.write_text(store, json.dumps({"key": key, **result.to_dict()}, indent=1, sort_keys=True))
