@@ -285,6 +285,7 @@ def test_a_bug_with_no_lit_repro_keeps_its_reduced_input_for_the_issue(tmp_path:
     bug = bugs["dc24de37d0ea"]
     assert bug.repro is None and bug.unpinned == reduced
     assert bug.reduced == "runs/p-Ascend910B3/sweep/reduced/dc24de37d0ea-k.mlir"
+    assert bug.unpinned_why == f"{bug.reduced}: a hang cannot be pinned by a lit RUN line"  # no machine path
 
 
 def test_an_unpinned_bug_gets_releases_and_an_issue_but_no_upstream_test(tmp_path: Path, monkeypatch) -> None:

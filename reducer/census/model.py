@@ -133,7 +133,9 @@ def _signatures(run: Run, triage: dict[str, Any], site: Path, bugs: dict[str, Bu
         reduced = _site_path(group.get("reduced"), run, site)
         if repro is None and reduced is not None and bug.unpinned is None:
             bug.unpinned, bug.reduced = reduced, reduced.relative_to(site).as_posix()
-            bug.unpinned_why = _in_project(str(group.get("note") or "no lit repro was saved"), run)
+            # the sweep's note names files by absolute path: the site names them from its own folder
+            note = str(group.get("note") or "no lit repro was saved").replace(str(site.resolve()) + "/", "")
+            bug.unpinned_why = _in_project(note.replace(str(site) + "/", ""), run)
         found.append(sig)
     return found
 
