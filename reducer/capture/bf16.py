@@ -19,6 +19,8 @@ import triton.language as tl
 from triton.runtime import interpreter
 from triton.runtime.interpreter import TensorHandle
 
+from reducer.capture.patching import methods_replaced
+
 _RAW = [0]  # > 0 while a memory op runs: bf16 is 16-bit words there
 
 
@@ -171,22 +173,14 @@ _PATCHES = {"get_bf16": _constant, "create_masked_load": _masked_load, "create_m
 @contextlib.contextmanager
 def bf16_as_values() -> Iterator[None]:
     """Enter inside the memory guard (its checks then see 16-bit words); everything is put back on exit."""
-    cls = type(interpreter.interpreter_builder)
-    before = {name: cls.__dict__.get(name) for name in _PATCHES}
-    _PREV.clear()
-    _PREV.update({name: getattr(cls, name, None) for name in _PATCHES})
-    for name, fn in _PATCHES.items():
-        setattr(cls, name, fn)
-    interpreter._get_np_dtype = _get_np_dtype
-    try:
-        yield
-    finally:
-        interpreter._get_np_dtype = _NP_DTYPE
-        for name, fn in before.items():
-            if fn is None:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, fn)
+    with methods_replaced(type(interpreter.interpreter_builder), _PATCHES) as previous:
+        _PREV.clear()
+        _PREV.update(previous)
+        interpreter._get_np_dtype = _get_np_dtype
+        try:
+            yield
+        finally:
+            interpreter._get_np_dtype = _NP_DTYPE
 
 
 def _converted(src: Any, dst_type: Any) -> Any:

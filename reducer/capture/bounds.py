@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from reducer.capture.patching import methods_replaced
 from reducer.capture.record import ExecStatus
 
 # Bytes of overwritten data kept for undo; past it a stopped launch leaves its outputs partly written.
@@ -132,9 +133,7 @@ def guarding(builder: Any, raw: Any, guard: MemoryGuard) -> Iterator[None]:
 
     `raw` is the interpreter's C module (`load`, `store`, `atomic_rmw`, `atomic_cas`).
     """
-    cls = type(builder)
-    names = ("create_masked_load", "create_masked_store", "create_atomic_rmw", "create_atomic_cas", "set_grid_idx")
-    originals = {name: getattr(cls, name) for name in names}
+    originals: dict[str, Any] = {}  # the builder's own methods, filled in once they are replaced
 
     def masked_load(self: Any, ptrs: Any, mask: Any, *rest: Any) -> Any:
         guard.check("load", ptrs.data, mask, _element_bytes(ptrs))
@@ -161,13 +160,9 @@ def guarding(builder: Any, raw: Any, guard: MemoryGuard) -> Iterator[None]:
 
     patched = {"create_masked_load": masked_load, "create_masked_store": masked_store,
                "create_atomic_rmw": atomic_rmw, "create_atomic_cas": atomic_cas, "set_grid_idx": set_grid_idx}
-    for name, fn in patched.items():
-        setattr(cls, name, fn)
-    try:
+    with methods_replaced(type(builder), patched) as previous:
+        originals.update(previous)
         yield
-    finally:
-        for name, fn in originals.items():
-            setattr(cls, name, fn)
 
 
 def _element_bytes(ptrs: Any) -> int:

@@ -16,6 +16,8 @@ import numpy as np
 from triton.runtime import interpreter
 from triton.runtime.interpreter import TensorHandle
 
+from reducer.capture.patching import methods_replaced
+
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
@@ -69,14 +71,7 @@ def _extern_elementwise(self: Any, lib_name: Any, lib_path: Any, symbol: str, ar
 
 @contextlib.contextmanager
 def libdevice_on_numpy() -> Iterator[None]:
-    cls = type(interpreter.interpreter_builder)
-    before = cls.__dict__.get("create_extern_elementwise")
-    _PREV["create_extern_elementwise"] = cls.create_extern_elementwise
-    cls.create_extern_elementwise = _extern_elementwise
-    try:
+    replacements = {"create_extern_elementwise": _extern_elementwise}
+    with methods_replaced(type(interpreter.interpreter_builder), replacements) as previous:
+        _PREV.update(previous)
         yield
-    finally:
-        if before is None:
-            del cls.create_extern_elementwise
-        else:
-            cls.create_extern_elementwise = before

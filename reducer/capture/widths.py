@@ -13,6 +13,8 @@ from typing import Any
 from triton.runtime import interpreter
 from triton.runtime.interpreter import TensorHandle
 
+from reducer.capture.patching import methods_replaced
+
 _PREV: dict[str, Any] = {}
 
 
@@ -41,17 +43,7 @@ _PATCHES = {"create_masked_store": _masked_store, "create_atomic_rmw": _atomic_r
 @contextlib.contextmanager
 def stored_at_their_width() -> Iterator[None]:
     """Enter inside the memory guard (its checks then see the width that is written); put back on exit."""
-    cls = type(interpreter.interpreter_builder)
-    before = {name: cls.__dict__.get(name) for name in _PATCHES}
-    _PREV.clear()
-    _PREV.update({name: getattr(cls, name) for name in _PATCHES})
-    for name, fn in _PATCHES.items():
-        setattr(cls, name, fn)
-    try:
+    with methods_replaced(type(interpreter.interpreter_builder), _PATCHES) as previous:
+        _PREV.clear()
+        _PREV.update(previous)
         yield
-    finally:
-        for name, fn in before.items():
-            if fn is None:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, fn)
