@@ -9,7 +9,7 @@ Runs inside the user's process, installed by capture's generated `sitecustomize`
   PrivateUse1 kernel on the CPU (a library's own PrivateUse1 overrides are called first, as on a real NPU);
 - `api`: the `torch.npu` functions Ascend code calls; `streams`: streams, events, generators;
 - `torch_npu_module`: the `torch_npu` package and its submodules; `cann_module`: CANN's `tbe.common.platform`
-  (the chip's figures); `driver`: Triton's active driver.
+  (the chip's figures), both built from a table by `served`; `driver`: Triton's active driver.
 
 An API outside the stand-in fails with one line naming it (`Unsupported`, `UnsupportedModule`).
 This package itself imports nothing; its modules may import `reducer.npu` and, lazily, `reducer.capture.record`

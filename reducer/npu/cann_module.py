@@ -6,12 +6,12 @@ compiler's device spec (`target.spec`, in bits there). Any other key or module i
 
 from __future__ import annotations
 
-import functools
 import re
 import types
 from typing import Any
 
-from reducer.npu import Unsupported, UnsupportedModule, target
+from reducer.npu import Unsupported, target
+from reducer.npu.served import module_from
 
 # get_soc_spec's memory keys (bytes) and the device spec's (bits)
 _MEMORY = {"UB_SIZE": "UB_SIZE", "L1_SIZE": "L1_SIZE", "L0A_SIZE": "L0A_SIZE", "L0B_SIZE": "L0B_SIZE",
@@ -58,21 +58,5 @@ _MODULES = {"tbe": dict, "tbe.common": dict, "tbe.common.platform": _platform,
 
 
 def make(name: str) -> types.ModuleType:
-    build = _MODULES.get(name)
-    if build is None:
-        raise UnsupportedModule(name)
-    module = types.ModuleType(name, "CANN's tbe, under reducer's NPU stand-in (no CANN on this machine)")
-    module.__dict__.update(build())
-    module.__path__ = []  # type: ignore[attr-defined]
-    module.__getattr__ = functools.partial(_missing, name)  # type: ignore[attr-defined]
-    return module
-
-
-def _missing(module: str, attr: str) -> Any:
-    if attr.startswith("__"):
-        raise AttributeError(attr)
-    if f"{module}.{attr}" in _MODULES:
-        import importlib
-
-        return importlib.import_module(f"{module}.{attr}")
-    raise Unsupported(f"{module}.{attr}")
+    return module_from(name, _MODULES, frozenset(_MODULES),
+                       doc="CANN's tbe, under reducer's NPU stand-in (no CANN on this machine)")

@@ -12,40 +12,25 @@ from __future__ import annotations
 import contextlib
 import enum
 import functools
-import importlib
 import types
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from reducer.npu import Unsupported, UnsupportedModule
+from reducer.npu import Unsupported
+from reducer.npu.served import module_from
 
 ACL_FORMAT_ND = 2
 
 
 def make(name: str) -> types.ModuleType:
     """The module `name` ("torch_npu" or one of its submodules), refused if the stand-in has none."""
-    build = _MODULES.get(name)
-    if build is None:
-        raise UnsupportedModule(name)
-    module = types.ModuleType(name, (build.__doc__ or "").strip() or None)
-    module.__dict__.update(build())
-    if name in _PACKAGES:
-        module.__path__ = []  # type: ignore[attr-defined]
-    module.__getattr__ = functools.partial(_missing, name)  # type: ignore[attr-defined]
-    return module
+    return module_from(name, _MODULES, _PACKAGES, fallback=_operator_of)
 
 
-def _missing(module: str, attr: str) -> Any:
-    """A submodule the stand-in has is imported on first use, as torch_npu imports its own; else a refusal."""
-    if attr.startswith("__"):
-        raise AttributeError(attr)
-    if f"{module}.{attr}" in _MODULES:
-        return importlib.import_module(f"{module}.{attr}")
-    if module == "torch_npu" and attr.startswith("npu_"):
-        return _operator(attr)
-    raise Unsupported(f"{module}.{attr}")
+def _operator_of(module: str, attr: str) -> Callable[..., Any] | None:
+    return _operator(attr) if module == "torch_npu" and attr.startswith("npu_") else None
 
 
 def _operator(name: str) -> Callable[..., Any]:
