@@ -43,6 +43,11 @@ class Project:
     install: tuple[str, ...] = ()
 
     @property
+    def packages(self) -> str:
+        """What its environment installs, as one would type it: the requirement, then `install`."""
+        return " ".join(filter(None, [self.requirement, *self.install]))
+
+    @property
     def argv(self) -> list[str]:
         return shlex.split(self.command)
 

@@ -95,7 +95,7 @@ def _environment(site: Path, project: Project, progress: Callable[[str], None]
     wanted = {"requirement": project.requirement, "install": list(project.install)}
     if not (isinstance(done, dict) and all(done.get(k) == v for k, v in wanted.items())
             and Path(str(done.get("folder"))).is_dir()):
-        progress(f"installing {' '.join(filter(None, [project.requirement, *project.install]))} into its venv")
+        progress(f"installing {project.packages} into its venv")
         done = _install(venv, project)
         atomic.write_text(marker, json.dumps(done, indent=1))
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
@@ -116,13 +116,12 @@ def _install(venv: Path, project: Project) -> dict[str, Any]:
         assert project.workdir is not None
         packages, folder, kind = [], project.workdir, "workdir"
     python = str(venv / "bin" / "python")
-    wanted = " ".join([*([project.requirement] if project.requirement else []), *project.install])
     # `--` keeps a requirement that looks like an option an argument
     done = subprocess.run([python, "-m", "pip", "install", "-q", "--", *packages, *project.install],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ProjectSetupFailed(f"project {project.name!r}: pip could not install {wanted} ({tail})",
+        raise ProjectSetupFailed(f"project {project.name!r}: pip could not install {project.packages} ({tail})",
                                  "check the requirement and `install`, or give a `workdir` instead")
     removed = _unshadow(python)
     return {"requirement": project.requirement, "install": list(project.install), "folder": str(folder),
